@@ -1,0 +1,128 @@
+// Generated from asyncapi.yaml by scripts/generate.ts — DO NOT EDIT.
+
+import type { ConfirmChannel } from 'amqplib';
+import type {
+  CreditApprovedEvent,
+  CreditLimitExceededEvent,
+  CreditPaymentReceivedEvent,
+  CreditUsedEvent,
+  CustomerCreatedEvent,
+  CustomerUpdatedEvent,
+  LoyaltyPointsEarnedEvent,
+  LoyaltyPointsRedeemedEvent,
+  LoyaltyTierUpgradedEvent,
+} from './models/index.js';
+import type { PublishOptions } from './publishers/common.js';
+import { publishCustomerCreated } from './publishers/publish-customer-created.js';
+import { publishCustomerUpdated } from './publishers/publish-customer-updated.js';
+import { publishLoyaltyPointsEarned } from './publishers/publish-loyalty-points-earned.js';
+import { publishLoyaltyPointsRedeemed } from './publishers/publish-loyalty-points-redeemed.js';
+import { publishLoyaltyTierUpgraded } from './publishers/publish-loyalty-tier-upgraded.js';
+import { publishCreditApproved } from './publishers/publish-credit-approved.js';
+import { publishCreditUsed } from './publishers/publish-credit-used.js';
+import { publishCreditLimitExceeded } from './publishers/publish-credit-limit-exceeded.js';
+import { publishCreditPaymentReceived } from './publishers/publish-credit-payment-received.js';
+import { eventExamples as examples, eventSchemas as schemas } from './schemas/index.js';
+
+export type * from './models/index.js';
+export { APP_ID, EXCHANGE, EXCHANGE_TYPE, type PublishOptions } from './publishers/common.js';
+export {
+  publishCustomerCreated,
+  publishCustomerUpdated,
+  publishLoyaltyPointsEarned,
+  publishLoyaltyPointsRedeemed,
+  publishLoyaltyTierUpgraded,
+  publishCreditApproved,
+  publishCreditUsed,
+  publishCreditLimitExceeded,
+  publishCreditPaymentReceived,
+};
+
+/** Every event Customer Service publishes, in the order of the AsyncAPI document. */
+export const EVENT_NAMES = [
+  'customer.created',
+  'customer.updated',
+  'loyalty.points.earned',
+  'loyalty.points.redeemed',
+  'loyalty.tier.upgraded',
+  'credit.approved',
+  'credit.used',
+  'credit.limit.exceeded',
+  'credit.payment.received',
+] as const;
+
+/** Name of an event; also its routing key. */
+export type EventName = (typeof EVENT_NAMES)[number];
+
+/** Whether `name` is the name of an event in the AsyncAPI document. */
+export function isEventName(name: string): name is EventName {
+  return (EVENT_NAMES as readonly string[]).includes(name);
+}
+
+/** Envelope (message body) type of each event, by event name. */
+export interface EventEnvelopeMap {
+  'customer.created': CustomerCreatedEvent;
+  'customer.updated': CustomerUpdatedEvent;
+  'loyalty.points.earned': LoyaltyPointsEarnedEvent;
+  'loyalty.points.redeemed': LoyaltyPointsRedeemedEvent;
+  'loyalty.tier.upgraded': LoyaltyTierUpgradedEvent;
+  'credit.approved': CreditApprovedEvent;
+  'credit.used': CreditUsedEvent;
+  'credit.limit.exceeded': CreditLimitExceededEvent;
+  'credit.payment.received': CreditPaymentReceivedEvent;
+}
+
+/** The envelope of any event; narrow it on `event`. */
+export type EventEnvelope = EventEnvelopeMap[EventName];
+
+/** The envelope of the event named `N`. */
+export type EventEnvelopeOf<N extends EventName> = EventEnvelopeMap[N];
+
+/**
+ * JSON Schema (draft-07, self-contained) of each event envelope, from the AsyncAPI document. Compile each
+ * once at start-up (ajv with ajv-formats and `allowUnionTypes`), never per message.
+ */
+export const eventSchemas: Readonly<Record<EventName, object>> = schemas;
+
+/** The example envelopes of each event in the AsyncAPI document. */
+export const eventExamples: Readonly<Record<EventName, readonly unknown[]>> = examples;
+
+/**
+ * Publishes any event with its typed publisher, chosen by `envelope.event` (the routing key).
+ *
+ * @param channel A confirm channel, opened once and reused for every message.
+ * @param envelope The message body.
+ * @param options `messageId` (stable across retries), `correlationId`, publication `timestamp`.
+ * @param onConfirm Called with `null` when the broker confirms the message, or an error when it does not.
+ * @returns `false` when the caller should wait for the channel's 'drain' event before publishing more.
+ * @throws Error when `envelope.event` is not an event of the AsyncAPI document.
+ */
+export function publishEvent(
+  channel: ConfirmChannel,
+  envelope: EventEnvelope,
+  options: PublishOptions,
+  onConfirm?: (err: Error | null) => void,
+): boolean {
+  switch (envelope.event) {
+    case 'customer.created':
+      return publishCustomerCreated(channel, envelope, options, onConfirm);
+    case 'customer.updated':
+      return publishCustomerUpdated(channel, envelope, options, onConfirm);
+    case 'loyalty.points.earned':
+      return publishLoyaltyPointsEarned(channel, envelope, options, onConfirm);
+    case 'loyalty.points.redeemed':
+      return publishLoyaltyPointsRedeemed(channel, envelope, options, onConfirm);
+    case 'loyalty.tier.upgraded':
+      return publishLoyaltyTierUpgraded(channel, envelope, options, onConfirm);
+    case 'credit.approved':
+      return publishCreditApproved(channel, envelope, options, onConfirm);
+    case 'credit.used':
+      return publishCreditUsed(channel, envelope, options, onConfirm);
+    case 'credit.limit.exceeded':
+      return publishCreditLimitExceeded(channel, envelope, options, onConfirm);
+    case 'credit.payment.received':
+      return publishCreditPaymentReceived(channel, envelope, options, onConfirm);
+    default:
+      throw new Error(`Unknown event: ${String((envelope as { event: unknown }).event)}`);
+  }
+}

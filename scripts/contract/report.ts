@@ -1,0 +1,56 @@
+import type { Change, Severity } from './diff.js';
+
+const ORDER: Severity[] = ['breaking', 'additive', 'info'];
+
+export interface Summary {
+  breaking: number;
+  additive: number;
+  info: number;
+}
+
+export function summarise(changes: readonly Change[]): Summary {
+  return {
+    breaking: changes.filter((c) => c.severity === 'breaking').length,
+    additive: changes.filter((c) => c.severity === 'additive').length,
+    info: changes.filter((c) => c.severity === 'info').length,
+  };
+}
+
+/** `BREAKING loyalty.points.earned data.tier: type changed string → integer` */
+export function formatChange(change: Change): string {
+  const where = [change.event || '(document)', change.messageId && `[${change.messageId}]`, displayPath(change)]
+    .filter(Boolean)
+    .join(' ');
+  return `${change.severity.toUpperCase()} ${where}: ${change.text}`;
+}
+
+function displayPath(change: Change): string {
+  if (change.part === 'payload' && change.path === '') return '(payload)';
+  if (change.part === 'channel' || change.part === 'operation') {
+    // Event-level changes are named by the event alone (the spec location is in --json), bindings by their key.
+    const binding = change.path.indexOf('bindings.');
+    return binding >= 0 ? change.path.slice(binding) : '';
+  }
+  return change.path;
+}
+
+/** The human report: grouped BREAKING / ADDITIVE / INFO, one line per change, then a summary line. */
+export function formatReport(changes: readonly Change[], header: string): string {
+  const lines = [header, ''];
+  for (const severity of ORDER) {
+    const group = changes.filter((c) => c.severity === severity);
+    if (group.length === 0) continue;
+    lines.push(`${severity.toUpperCase()} (${group.length})`);
+    for (const change of group) lines.push(`  ${formatChange(change)}`);
+    lines.push('');
+  }
+  if (changes.length === 0) lines.push('No changes against the released contract.', '');
+  lines.push(formatSummary(changes));
+  return lines.join('\n');
+}
+
+export function formatSummary(changes: readonly Change[]): string {
+  const s = summarise(changes);
+  const verdict = s.breaking > 0 ? 'FAIL: breaking changes for consumers' : 'OK: no breaking changes';
+  return `contract-check: ${s.breaking} breaking, ${s.additive} additive, ${s.info} info — ${verdict}`;
+}

@@ -1,0 +1,101 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { validateExamples } from './examples.js';
+import {
+  compareDirs,
+  type DirDifference,
+  formatDir,
+  listFiles,
+  makeStagingDir,
+  replaceDir,
+  writeFiles,
+} from './files.js';
+import { renderModels } from './models.js';
+import { renderPublishers } from './publishers.js';
+import { renderSchemaFiles } from './schemas.js';
+import { parseSpec } from './spec.js';
+
+export { GenerateError } from './errors.js';
+
+/** First line of every generated TypeScript file. */
+export const BANNER = '// Generated from asyncapi.yaml by scripts/generate.ts — DO NOT EDIT.';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const TEMPLATE_DIR = path.join(PROJECT_ROOT, 'templates/publishers');
+
+export interface GenerateOptions {
+  /** The AsyncAPI document; default `asyncapi.yaml` of the project. */
+  readonly specPath?: string;
+  /** Where the generated code goes; default `generated/` of the project. */
+  readonly outDir?: string;
+  /** Where warnings go; default `console.warn`. */
+  readonly warn?: (line: string) => void;
+}
+
+export interface GenerateResult {
+  /** The generated files, relative to `outDir`. */
+  readonly files: readonly string[];
+  readonly warnings: readonly string[];
+  readonly durationMs: number;
+}
+
+function resolveOptions(options: GenerateOptions) {
+  return {
+    specPath: path.resolve(options.specPath ?? path.join(PROJECT_ROOT, 'asyncapi.yaml')),
+    outDir: path.resolve(options.outDir ?? path.join(PROJECT_ROOT, 'generated')),
+    warn: options.warn ?? ((line: string) => console.warn(line)),
+  };
+}
+
+/** Every step, written into `dir` (which must be empty). */
+async function generateInto(specPath: string, dir: string, warn: (line: string) => void): Promise<string[]> {
+  const spec = await parseSpec(specPath);
+  for (const warning of spec.warnings) warn(`warning: ${warning}`);
+  validateExamples(spec.events);
+  const models = await renderModels(spec.document, spec.events, BANNER);
+  await writeFiles(dir, new Map([['models/index.ts', models], ...renderSchemaFiles(spec.events, BANNER)]));
+  await renderPublishers(spec.document, TEMPLATE_DIR, dir);
+  await formatDir(dir, PROJECT_ROOT);
+  return spec.warnings.slice();
+}
+
+/**
+ * Generates models, publishers, schemas and `index.ts` from the AsyncAPI document. Everything is written to
+ * a temporary folder first; `outDir` is replaced only when every step succeeded, so a broken document leaves
+ * it untouched. Throws `GenerateError` (with one line per problem) when the document is invalid.
+ */
+export async function generate(options: GenerateOptions = {}): Promise<GenerateResult> {
+  const started = performance.now();
+  const { specPath, outDir, warn } = resolveOptions(options);
+  const staging = await makeStagingDir(outDir);
+  try {
+    const warnings = await generateInto(specPath, staging, warn);
+    const files = await listFiles(staging);
+    await replaceDir(staging, outDir);
+    return { files, warnings, durationMs: Math.round(performance.now() - started) };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+export interface CheckResult extends DirDifference {
+  readonly upToDate: boolean;
+  readonly durationMs: number;
+}
+
+/** Generates into a temporary folder and compares it with `outDir`, which is left as it is. */
+export async function checkGenerated(options: GenerateOptions = {}): Promise<CheckResult> {
+  const started = performance.now();
+  const { specPath, outDir, warn } = resolveOptions(options);
+  const temp = await mkdtemp(path.join(os.tmpdir(), 'generate-check-'));
+  try {
+    await generateInto(specPath, temp, warn);
+    const difference = await compareDirs(temp, outDir);
+    const upToDate = difference.stale.length + difference.missing.length + difference.extra.length === 0;
+    return { ...difference, upToDate, durationMs: Math.round(performance.now() - started) };
+  } finally {
+    await rm(temp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import { type Authenticator, createAuthenticator, type Principal } from './auth/auth.js';
+import type { Config } from './config.js';
+import creditRoutes from './credit/credit.routes.js';
+import { creditAccountSchema } from './credit/credit.schemas.js';
+import customersRoutes from './customers/customers.routes.js';
+import { customerSchema } from './customers/customers.schemas.js';
+import type { Db } from './db/db.js';
+import { migrate } from './db/migrate.js';
+import { createPgliteDb } from './db/pglite.js';
+import { createPostgresDb } from './db/postgres.js';
+import docsPlugin from './docs/docs.plugin.js';
+import errorsPlugin from './http/errors.plugin.js';
+import { purgeIdempotencyKeys } from './http/idempotency.js';
+import { hasAtMostTwoDecimals, problemSchema } from './http/schemas.js';
+import loyaltyRoutes from './loyalty/loyalty.routes.js';
+import { loyaltyAccountSchema } from './loyalty/loyalty.schemas.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import operationsRoutes from './operations/operations.routes.js';
+import { createRelay, type Relay } from './outbox/relay.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: Db;
+    relay: Relay;
+    auth: Authenticator;
+    metrics: Metrics;
+  }
+  interface FastifyRequest {
+    principal: Principal;
+  }
+}
+
+export interface AppOptions {
+  config: Config;
+  /** An already-open database (tests); otherwise opened from the config and closed with the app. */
+  db?: Db;
+  /** Start the outbox relay (default true). */
+  relay?: boolean;
+}
+
+export async function openDatabase(config: Config): Promise<Db> {
+  return config.DATABASE_URL
+    ? createPostgresDb(config.DATABASE_URL, config.DB_POOL_SIZE)
+    : createPgliteDb(config.PGLITE_DIR);
+}
+
+/** Two validators: bodies are never coerced ("10" is not 10); params and query strings are. */
+function validatorCompiler() {
+  const options = { allErrors: true, strict: false, removeAdditional: false, useDefaults: true } as const;
+  const body = new Ajv({ ...options, coerceTypes: false });
+  const other = new Ajv({ ...options, coerceTypes: 'array' });
+  for (const ajv of [body, other]) {
+    addFormats.default(ajv);
+    ajv.addKeyword({
+      keyword: 'money',
+      type: 'number',
+      schemaType: 'boolean',
+      error: { message: 'must have at most 2 decimals' },
+      validate: (enabled: boolean, data: number) => !enabled || hasAtMostTwoDecimals(data),
+    });
+  }
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
+    (httpPart === 'body' ? body : other).compile(schema);
+}
+
+/** The whole service as one plugin: infrastructure handles, then routes. */
+export const appPlugin = fp(
+  async function customerService(app: FastifyInstance, opts: AppOptions) {
+    const { config } = opts;
+    const ownsDb = !opts.db;
+    const db = opts.db ?? (await openDatabase(config));
+    await migrate(db);
+    const metrics = createMetrics();
+    const relay = createRelay({
+      db,
+      amqpUrl: config.AMQP_URL,
+      batchSize: config.RELAY_BATCH_SIZE,
+      maxInFlight: config.RELAY_MAX_IN_FLIGHT,
+      pollMs: config.RELAY_POLL_MS,
+      retentionHours: config.OUTBOX_RETENTION_HOURS,
+      logger: app.log,
+      metrics,
+    });
+    app.decorate('config', config);
+    app.decorate('db', db);
+    app.decorate('relay', relay);
+    app.decorate('auth', await createAuthenticator(config));
+    app.decorate('metrics', metrics);
+    app.decorateRequest('principal', null as unknown as Principal);
+
+    for (const schema of [problemSchema, customerSchema, loyaltyAccountSchema, creditAccountSchema]) {
+      app.addSchema(schema);
+    }
+    await app.register(errorsPlugin);
+    await app.register(helmet, { global: true, contentSecurityPolicy: false });
+    // Only JSON is accepted; PATCH also takes the JSON merge patch media type.
+    app.removeContentTypeParser('text/plain');
+    app.addContentTypeParser(
+      'application/merge-patch+json',
+      { parseAs: 'string' },
+      app.getDefaultJsonParser('error', 'error'),
+    );
+    app.addHook('onSend', async (request, reply) => {
+      reply.header('x-request-id', request.id);
+    });
+    app.addHook('onResponse', async (request, reply) => {
+      metrics.httpDuration.observe(
+        { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: reply.statusCode },
+        reply.elapsedTime / 1000,
+      );
+    });
+
+    await app.register(docsPlugin);
+    await app.register(operationsRoutes);
+    await app.register(
+      async (v1) => {
+        v1.addHook('onRequest', async (request) => {
+          request.principal = await app.auth.verify(request.headers.authorization);
+        });
+        await v1.register(rateLimit, {
+          hook: 'preHandler',
+          max: config.RATE_LIMIT_PER_MINUTE,
+          timeWindow: 60_000,
+          keyGenerator: (request) => request.principal?.org ?? request.ip,
+        });
+        await v1.register(customersRoutes);
+        await v1.register(loyaltyRoutes);
+        await v1.register(creditRoutes);
+      },
+      { prefix: '/v1' },
+    );
+
+    const housekeeping = setInterval(() => {
+      purgeIdempotencyKeys(db, config.IDEMPOTENCY_TTL_HOURS).catch((err) =>
+        app.log.warn({ err: (err as Error).message }, 'idempotency purge failed'),
+      );
+    }, 3_600_000);
+    housekeeping.unref();
+
+    if (opts.relay !== false) app.addHook('onReady', async () => relay.start());
+    app.addHook('onClose', async () => {
+      clearInterval(housekeeping);
+      await relay.stop();
+      if (ownsDb) await db.close();
+    });
+  },
+  { name: 'customer-service' },
+);
+
+export function serverOptions(config: Config): FastifyServerOptions {
+  return {
+    logger: {
+      level: config.LOG_LEVEL,
+      redact: ['req.headers.authorization'],
+    },
+    bodyLimit: 1_048_576,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const h = req.headers['x-request-id'];
+      return typeof h === 'string' && /^[\w.:-]{1,200}$/.test(h) ? h : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  };
+}
+
+/** Builds the app (tests call this; server.ts adds the process concerns). */
+export async function buildApp(opts: AppOptions, overrides: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ ...serverOptions(opts.config), ...overrides });
+  app.setValidatorCompiler(validatorCompiler());
+  await app.register(appPlugin, opts);
+  return app;
+}

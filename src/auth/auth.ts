@@ -1,0 +1,104 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
+import { importSPKI, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import type { Config } from '../config.js';
+import { problems } from '../errors.js';
+
+export interface Principal {
+  /** organization_id: scopes every query and every event. */
+  org: string;
+  /** The acting user's id (ledger actor, credit approved_by). */
+  sub: string;
+  roles: readonly string[];
+}
+
+export interface Authenticator {
+  readonly mode: 'hs256' | 'public-key' | 'development';
+  verify(authorization: string | undefined): Promise<Principal>;
+  /** Development mode only: a token for the demo organization. */
+  developmentToken?: string;
+}
+
+/** Development mode signs with this fixed secret so the printed token survives restarts. Never used in production. */
+const DEVELOPMENT_SECRET = 'customer-service-development-secret-not-for-production';
+export const DEVELOPMENT_ORG = 'org_demo';
+
+export async function signToken(
+  secret: string,
+  claims: { org: string; sub: string; roles?: string[] },
+  expiresIn: string | number = '1h',
+): Promise<string> {
+  return new SignJWT({ org: claims.org, roles: claims.roles ?? [] })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(claims.sub)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(createSecretKey(Buffer.from(secret)));
+}
+
+function principalFrom(payload: Record<string, unknown>): Principal {
+  const { org, sub, roles } = payload;
+  if (typeof org !== 'string' || org.length === 0 || org.length > 200) {
+    throw problems.unauthorized("The token has no valid 'org' claim.");
+  }
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) {
+    throw problems.unauthorized("The token has no valid 'sub' claim.");
+  }
+  if (roles !== undefined && !(Array.isArray(roles) && roles.every((r) => typeof r === 'string'))) {
+    throw problems.unauthorized("The token's 'roles' claim must be an array of strings.");
+  }
+  return { org, sub, roles: (roles as string[] | undefined) ?? [] };
+}
+
+export async function createAuthenticator(config: Config): Promise<Authenticator> {
+  let key: KeyObject | PublicKey;
+  let algorithms: string[];
+  let mode: Authenticator['mode'];
+  if (config.JWT_PUBLIC_KEY) {
+    mode = 'public-key';
+    algorithms = ['RS256', 'ES256'];
+    key = await importPublicKey(config.JWT_PUBLIC_KEY);
+  } else {
+    mode = config.JWT_SECRET ? 'hs256' : 'development';
+    algorithms = ['HS256'];
+    key = createSecretKey(Buffer.from(config.JWT_SECRET ?? DEVELOPMENT_SECRET));
+  }
+
+  const authenticator: Authenticator = {
+    mode,
+    async verify(authorization) {
+      const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(authorization ?? '');
+      if (!match?.[1]) throw problems.unauthorized();
+      try {
+        // `algorithms` is an allow-list: `alg: none` and algorithm confusion are refused by jose.
+        const { payload } = await jwtVerify(match[1], key, { algorithms });
+        return principalFrom(payload);
+      } catch (err) {
+        if (err instanceof joseErrors.JWTExpired) throw problems.unauthorized('The token has expired.');
+        if (err instanceof joseErrors.JOSEError) throw problems.unauthorized('The token is not valid.');
+        throw err;
+      }
+    },
+  };
+  if (mode === 'development') {
+    authenticator.developmentToken = await signToken(
+      DEVELOPMENT_SECRET,
+      { org: DEVELOPMENT_ORG, sub: 'dev_user', roles: ['credit_manager', 'loyalty_admin'] },
+      '30d',
+    );
+  }
+  return authenticator;
+}
+
+type PublicKey = Awaited<ReturnType<typeof importSPKI>>;
+
+async function importPublicKey(pem: string): Promise<PublicKey> {
+  try {
+    return await importSPKI(pem, 'RS256');
+  } catch {
+    return importSPKI(pem, 'ES256');
+  }
+}
+
+export function requireRole(principal: Principal, role: string): void {
+  if (!principal.roles.includes(role)) throw problems.forbidden(role);
+}

@@ -1,0 +1,79 @@
+import { Ajv } from 'ajv';
+
+/** Every setting the service reads, with its default. Validated once at boot; bad config fails fast. */
+const schema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
+    HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
+    DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://' },
+    PGLITE_DIR: { type: 'string', minLength: 1, default: './data/pglite' },
+    DB_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 200, default: 10 },
+    AMQP_URL: { type: 'string', pattern: '^amqps?://', default: 'amqp://guest:guest@127.0.0.1:5672' },
+    JWT_SECRET: { type: 'string', minLength: 16 },
+    JWT_PUBLIC_KEY: { type: 'string', pattern: '-----BEGIN PUBLIC KEY-----' },
+    LOG_LEVEL: {
+      type: 'string',
+      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+    },
+    NODE_ENV: { type: 'string', default: 'development' },
+    RELAY_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 10_000, default: 500 },
+    RELAY_MAX_IN_FLIGHT: { type: 'integer', minimum: 1, maximum: 100_000, default: 1000 },
+    RELAY_POLL_MS: { type: 'integer', minimum: 10, maximum: 60_000, default: 250 },
+    OUTBOX_RETENTION_HOURS: { type: 'number', minimum: 0, default: 72 },
+    IDEMPOTENCY_TTL_HOURS: { type: 'number', minimum: 24, default: 48 },
+    RATE_LIMIT_PER_MINUTE: { type: 'integer', minimum: 1, default: 60_000 },
+  },
+} as const;
+
+export interface Config {
+  PORT: number;
+  HOST: string;
+  DATABASE_URL?: string;
+  PGLITE_DIR: string;
+  DB_POOL_SIZE: number;
+  AMQP_URL: string;
+  JWT_SECRET?: string;
+  JWT_PUBLIC_KEY?: string;
+  LOG_LEVEL: string;
+  NODE_ENV: string;
+  RELAY_BATCH_SIZE: number;
+  RELAY_MAX_IN_FLIGHT: number;
+  RELAY_POLL_MS: number;
+  OUTBOX_RETENTION_HOURS: number;
+  IDEMPOTENCY_TTL_HOURS: number;
+  RATE_LIMIT_PER_MINUTE: number;
+}
+
+export class ConfigError extends Error {}
+
+const validate = new Ajv({ useDefaults: true, coerceTypes: true, allErrors: true }).compile(schema);
+
+/** Reads the settings from `env` (process.env by default). Empty strings count as unset. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(schema.properties)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  if (!validate(input)) {
+    const problems = (validate.errors ?? []).map((e) => `${e.instancePath.slice(1) || 'settings'} ${e.message}`);
+    throw new ConfigError(`invalid settings: ${problems.join('; ')}`);
+  }
+  const config = input as unknown as Config;
+  if (config.JWT_SECRET && config.JWT_PUBLIC_KEY) {
+    throw new ConfigError('invalid settings: set either JWT_SECRET or JWT_PUBLIC_KEY, not both');
+  }
+  if (!config.JWT_SECRET && !config.JWT_PUBLIC_KEY && config.NODE_ENV === 'production') {
+    throw new ConfigError(
+      'invalid settings: development auth (no JWT_SECRET or JWT_PUBLIC_KEY) is refused when NODE_ENV=production',
+    );
+  }
+  return config;
+}
+
+export function isDevelopmentAuth(config: Config): boolean {
+  return !config.JWT_SECRET && !config.JWT_PUBLIC_KEY;
+}

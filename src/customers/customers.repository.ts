@@ -1,0 +1,109 @@
+import type { Queryable } from '../db/db.js';
+
+export interface CustomerRow {
+  seq: number;
+  customer_id: string;
+  customer_type: 'b2c' | 'b2b';
+  name: string;
+  email: string | null;
+  phone: string | null;
+  tax_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const columns = 'seq, customer_id, customer_type, name, email, phone, tax_id, created_at, updated_at';
+
+export function phoneDigits(phone: string | null | undefined): string | null {
+  return phone == null ? null : phone.replace(/\D/g, '');
+}
+
+export async function insertCustomer(
+  tx: Queryable,
+  org: string,
+  c: Omit<CustomerRow, 'seq' | 'updated_at'>,
+): Promise<CustomerRow> {
+  const res = await tx.query<CustomerRow>(
+    `INSERT INTO customers (organization_id, customer_id, customer_type, name, email, phone, phone_digits, tax_id,
+                            created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+     RETURNING ${columns}`,
+    [org, c.customer_id, c.customer_type, c.name, c.email, c.phone, phoneDigits(c.phone), c.tax_id, c.created_at],
+  );
+  return res.rows[0] as CustomerRow;
+}
+
+export async function findCustomer(
+  db: Queryable,
+  org: string,
+  customerId: string,
+  forUpdate = false,
+): Promise<CustomerRow | undefined> {
+  const res = await db.query<CustomerRow>(
+    `SELECT ${columns} FROM customers WHERE organization_id = $1 AND customer_id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
+    [org, customerId],
+  );
+  return res.rows[0];
+}
+
+export type CustomerChanges = Partial<Pick<CustomerRow, 'name' | 'email' | 'phone' | 'tax_id'>>;
+
+export async function updateCustomer(
+  tx: Queryable,
+  org: string,
+  customerId: string,
+  changes: CustomerChanges,
+  at: Date,
+): Promise<CustomerRow> {
+  const sets: string[] = [];
+  const params: unknown[] = [org, customerId, at];
+  for (const [field, value] of Object.entries(changes)) {
+    params.push(value);
+    sets.push(`${field} = $${params.length}`);
+    if (field === 'phone') {
+      params.push(phoneDigits(value));
+      sets.push(`phone_digits = $${params.length}`);
+    }
+  }
+  const res = await tx.query<CustomerRow>(
+    `UPDATE customers SET ${sets.join(', ')}, updated_at = $3
+      WHERE organization_id = $1 AND customer_id = $2
+      RETURNING ${columns}`,
+    params,
+  );
+  return res.rows[0] as CustomerRow;
+}
+
+export interface CustomerFilter {
+  email?: string;
+  phone?: string;
+  customer_type?: string;
+  q?: string;
+  afterSeq?: number;
+  limit: number;
+}
+
+function likePattern(s: string): string {
+  return `%${s.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+}
+
+/** Customers in creation order, filtered; one more row than `limit` tells whether there is a next page. */
+export async function listCustomers(db: Queryable, org: string, f: CustomerFilter): Promise<CustomerRow[]> {
+  const where = ['organization_id = $1'];
+  const params: unknown[] = [org];
+  const add = (sql: (n: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(sql(`$${params.length}`));
+  };
+  if (f.email !== undefined) add((p) => `lower(email) = lower(${p})`, f.email);
+  if (f.phone !== undefined) add((p) => `phone_digits = ${p}`, phoneDigits(f.phone));
+  if (f.customer_type !== undefined) add((p) => `customer_type = ${p}`, f.customer_type);
+  if (f.q !== undefined) add((p) => `(name ILIKE ${p} OR email ILIKE ${p} OR phone ILIKE ${p})`, likePattern(f.q));
+  if (f.afterSeq !== undefined) add((p) => `seq > ${p}`, f.afterSeq);
+  params.push(f.limit + 1);
+  const res = await db.query<CustomerRow>(
+    `SELECT ${columns} FROM customers WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $${params.length}`,
+    params,
+  );
+  return res.rows;
+}

@@ -1,0 +1,74 @@
+import { page } from '../http/schemas.js';
+
+const email = {
+  type: 'string',
+  format: 'email',
+  maxLength: 254,
+  description: 'Unique per organization, case-insensitively',
+} as const;
+const phone = {
+  type: 'string',
+  pattern: '^\\+?[0-9][0-9 ().-]{5,28}[0-9]$',
+  description: 'Kept as written (`+507 6000-0000`); unique per organization, compared by its digits',
+} as const;
+const name = { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' } as const;
+const taxId = { type: 'string', minLength: 1, maxLength: 50, description: 'Tax id, e.g. a Panama RUC' } as const;
+const customerType = { type: 'string', enum: ['b2c', 'b2b'] } as const;
+
+export const customerSchema = {
+  $id: 'Customer',
+  type: 'object',
+  properties: {
+    customer_id: { type: 'string', description: 'cust_…' },
+    customer_type: customerType,
+    name: { type: 'string' },
+    email: { type: ['string', 'null'] },
+    phone: { type: ['string', 'null'] },
+    tax_id: { type: ['string', 'null'] },
+    created_at: { type: 'string', format: 'date-time' },
+    updated_at: { type: 'string', format: 'date-time' },
+  },
+  required: ['customer_id', 'customer_type', 'name', 'email', 'phone', 'tax_id', 'created_at', 'updated_at'],
+} as const;
+
+export const createCustomerBody = {
+  type: 'object',
+  properties: {
+    customer_type: customerType,
+    name,
+    email,
+    phone,
+    tax_id: taxId,
+    enroll_loyalty: { type: 'boolean', default: true, description: 'Open a loyalty account (default true)' },
+  },
+  required: ['customer_type', 'name'],
+  additionalProperties: false,
+  description: 'At least one of email and phone.',
+} as const;
+
+export const patchCustomerBody = {
+  type: 'object',
+  description: 'JSON merge patch: null clears an optional field. The customer keeps an email or a phone.',
+  properties: {
+    name,
+    email: { ...email, type: ['string', 'null'] },
+    phone: { ...phone, type: ['string', 'null'] },
+    tax_id: { ...taxId, type: ['string', 'null'] },
+  },
+  additionalProperties: false,
+} as const;
+
+export const listCustomersQuery = {
+  type: 'object',
+  properties: {
+    email: { type: 'string', maxLength: 254 },
+    phone: { type: 'string', maxLength: 40 },
+    customer_type: customerType,
+    q: { type: 'string', minLength: 1, maxLength: 200, description: 'name, email or phone contains' },
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+    cursor: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+  additionalProperties: false,
+} as const;
+
+export const customerPage = page({ $ref: 'Customer#' });

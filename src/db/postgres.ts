@@ -1,0 +1,83 @@
+import pg from 'pg';
+import type { Db, Queryable, QueryResult, Session } from './db.js';
+
+// BIGINT (20) and NUMERIC (1700) come back as strings by default; every amount here is integer cents
+// or a count far below 2^53, so numbers are exact.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+function wrap(client: pg.Pool | pg.PoolClient | pg.Client): Queryable {
+  return {
+    async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+      const res = await client.query(sql, params as unknown[] | undefined);
+      return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+    },
+  };
+}
+
+export function createPostgresDb(url: string, poolSize: number): Db {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
+  // An idle client that loses its server emits here; without a listener the process would crash.
+  pool.on('error', () => {});
+  const base = wrap(pool);
+  return {
+    kind: 'postgres',
+    query: base.query,
+    async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const result = await work(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true;
+        }
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async session(): Promise<Session> {
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+      const errorListeners: ((err: Error) => void)[] = [];
+      client.on('error', (err) => {
+        for (const l of errorListeners) l(err);
+      });
+      client.on('end', () => {
+        for (const l of errorListeners) l(new Error('session connection ended'));
+      });
+      await client.connect();
+      const q = wrap(client);
+      return {
+        query: q.query,
+        async exec(sql) {
+          await client.query(sql);
+        },
+        async onNotify(channel, listener) {
+          client.on('notification', (msg) => {
+            if (msg.channel === channel) listener();
+          });
+          await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        },
+        onError(listener) {
+          errorListeners.push(listener);
+        },
+        async release() {
+          errorListeners.length = 0;
+          await client.end().catch(() => {});
+        },
+      };
+    },
+    async notify(channel) {
+      await pool.query('SELECT pg_notify($1, $2)', [channel, '']);
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('package root not found');
+    dir = parent;
+  }
+  return dir;
+}
+
+/** The HTTP API's OpenAPI document (from the route schemas) and UI, and the consumer docs of the events. */
+export default fp(
+  async function docsPlugin(app: FastifyInstance) {
+    const root = projectRoot();
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Customer Service HTTP API',
+          version: '1.0.0',
+          description:
+            'Customers, loyalty points and tiers, and B2B store credit. Every change publishes an event to the ' +
+            'RabbitMQ exchange `customer_events`; see /docs/events. Errors are RFC 9457 problem details. ' +
+            'Every POST honours `Idempotency-Key`. Lists are cursor-paginated (`limit`, `cursor`).',
+        },
+        components: {
+          securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        },
+        security: [{ bearerAuth: [] }],
+      },
+      refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false });
+
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+    const specPath = join(root, 'asyncapi.yaml');
+    app.get('/asyncapi.yaml', { schema: { hide: true } }, async (_request, reply) =>
+      reply.type('application/yaml; charset=utf-8').send(readFileSync(specPath, 'utf8')),
+    );
+
+    const eventsPage = join(root, 'build/docs/events/index.html');
+    app.get('/docs/events', { schema: { hide: true } }, async (_request, reply) => {
+      if (!existsSync(eventsPage)) {
+        return reply.code(503).type('application/problem+json').send({
+          type: 'https://customer-service.dev/problems/docs-not-built',
+          title: 'Docs not built',
+          status: 503,
+          detail: 'The event docs site has not been built; run `npm run docs`.',
+        });
+      }
+      return reply.type('text/html; charset=utf-8').send(readFileSync(eventsPage));
+    });
+  },
+  { name: 'docs' },
+);

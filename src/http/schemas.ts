@@ -1,0 +1,111 @@
+/**
+ * Shared JSON Schema pieces for the HTTP API. They feed Fastify's validation and the OpenAPI document.
+ */
+export const problemSchema = {
+  $id: 'Problem',
+  type: 'object',
+  description: 'RFC 9457 problem details',
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { field: { type: 'string' }, message: { type: 'string' } },
+        required: ['field', 'message'],
+      },
+    },
+  },
+  required: ['type', 'title', 'status'],
+  additionalProperties: true,
+} as const;
+
+/** Money: a JSON number with at most 2 decimals, > 0 and < 10^12 (the `money` keyword checks the decimals). */
+export const money = {
+  type: 'number',
+  exclusiveMinimum: 0,
+  exclusiveMaximum: 1_000_000_000_000,
+  money: true,
+  description: 'Amount in currency units, at most 2 decimals',
+  examples: [125.5],
+} as const;
+
+export const moneyOut = { type: 'number', description: 'Amount in currency units (2 decimals at most)' } as const;
+
+export const positivePoints = {
+  type: 'integer',
+  minimum: 1,
+  maximum: 1_000_000_000,
+  description: 'Whole points, greater than 0',
+} as const;
+
+export const idParam = (name: string, prefix: string) =>
+  ({
+    type: 'object',
+    properties: { [name]: { type: 'string', minLength: 1, maxLength: 64, description: `Id (${prefix}…)` } },
+    required: [name],
+    additionalProperties: false,
+  }) as const;
+
+export const customerIdParams = idParam('customer_id', 'cust_');
+
+export const pageQuery = {
+  limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+  cursor: { type: 'string', minLength: 1, maxLength: 200 },
+} as const;
+
+export const idempotencyHeaders = {
+  type: 'object',
+  properties: {
+    'idempotency-key': {
+      type: 'string',
+      minLength: 1,
+      maxLength: 255,
+      description: 'Retries with the same key and body return the first response and publish nothing new (≥ 24 h).',
+    },
+  },
+} as const;
+
+/** Error responses every /v1 operation may give; routes add their own 404/409/422. */
+export function errorResponses(...statuses: number[]) {
+  const all = [400, 401, 403, ...statuses, 413, 415, 429, 503];
+  return Object.fromEntries(
+    [...new Set(all)].map((s) => [s, { description: 'Problem details (RFC 9457)', $ref: 'Problem#' }]),
+  );
+}
+
+export function page<T extends object>(item: T) {
+  return {
+    type: 'object',
+    properties: { items: { type: 'array', items: item }, next_cursor: { type: ['string', 'null'] } },
+    required: ['items', 'next_cursor'],
+  } as const;
+}
+
+/** Money in responses and events: integer cents → JSON number (500000 → 5000). */
+export function fromCents(cents: number): number {
+  return cents / 100;
+}
+
+/** The `money` keyword guarantees at most 2 decimals, so this is exact. */
+export function toCents(amount: number): number {
+  return Math.round(amount * 100);
+}
+
+export function hasAtMostTwoDecimals(n: number): boolean {
+  return Number.isFinite(n) && /^-?\d+(\.\d{1,2})?$/.test(String(n));
+}
+
+/** Opaque cursors: base64url of the last row's sequence number. */
+export function encodeCursor(seq: number): string {
+  return Buffer.from(`s${seq}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  const m = /^s(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  return m?.[1] ? Number(m[1]) : Number.NaN;
+}

@@ -1,0 +1,37 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Queryable } from '../db/db.js';
+import { claimKey, type Outcome, remember, requestHash } from './idempotency.js';
+
+/**
+ * Runs one write use case in one transaction, honouring `Idempotency-Key`: the stored response is written in the
+ * same transaction as the change, so a retry either replays it or (if the first attempt rolled back) runs again.
+ * After the commit the relay is woken, so the events it wrote go out at once.
+ */
+export async function runWrite(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  work: (tx: Queryable) => Promise<Outcome>,
+): Promise<FastifyReply> {
+  const { db, relay } = request.server;
+  const org = request.principal.org;
+  const key = request.headers['idempotency-key'];
+  const idempotencyKey = typeof key === 'string' ? key : undefined;
+  let replayed = false;
+  const outcome = await db.transaction(async (tx) => {
+    if (idempotencyKey !== undefined) {
+      const hash = requestHash(request.method, request.url.split('?')[0] ?? '', request.body);
+      const previous = await claimKey(tx, org, idempotencyKey, hash);
+      if (previous) {
+        replayed = true;
+        return previous;
+      }
+    }
+    const result = await work(tx);
+    if (idempotencyKey !== undefined) await remember(tx, org, idempotencyKey, result);
+    return result;
+  });
+  if (!replayed) relay.wake();
+  else reply.header('idempotent-replayed', 'true');
+  if (outcome.status >= 400) reply.type('application/problem+json');
+  return reply.code(outcome.status).send(outcome.body);
+}

@@ -1,0 +1,48 @@
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.js';
+import { ConfigError, isDevelopmentAuth, loadConfig } from './config.js';
+
+/** The process: settings, listening, start-up banner and graceful shutdown. The app itself is in app.ts. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const app = await buildApp({ config });
+
+  closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error');
+    else app.log.info({ signal }, 'shutting down: finishing requests, waiting for confirms');
+    await app.close();
+  });
+
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const base = `http://${config.HOST}:${(app.server.address() as { port: number }).port}`;
+  app.log.info(
+    { storage: config.DATABASE_URL ? 'postgresql' : `pglite (${config.PGLITE_DIR})`, broker: redact(config.AMQP_URL) },
+    `Customer Service listening on ${base} — HTTP API docs ${base}/docs, event docs ${base}/docs/events`,
+  );
+  if (isDevelopmentAuth(config)) {
+    app.log.warn('DEVELOPMENT AUTH: no JWT_SECRET or JWT_PUBLIC_KEY is set; tokens are signed with a built-in secret.');
+    process.stdout.write(
+      `\n  Development token (organization org_demo, roles credit_manager + loyalty_admin, 30 days):\n\n` +
+        `  ${app.auth.developmentToken}\n\n` +
+        `  curl -H "Authorization: Bearer $TOKEN" ${base}/v1/customers\n\n`,
+    );
+  }
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

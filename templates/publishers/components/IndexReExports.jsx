@@ -1,0 +1,20 @@
+import { Text } from '@asyncapi/generator-react-sdk';
+
+/**
+ * Re-exports of `index.ts`: every model type, the shared publisher constants and every publisher.
+ *
+ * @param {{ events: import('../helpers/events.js').EventDescriptor[] }} props
+ */
+export function IndexReExports({ events }) {
+  return (
+    <Text newLines={2}>
+      {[
+        "export type * from './models/index.js';",
+        "export { APP_ID, EXCHANGE, EXCHANGE_TYPE, type PublishOptions } from './publishers/common.js';",
+        'export {',
+        ...events.map((event) => `  ${event.functionName},`),
+        '};',
+      ].join('\n')}
+    </Text>
+  );
+}

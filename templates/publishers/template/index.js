@@ -1,0 +1,25 @@
+import { File } from '@asyncapi/generator-react-sdk';
+import { Banner } from '../components/Banner.jsx';
+import { EventCatalog } from '../components/EventCatalog.jsx';
+import { EventEnvelopeTypes } from '../components/EventEnvelopeTypes.jsx';
+import { EventNames } from '../components/EventNames.jsx';
+import { IndexImports } from '../components/IndexImports.jsx';
+import { IndexReExports } from '../components/IndexReExports.jsx';
+import { PublishEvent } from '../components/PublishEvent.jsx';
+import { eventDescriptors } from '../helpers/events.js';
+
+/** `index.ts`: the one import path of the generated code. */
+export default function ({ asyncapi }) {
+  const events = eventDescriptors(asyncapi);
+  return (
+    <File name="index.ts">
+      <Banner />
+      <IndexImports events={events} />
+      <IndexReExports events={events} />
+      <EventNames events={events} />
+      <EventEnvelopeTypes events={events} />
+      <EventCatalog />
+      <PublishEvent events={events} />
+    </File>
+  );
+}

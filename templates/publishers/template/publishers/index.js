@@ -1,0 +1,25 @@
+import { File } from '@asyncapi/generator-react-sdk';
+import { Banner } from '../../components/Banner.jsx';
+import { CommonModule } from '../../components/CommonModule.jsx';
+import { PublisherFunction } from '../../components/PublisherFunction.jsx';
+import { PublisherImports } from '../../components/PublisherImports.jsx';
+import { eventDescriptors, sharedExchange } from '../../helpers/events.js';
+
+/** `publishers/common.ts`, then one `publishers/<operation>.ts` per send operation. */
+export default function ({ asyncapi, params }) {
+  const events = eventDescriptors(asyncapi);
+  const exchange = sharedExchange(events);
+  return [
+    <File key="common" name="common.ts">
+      <Banner />
+      <CommonModule exchange={exchange.name} exchangeType={exchange.type} appId={params.appId} />
+    </File>,
+    ...events.map((event) => (
+      <File key={event.fileName} name={event.fileName}>
+        <Banner />
+        <PublisherImports envelopeType={event.envelopeType} />
+        <PublisherFunction event={event} />
+      </File>
+    )),
+  ];
+}

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
+import { type Document, parseDocument } from 'yaml';
+import { type Change, compareContracts } from '../../scripts/contract/diff.js';
+import { parseSpecText } from '../../scripts/contract/load.js';
+import { formatChange } from '../../scripts/contract/report.js';
+
+export const BASE_FIXTURE = new URL('../fixtures/contract/base.yaml', import.meta.url);
+const baseText = readFileSync(BASE_FIXTURE, 'utf8');
+let baseDoc: Promise<AsyncAPIDocumentInterface> | undefined;
+
+/** Paths into the fixture used by most tests. */
+export const EARNED_DATA = ['components', 'schemas', 'LoyaltyPointsEarnedData'];
+export const EARNED_FIELDS = [...EARNED_DATA, 'properties'];
+export const EARNED_EVENT_FIELDS = ['components', 'schemas', 'LoyaltyPointsEarnedEvent', 'properties'];
+export const CREATED_FIELDS = ['components', 'schemas', 'CustomerCreatedData', 'properties'];
+export const EXCHANGE = ['components', 'channelBindings', 'customerEvents', 'amqp', 'exchange'];
+
+/** The fixture as an editable YAML document (comments and layout kept). */
+export function baseYaml(): Document {
+  return parseDocument(baseText);
+}
+
+/** Compares the base fixture with a variant made by `edit`, both through @asyncapi/parser. */
+export async function changesAfter(edit: (doc: Document) => void): Promise<Change[]> {
+  const doc = baseYaml();
+  edit(doc);
+  baseDoc ??= parseSpecText(baseText, 'base.yaml');
+  const [base, head] = await Promise.all([baseDoc, parseSpecText(doc.toString(), 'variant.yaml')]);
+  return compareContracts(base, head);
+}
+
+/** Like {@link changesAfter}, with the base edited too. */
+export async function changesBetween(editBase: (doc: Document) => void, editHead: (doc: Document) => void): Promise<Change[]> {
+  const base = baseYaml();
+  const head = baseYaml();
+  editBase(base);
+  editHead(head);
+  const [b, h] = await Promise.all([parseSpecText(base.toString(), 'base.yaml'), parseSpecText(head.toString(), 'head.yaml')]);
+  return compareContracts(b, h);
+}
+
+/** The report lines, e.g. `BREAKING loyalty.points.earned data.tier: type changed string → integer`. */
+export function lines(changes: readonly Change[]): string[] {
+  return changes.map(formatChange);
+}
+
+export function breaking(changes: readonly Change[]): Change[] {
+  return changes.filter((c) => c.severity === 'breaking');
+}

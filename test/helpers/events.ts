@@ -1,0 +1,89 @@
+import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { EXCHANGE } from '../../generated/index.js';
+import { assertTopology } from '../../src/outbox/relay.js';
+
+export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+export interface ReceivedEvent {
+  routingKey: string;
+  body: Record<string, unknown> & { event: string; organization_id: string; data: Record<string, unknown> };
+  properties: ConsumeMessage['properties'];
+  raw: string;
+}
+
+/**
+ * A consumer bound on the real `customer_events` exchange (exclusive, auto-delete queue), recording every event.
+ * Tests filter by their own organization id, so files can share the broker.
+ */
+export class EventTap {
+  readonly received: ReceivedEvent[] = [];
+  private waiters: (() => void)[] = [];
+
+  private constructor(
+    private readonly connection: ChannelModel,
+    private readonly channel: Channel,
+  ) {}
+
+  static async open(pattern = '#'): Promise<EventTap> {
+    const connection = await amqp.connect(AMQP_URL);
+    const channel = await connection.createChannel();
+    await assertTopology(channel);
+    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
+    await channel.bindQueue(queue, EXCHANGE, pattern);
+    const tap = new EventTap(connection, channel);
+    await channel.consume(
+      queue,
+      (msg) => {
+        if (!msg) return;
+        const raw = msg.content.toString('utf8');
+        tap.received.push({
+          routingKey: msg.fields.routingKey,
+          body: JSON.parse(raw),
+          properties: msg.properties,
+          raw,
+        });
+        for (const w of tap.waiters.splice(0)) w();
+      },
+      { noAck: true },
+    );
+    return tap;
+  }
+
+  forOrg(org: string): ReceivedEvent[] {
+    return this.received.filter((e) => e.body.organization_id === org);
+  }
+
+  /** Waits until `predicate` holds over the received events, or fails after `timeoutMs`. */
+  async waitUntil(predicate: (events: ReceivedEvent[]) => boolean, timeoutMs = 10_000): Promise<ReceivedEvent[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(this.received)) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for events; received ${this.received.length}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.min(left, 200));
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+    return this.received;
+  }
+
+  /** Waits for `count` events of `org` (optionally of one event name) and returns them in arrival order. */
+  async waitForOrg(org: string, count: number, event?: string, timeoutMs = 10_000): Promise<ReceivedEvent[]> {
+    const pick = () => this.forOrg(org).filter((e) => event === undefined || e.body.event === event);
+    await this.waitUntil(() => pick().length >= count, timeoutMs);
+    return pick();
+  }
+
+  /** Waits a little and asserts no more events for `org` arrive beyond `count`. */
+  async settle(ms = 300): Promise<void> {
+    await new Promise((r) => setTimeout(r, ms));
+  }
+
+  async close(): Promise<void> {
+    await this.channel.close().catch(() => {});
+    await this.connection.close().catch(() => {});
+  }
+}
