@@ -1,3 +1,179 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { requireRole } from '../auth/auth.js';
+import { contextOf } from '../customers/customers.routes.js';
+import { customerIdParams, errorResponses, idempotencyHeaders } from '../http/schemas.js';
+import { runWrite } from '../http/write.js';
+import { type PaymentInput, receivePayment, type UsageInput, useCredit } from './credit.movements.js';
+import * as repo from './credit.repository.js';
+import {
+  changeAccountBody,
+  openAccountBody,
+  pageQuerystring,
+  paymentBody,
+  paymentPage,
+  paymentSchema,
+  usageBody,
+  usagePage,
+  usageSchema,
+} from './credit.schemas.js';
+import {
+  type ChangeTermsInput,
+  changeTerms,
+  findCreditAccount,
+  listMovements,
+  missingAccount,
+  type OpenAccountInput,
+  openAccount,
+  type PageQuery,
+  paymentView,
+  usageView,
+} from './credit.service.js';
 
-export default async function creditRoutes(_app: FastifyInstance) {}
+type IdParams = { customer_id: string };
+
+const creditManager = async (request: FastifyRequest) => requireRole(request.principal, 'credit_manager');
+
+export default async function creditRoutes(app: FastifyInstance) {
+  const tags = ['credit'];
+
+  app.post<{ Params: IdParams; Body: OpenAccountInput }>(
+    '/customers/:customer_id/credit',
+    {
+      schema: {
+        tags,
+        summary: 'Approve store credit for a customer (role credit_manager; publishes credit.approved)',
+        description: 'One credit account per customer: a second approval is 409 `credit-account-exists`.',
+        params: customerIdParams,
+        headers: idempotencyHeaders,
+        body: openAccountBody,
+        response: { 201: { $ref: 'CreditAccount#' }, ...errorResponses(404, 409, 422) },
+      },
+      preValidation: creditManager,
+    },
+    (request, reply) =>
+      runWrite(request, reply, (tx) => openAccount(tx, contextOf(request), request.params.customer_id, request.body)),
+  );
+
+  app.patch<{ Params: IdParams; Body: ChangeTermsInput }>(
+    '/customers/:customer_id/credit',
+    {
+      schema: {
+        tags,
+        summary: 'Change the credit limit or payment term (role credit_manager; publishes credit.approved)',
+        description:
+          'A limit below the amount outstanding is 422 `credit-limit-below-outstanding`. The same terms again answer ' +
+          '200 and publish nothing. Due dates of earlier usages keep their term.',
+        params: customerIdParams,
+        headers: idempotencyHeaders,
+        body: changeAccountBody,
+        response: { 200: { $ref: 'CreditAccount#' }, ...errorResponses(404, 422) },
+      },
+      preValidation: creditManager,
+    },
+    (request, reply) =>
+      runWrite(request, reply, (tx) => changeTerms(tx, contextOf(request), request.params.customer_id, request.body)),
+  );
+
+  app.get<{ Params: IdParams }>(
+    '/customers/:customer_id/credit',
+    {
+      schema: {
+        tags,
+        summary: 'The credit account with its outstanding amount and available credit',
+        description:
+          'Its usages and payments are listed by `GET …/credit/usages` and `GET …/credit/payments`. ' +
+          'No account: 404 `credit-account-not-found`.',
+        params: customerIdParams,
+        response: { 200: { $ref: 'CreditAccount#' }, ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const { org } = request.principal;
+      const account = await findCreditAccount(app.db, org, request.params.customer_id);
+      return account ?? missingAccount(app.db, org, request.params.customer_id);
+    },
+  );
+
+  app.get<{ Params: IdParams; Querystring: PageQuery }>(
+    '/customers/:customer_id/credit/usages',
+    {
+      schema: {
+        tags,
+        summary: 'Usages of the credit account, newest first, cursor-paginated',
+        params: customerIdParams,
+        querystring: pageQuerystring,
+        response: { 200: usagePage, ...errorResponses(404) },
+      },
+    },
+    (request) =>
+      listMovements(
+        app.db,
+        request.principal.org,
+        request.params.customer_id,
+        request.query,
+        repo.listUsages,
+        usageView,
+      ),
+  );
+
+  app.get<{ Params: IdParams; Querystring: PageQuery }>(
+    '/customers/:customer_id/credit/payments',
+    {
+      schema: {
+        tags,
+        summary: 'Payments to the credit account, newest first, cursor-paginated',
+        params: customerIdParams,
+        querystring: pageQuerystring,
+        response: { 200: paymentPage, ...errorResponses(404) },
+      },
+    },
+    (request) =>
+      listMovements(
+        app.db,
+        request.principal.org,
+        request.params.customer_id,
+        request.query,
+        repo.listPayments,
+        paymentView,
+      ),
+  );
+
+  app.post<{ Params: IdParams; Body: UsageInput }>(
+    '/customers/:customer_id/credit/usages',
+    {
+      schema: {
+        tags,
+        summary: 'Pay an order with store credit (publishes credit.used)',
+        description:
+          'A usage above `credit_available` is 422 `credit-limit-exceeded` (with `attempted_amount`, ' +
+          '`credit_available`, `shortfall`); the refusal is recorded and publishes credit.limit.exceeded. ' +
+          'One usage per `order_id` in the organization: 409 `duplicate-order` (a refused order may be retried).',
+        params: customerIdParams,
+        headers: idempotencyHeaders,
+        body: usageBody,
+        response: { 201: usageSchema, ...errorResponses(404, 409, 422) },
+      },
+    },
+    (request, reply) =>
+      runWrite(request, reply, (tx) => useCredit(tx, contextOf(request), request.params.customer_id, request.body)),
+  );
+
+  app.post<{ Params: IdParams; Body: PaymentInput }>(
+    '/customers/:customer_id/credit/payments',
+    {
+      schema: {
+        tags,
+        summary: 'Record a payment against the outstanding credit (publishes credit.payment.received)',
+        description: 'A payment above the amount outstanding is 422 `overpayment` (with `outstanding`).',
+        params: customerIdParams,
+        headers: idempotencyHeaders,
+        body: paymentBody,
+        response: { 201: paymentSchema, ...errorResponses(404, 422) },
+      },
+    },
+    (request, reply) =>
+      runWrite(request, reply, (tx) =>
+        receivePayment(tx, contextOf(request), request.params.customer_id, request.body),
+      ),
+  );
+}
