@@ -76,7 +76,9 @@ export function createRelay(opts: RelayOptions): Relay {
   const inFlight = new Map<number, number>();
   /** Rows confirmed by the broker and not yet marked sent in the database. */
   let confirmed: number[] = [];
+  /** Confirmed ids, kept until no fetch that started before their mark committed can still return them. */
   const confirmedSet = new Set<number>();
+  let markedSinceLastFetch: number[] = [];
   let flushing: Promise<void> | undefined;
   let slotFree: (() => void) | undefined;
   /** Highest id dispatched in order; lowered again when a publish fails so the row is re-read. */
@@ -189,7 +191,7 @@ export function createRelay(opts: RelayOptions): Relay {
       confirmed = [];
       try {
         await markSent(db, ids);
-        for (const id of ids) confirmedSet.delete(id);
+        markedSinceLastFetch.push(...ids);
       } catch (err) {
         confirmed = ids.concat(confirmed);
         log.warn({ err: (err as Error).message, pending: confirmed.length }, 'could not mark events sent; will retry');
@@ -244,9 +246,17 @@ export function createRelay(opts: RelayOptions): Relay {
         // Rows committed late by concurrent transactions can hold ids below the cursor: re-read from the start
         // of the unsent index whenever we have caught up (it then holds only in-flight rows and such gaps).
         const from: number = gapScanDue ? 0 : cursor;
-        const limit: number = gapScanDue ? opts.batchSize + inFlight.size + confirmed.length : opts.batchSize;
-        const rows: OutboxRow[] = await fetchUnsent(db, from, limit);
-        await publishRows(rows, ch);
+        const limit: number = gapScanDue ? opts.batchSize + inFlight.size + confirmedSet.size : opts.batchSize;
+        // Rows marked before this fetch starts cannot come back from it: forget them once it is processed.
+        const forgettable = markedSinceLastFetch;
+        markedSinceLastFetch = [];
+        let rows: OutboxRow[];
+        try {
+          rows = await fetchUnsent(db, from, limit);
+          await publishRows(rows, ch);
+        } finally {
+          for (const id of forgettable) confirmedSet.delete(id);
+        }
         backoff = 100;
         const caughtUp: boolean = rows.length < limit;
         if (caughtUp && !gapScanDue) {
