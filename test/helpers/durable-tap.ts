@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import { EXCHANGE } from '../../generated/index.js';
+import { assertTopology } from '../../src/outbox/relay.js';
+import { AMQP_URL } from './events.js';
+
+/**
+ * A consumer on a durable, named queue bound to `customer_events`: it keeps collecting across a broker restart
+ * (the queue and its persistent messages survive; the tap reconnects). Records every delivery, duplicates included.
+ */
+export class DurableTap {
+  readonly deliveries: { messageId: string; body: { event: string; data: Record<string, unknown> } }[] = [];
+  private connection?: ChannelModel;
+  private channel?: Channel;
+  private closed = false;
+  readonly queue = `test.faults.${randomBytes(4).toString('hex')}`;
+
+  static async open(pattern = '#'): Promise<DurableTap> {
+    const tap = new DurableTap();
+    await tap.connect(pattern);
+    return tap;
+  }
+
+  private async connect(pattern: string): Promise<void> {
+    const connection = await amqp.connect(AMQP_URL);
+    const channel = await connection.createChannel();
+    await assertTopology(channel);
+    await channel.assertQueue(this.queue, { durable: true });
+    await channel.bindQueue(this.queue, EXCHANGE, pattern);
+    await channel.consume(
+      this.queue,
+      (msg) => {
+        if (!msg) return;
+        this.deliveries.push({ messageId: String(msg.properties.messageId), body: JSON.parse(msg.content.toString()) });
+      },
+      { noAck: true },
+    );
+    const again = () => {
+      if (this.closed || this.connection !== connection) return;
+      this.connection = undefined;
+      void this.reconnect(pattern);
+    };
+    connection.on('close', again);
+    connection.on('error', () => {});
+    this.connection = connection;
+    this.channel = channel;
+  }
+
+  private async reconnect(pattern: string): Promise<void> {
+    while (!this.closed) {
+      try {
+        await this.connect(pattern);
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  }
+
+  /** The transaction ids seen in loyalty.points.earned events, and how many deliveries were duplicates. */
+  earned(): { transactions: Set<string>; duplicates: number } {
+    const seen = new Set<string>();
+    let duplicates = 0;
+    const transactions = new Set<string>();
+    for (const d of this.deliveries) {
+      if (seen.has(d.messageId)) duplicates += 1;
+      seen.add(d.messageId);
+      if (d.body.event === 'loyalty.points.earned') transactions.add(String(d.body.data.transaction_id));
+    }
+    return { transactions, duplicates };
+  }
+
+  async waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for deliveries');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.channel?.deleteQueue(this.queue).catch(() => {});
+    await this.connection?.close().catch(() => {});
+  }
+}

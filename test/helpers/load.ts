@@ -1,0 +1,58 @@
+/** A bounded load of earn requests against a running service, recording what each request answered. */
+export interface LoadResult {
+  /** transaction_id of every 201: committed changes whose events must reach the broker. */
+  committed: string[];
+  statuses: Map<number, number>;
+  /** Requests that got no HTTP answer (connection refused or reset: the process was down). */
+  noAnswer: number;
+  /** Bodies of 5xx answers, to check they are problem details. */
+  serverErrors: { status: number; body: string }[];
+}
+
+export async function earnLoad(opts: {
+  baseUrl: () => string;
+  token: string;
+  customers: string[];
+  until: () => boolean;
+  concurrency?: number;
+}): Promise<LoadResult> {
+  const result: LoadResult = { committed: [], statuses: new Map(), noAnswer: 0, serverErrors: [] };
+  let seq = 0;
+  const worker = async () => {
+    while (!opts.until()) {
+      seq += 1;
+      const customer = opts.customers[seq % opts.customers.length];
+      try {
+        const res = await fetch(`${opts.baseUrl()}/v1/customers/${customer}/loyalty/earn`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${opts.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ points: 1, reference_type: 'load', reference_id: `r${seq}-${Math.random()}` }),
+          signal: AbortSignal.timeout(10_000),
+        });
+        const text = await res.text();
+        result.statuses.set(res.status, (result.statuses.get(res.status) ?? 0) + 1);
+        if (res.status === 201) result.committed.push(JSON.parse(text).transaction_id);
+        else if (res.status >= 500) result.serverErrors.push({ status: res.status, body: text });
+      } catch {
+        result.noAnswer += 1;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: opts.concurrency ?? 8 }, worker));
+  return result;
+}
+
+export async function createCustomersOver(baseUrl: string, token: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const res = await fetch(`${baseUrl}/v1/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ customer_type: 'b2c', name: `Load ${i}`, email: `load${i}.${Date.now()}@example.com` }),
+    });
+    if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
+    ids.push(((await res.json()) as { customer_id: string }).customer_id);
+  }
+  return ids;
+}
