@@ -38,7 +38,7 @@ export {
   publishCreditPaymentReceived,
 };
 
-/** Every event Customer Service publishes, in the order of the AsyncAPI document. */
+/** Every published event (one per send operation), in the order of the AsyncAPI document. */
 export const EVENT_NAMES = [
   'customer.created',
   'customer.updated',
@@ -80,7 +80,7 @@ export type EventEnvelopeOf<N extends EventName> = EventEnvelopeMap[N];
 
 /**
  * JSON Schema (draft-07, self-contained) of each event envelope, from the AsyncAPI document. Compile each
- * once at start-up (ajv with ajv-formats and `allowUnionTypes`), never per message.
+ * once at start-up (strict ajv 8 with ajv-formats), never per message.
  */
 export const eventSchemas: Readonly<Record<EventName, object>> = schemas;
 

@@ -242,7 +242,7 @@ export interface CustomerCreatedData {
    */
   customer_id: string;
   /**
-   * `b2c` for a consumer, `b2b` for a business (only `b2b` customers can get store credit).
+   * `b2c` for a consumer, `b2b` for a business.
    */
   customer_type: CustomerType;
   /**
@@ -286,7 +286,7 @@ export interface CustomerCreatedEvent {
 }
 
 /**
- * `b2c` for a consumer, `b2b` for a business (only `b2b` customers can get store credit).
+ * `b2c` for a consumer, `b2b` for a business.
  */
 export type CustomerType = 'b2c' | 'b2b';
 

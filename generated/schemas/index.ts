@@ -47,7 +47,7 @@ export const eventSchemas = {
           customer_type: {
             title: 'CustomerType',
             type: 'string',
-            description: '`b2c` for a consumer, `b2b` for a business (only `b2b` customers can get store credit).',
+            description: '`b2c` for a consumer, `b2b` for a business.',
             enum: ['b2c', 'b2b'],
           },
           email: {

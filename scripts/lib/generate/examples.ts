@@ -1,18 +1,16 @@
 import { Ajv, type ErrorObject } from 'ajv';
-import addFormatsPlugin from 'ajv-formats';
+import addFormats from 'ajv-formats';
 import { GenerateError } from './errors.js';
 import type { JsonSchema, SpecEvent } from './spec.js';
 
-// ajv-formats is CommonJS with `exports.default`; under NodeNext its default import is typed as the module.
-const addFormats = addFormatsPlugin as unknown as typeof addFormatsPlugin.default;
-
 /**
- * A strict ajv for the payload schemas: the AsyncAPI 3.0 schema format is JSON Schema draft-07 (ajv's
- * default draft); `type: [string, 'null']` needs `allowUnionTypes`.
+ * A strict ajv for the payload schemas: the AsyncAPI 3.0 schema format is JSON Schema draft-07, ajv's default
+ * draft. (Strict ajv accepts `type: [T, 'null']` without `allowUnionTypes`.)
  */
 export function createAjv(): Ajv {
-  const ajv = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true });
-  addFormats(ajv);
+  const ajv = new Ajv({ strict: true, allErrors: true });
+  // ajv-formats is CommonJS with `exports.default`; under NodeNext its default import is the module object.
+  addFormats.default(ajv);
   return ajv;
 }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, rmdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +77,8 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     return { files, warnings, durationMs: Math.round(performance.now() - started) };
   } finally {
     await rm(staging, { recursive: true, force: true });
+    // Leave no empty `.tmp/` behind (it stays when something else uses it).
+    await rmdir(path.dirname(staging)).catch(() => undefined);
   }
 }
 

@@ -10,7 +10,7 @@ export function EventCatalog() {
       {[
         '/**',
         ' * JSON Schema (draft-07, self-contained) of each event envelope, from the AsyncAPI document. Compile each',
-        ' * once at start-up (ajv with ajv-formats and `allowUnionTypes`), never per message.',
+        ' * once at start-up (strict ajv 8 with ajv-formats), never per message.',
         ' */',
         'export const eventSchemas: Readonly<Record<EventName, object>> = schemas;',
         '',

@@ -10,7 +10,7 @@ export function EventNames({ events }) {
   return (
     <Text newLines={2}>
       {[
-        '/** Every event Customer Service publishes, in the order of the AsyncAPI document. */',
+        '/** Every published event (one per send operation), in the order of the AsyncAPI document. */',
         'export const EVENT_NAMES = [',
         ...events.map((event) => `  ${tsString(event.eventName)},`),
         '] as const;',
