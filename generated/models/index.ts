@@ -5,7 +5,7 @@
  */
 export interface CreditApprovedData {
   /**
-   * Id of the B2B customer (prefix `cust_`).
+   * Id of the customer (prefix `cust_`; usually a `b2b` customer).
    */
   customer_id: string;
   /**
@@ -57,7 +57,7 @@ export interface CreditApprovedEvent {
  */
 export interface CreditLimitExceededData {
   /**
-   * Id of the B2B customer (prefix `cust_`).
+   * Id of the customer (prefix `cust_`; usually a `b2b` customer).
    */
   customer_id: string;
   /**
@@ -106,7 +106,7 @@ export interface CreditLimitExceededEvent {
  */
 export interface CreditPaymentReceivedData {
   /**
-   * Id of the B2B customer (prefix `cust_`).
+   * Id of the customer (prefix `cust_`; usually a `b2b` customer).
    */
   customer_id: string;
   /**
@@ -159,7 +159,7 @@ export interface CreditPaymentReceivedEvent {
  */
 export interface CreditUsedData {
   /**
-   * Id of the B2B customer (prefix `cust_`).
+   * Id of the customer (prefix `cust_`; usually a `b2b` customer).
    */
   customer_id: string;
   /**

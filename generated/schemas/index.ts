@@ -371,7 +371,7 @@ export const eventSchemas = {
         properties: {
           customer_id: {
             type: 'string',
-            description: 'Id of the B2B customer (prefix `cust_`).',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
           },
           credit_account_id: {
             type: 'string',
@@ -433,7 +433,7 @@ export const eventSchemas = {
         properties: {
           customer_id: {
             type: 'string',
-            description: 'Id of the B2B customer (prefix `cust_`).',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
           },
           usage_id: {
             type: 'string',
@@ -499,7 +499,7 @@ export const eventSchemas = {
         properties: {
           customer_id: {
             type: 'string',
-            description: 'Id of the B2B customer (prefix `cust_`).',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
           },
           attempted_amount: {
             type: 'number',
@@ -558,7 +558,7 @@ export const eventSchemas = {
         properties: {
           customer_id: {
             type: 'string',
-            description: 'Id of the B2B customer (prefix `cust_`).',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
           },
           payment_id: {
             type: 'string',

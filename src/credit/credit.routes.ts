@@ -79,10 +79,10 @@ export default async function creditRoutes(app: FastifyInstance) {
     {
       schema: {
         tags,
-        summary: 'The credit account with its outstanding amount and available credit',
-        description:
-          'Its usages and payments are listed by `GET …/credit/usages` and `GET …/credit/payments`. ' +
-          'No account: 404 `credit-account-not-found`.',
+        summary:
+          'The credit account with its outstanding amount and available credit (usages and payments: ' +
+          'GET …/credit/usages and GET …/credit/payments)',
+        description: 'No credit account: 404 `credit-account-not-found`; no such customer: 404 `customer-not-found`.',
         params: customerIdParams,
         response: { 200: { $ref: 'CreditAccount#' }, ...errorResponses(404) },
       },

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
+import { assertValidEvent } from '../../src/outbox/events.js';
+import type { TestApp } from '../helpers/app.js';
+import type { EventTap, ReceivedEvent } from '../helpers/events.js';
+
+/** Creates a b2b customer in `org` (the app's own by default) and returns its id. */
+export async function newCustomer(t: TestApp, org?: string): Promise<string> {
+  const res = await t.request({
+    method: 'POST',
+    url: '/v1/customers',
+    org,
+    payload: {
+      customer_type: 'b2b',
+      name: 'Ferretería Central S.A.',
+      email: `compras.${randomBytes(5).toString('hex')}@example.com`,
+      enroll_loyalty: false,
+    },
+  });
+  expect(res.statusCode).toBe(201);
+  return res.json().customer_id;
+}
+
+/** A customer with an approved credit account. */
+export async function customerWithCredit(
+  t: TestApp,
+  terms: { credit_limit: number; payment_term_days: number } = { credit_limit: 10000, payment_term_days: 30 },
+): Promise<string> {
+  const id = await newCustomer(t);
+  const res = await t.request({ method: 'POST', url: `/v1/customers/${id}/credit`, payload: terms });
+  expect(res.statusCode).toBe(201);
+  return id;
+}
+
+export function useCredit(t: TestApp, customerId: string, payload: object, headers: Record<string, string> = {}) {
+  return t.request({ method: 'POST', url: `/v1/customers/${customerId}/credit/usages`, payload, headers });
+}
+
+export function pay(t: TestApp, customerId: string, payload: object) {
+  return t.request({ method: 'POST', url: `/v1/customers/${customerId}/credit/payments`, payload });
+}
+
+export async function account(t: TestApp, customerId: string) {
+  const res = await t.request({ method: 'GET', url: `/v1/customers/${customerId}/credit` });
+  expect(res.statusCode).toBe(200);
+  return res.json();
+}
+
+export function orderId(): string {
+  return `order_${randomBytes(6).toString('hex')}`;
+}
+
+/** The customer's events as received from RabbitMQ, in arrival order (all of them valid against the contract). */
+export function eventsOf(tap: EventTap, customerId: string, name?: string): ReceivedEvent[] {
+  return tap.received.filter(
+    (e) => e.body.data.customer_id === customerId && (name === undefined || e.body.event === name),
+  );
+}
+
+/** Waits until `count` events of the customer (of one name, if given) arrived; validates each one. */
+export async function waitForEvents(
+  tap: EventTap,
+  customerId: string,
+  count: number,
+  name?: string,
+): Promise<ReceivedEvent[]> {
+  await tap.waitUntil(() => eventsOf(tap, customerId, name).length >= count);
+  const events = eventsOf(tap, customerId, name);
+  for (const e of events) {
+    expect(e.routingKey).toBe(e.body.event);
+    expect(() => assertValidEvent(e.body as never)).not.toThrow();
+  }
+  return events;
+}
+
+export const TIMESTAMP = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+
+export function problemType(code: string): string {
+  return `https://customer-service.dev/problems/${code}`;
+}
+
+/** Today (UTC) plus `days`, `YYYY-MM-DD`. */
+export function utcDatePlus(days: number, from = new Date()): string {
+  const d = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate() + days);
+  return new Date(d).toISOString().slice(0, 10);
+}
