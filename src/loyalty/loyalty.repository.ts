@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.js';
+import type { LoyaltyProgram } from './loyalty.program.js';
 
 export interface LoyaltyAccountRow {
   customer_id: string;
@@ -49,36 +50,104 @@ export async function findAccount(
   return res.rows[0];
 }
 
-/** Adds points to the cached balance and lifetime total (row-locked until commit). */
+export interface EarnedRow extends LoyaltyAccountRow {
+  /** Points credited: as given, or the amount converted at the program's earn rate, rounded down. */
+  points: number;
+  /** The organization's program, or null while it uses the defaults. */
+  program: LoyaltyProgram | null;
+}
+
+/**
+ * Credits points to the cached balance and lifetime total (row-locked until commit), reading the program in the
+ * same statement. No row: the account does not exist, or the amount converts to 0 points.
+ */
 export async function addPoints(
   tx: Queryable,
   org: string,
   customerId: string,
-  points: number,
+  earn: { points: number | null; amountCents: number | null; defaultRate: number },
   at: Date,
-): Promise<LoyaltyAccountRow | undefined> {
-  const res = await tx.query<LoyaltyAccountRow>(
-    `UPDATE loyalty_accounts
-        SET points_balance = points_balance + $3, lifetime_points = lifetime_points + $3, updated_at = $4
-      WHERE organization_id = $1 AND customer_id = $2
-      RETURNING customer_id, points_balance, lifetime_points, tier`,
-    [org, customerId, points, at],
+): Promise<EarnedRow | undefined> {
+  const res = await tx.query<EarnedRow>(
+    `WITH program AS (
+       SELECT earn_points_per_currency_unit, redeem_points_per_currency_unit, tiers
+         FROM loyalty_programs WHERE organization_id = $1
+     ), earned AS (
+       SELECT COALESCE($3::bigint, $4::bigint * COALESCE((SELECT earn_points_per_currency_unit FROM program), $5) / 100)
+              AS points
+     )
+     UPDATE loyalty_accounts a
+        SET points_balance = a.points_balance + e.points, lifetime_points = a.lifetime_points + e.points,
+            updated_at = $6
+       FROM earned e
+      WHERE a.organization_id = $1 AND a.customer_id = $2 AND e.points > 0
+      RETURNING a.customer_id, a.points_balance, a.lifetime_points, a.tier, e.points,
+                (SELECT row_to_json(program) FROM program) AS program`,
+    [org, customerId, earn.points, earn.amountCents, earn.defaultRate, at],
   );
   return res.rows[0];
 }
 
-/** Guarded decrement: matches no row when the balance is too low, so it can never go below zero. */
+/**
+ * Appends an earn to the ledger and, in the same statement, raises the tier and stores the events, all only if
+ * the entry was inserted: an earn whose (reference_type, reference_id) already earned in this organization
+ * inserts nothing (the unique index decides, not a prior read) and returns false.
+ */
+export async function appendEarn(
+  tx: Queryable,
+  org: string,
+  customerId: string,
+  e: Omit<LedgerRow, 'seq' | 'type'>,
+  newTier: string | null,
+  events: { sql: string; params: unknown[] },
+): Promise<boolean> {
+  const res = await tx.query<{ inserted: number }>(
+    `WITH entry AS (
+       INSERT INTO loyalty_transactions (organization_id, transaction_id, customer_id, type, points, points_balance,
+                                         reference_type, reference_id, actor, created_at)
+       VALUES ($1, $2, $3, 'earn', $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (organization_id, reference_type, reference_id) WHERE type = 'earn' DO NOTHING
+       RETURNING seq
+     ), tier AS (
+       UPDATE loyalty_accounts SET tier = $10
+        WHERE $10::text IS NOT NULL AND organization_id = $1 AND customer_id = $3 AND EXISTS (SELECT 1 FROM entry)
+     ), events AS (
+       ${events.sql}
+     )
+     SELECT count(*)::int AS inserted FROM entry`,
+    [
+      org,
+      e.transaction_id,
+      customerId,
+      e.points,
+      e.points_balance,
+      e.reference_type,
+      e.reference_id,
+      e.actor,
+      e.created_at,
+      newTier,
+      ...events.params,
+    ],
+  );
+  return (res.rows[0]?.inserted ?? 0) > 0;
+}
+
+/**
+ * Guarded decrement: matches no row when the balance is too low, so it can never go below zero. Returns the
+ * program's redeem rate too (null while the organization uses the defaults).
+ */
 export async function takePoints(
   tx: Queryable,
   org: string,
   customerId: string,
   points: number,
   at: Date,
-): Promise<LoyaltyAccountRow | undefined> {
-  const res = await tx.query<LoyaltyAccountRow>(
+): Promise<(LoyaltyAccountRow & { redeem_rate: number | null }) | undefined> {
+  const res = await tx.query<LoyaltyAccountRow & { redeem_rate: number | null }>(
     `UPDATE loyalty_accounts SET points_balance = points_balance - $3, updated_at = $4
       WHERE organization_id = $1 AND customer_id = $2 AND points_balance >= $3
-      RETURNING customer_id, points_balance, lifetime_points, tier`,
+      RETURNING customer_id, points_balance, lifetime_points, tier,
+                (SELECT redeem_points_per_currency_unit FROM loyalty_programs WHERE organization_id = $1) AS redeem_rate`,
     [org, customerId, points, at],
   );
   return res.rows[0];
@@ -92,36 +161,34 @@ export async function setTier(tx: Queryable, org: string, customerId: string, ti
   ]);
 }
 
-/**
- * Appends a ledger entry. An earn whose (reference_type, reference_id) already earned in this organization
- * inserts nothing and returns undefined (the unique index decides, not a prior read).
- */
-export async function appendEntry(
+/** Appends a redemption to the ledger and stores its events, in one statement. */
+export async function appendRedeem(
   tx: Queryable,
   org: string,
   customerId: string,
-  e: Omit<LedgerRow, 'seq'>,
-): Promise<LedgerRow | undefined> {
-  const res = await tx.query<LedgerRow>(
-    `INSERT INTO loyalty_transactions (organization_id, transaction_id, customer_id, type, points, points_balance,
-                                       reference_type, reference_id, actor, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (organization_id, reference_type, reference_id) WHERE type = 'earn' DO NOTHING
-     RETURNING seq, transaction_id, type, points, points_balance, reference_type, reference_id, actor, created_at`,
+  e: Omit<LedgerRow, 'seq' | 'type'>,
+  events: { sql: string; params: unknown[] },
+): Promise<void> {
+  await tx.query(
+    `WITH entry AS (
+       INSERT INTO loyalty_transactions (organization_id, transaction_id, customer_id, type, points, points_balance,
+                                         reference_type, reference_id, actor, created_at)
+       VALUES ($1, $2, $3, 'redeem', $4, $5, $6, $7, $8, $9)
+     )
+     ${events.sql}`,
     [
       org,
       e.transaction_id,
       customerId,
-      e.type,
       e.points,
       e.points_balance,
       e.reference_type,
       e.reference_id,
       e.actor,
       e.created_at,
+      ...events.params,
     ],
   );
-  return res.rows[0];
 }
 
 export async function findEarnByReference(

@@ -3,12 +3,19 @@ import { findCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
 import { problems } from '../errors.js';
 import type { Outcome } from '../http/idempotency.js';
-import { fromCents } from '../http/schemas.js';
+import { fromCents, toCents } from '../http/schemas.js';
 import { newId } from '../ids.js';
 import { envelope } from '../outbox/events.js';
-import { enqueueEvents } from '../outbox/outbox.repository.js';
+import { outboxInsert } from '../outbox/outbox.repository.js';
 import type { UseCaseContext } from '../shared/context.js';
-import { getProgram, type LoyaltyProgram, nextTier, tierAfterEarn, tierFor } from './loyalty.program.js';
+import {
+  DEFAULT_PROGRAM,
+  getProgram,
+  type LoyaltyProgram,
+  nextTier,
+  tierAfterEarn,
+  tierFor,
+} from './loyalty.program.js';
 import * as repo from './loyalty.repository.js';
 
 export interface LoyaltySummary {
@@ -77,37 +84,26 @@ export interface EarnInput {
 
 export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: string, input: EarnInput): Promise<Outcome> {
   const org = ctx.principal.org;
-  const program = await getProgram(tx, org);
-  const points =
-    input.points ?? Math.floor((Math.round((input.amount ?? 0) * 100) * program.earn_points_per_currency_unit) / 100);
-  if (points < 1) {
+  const account = await repo.addPoints(
+    tx,
+    org,
+    customerId,
+    {
+      points: input.points ?? null,
+      amountCents: input.amount === undefined ? null : toCents(input.amount),
+      defaultRate: DEFAULT_PROGRAM.earn_points_per_currency_unit,
+    },
+    ctx.now,
+  );
+  if (!account) {
+    if (!(await repo.findAccount(tx, org, customerId))) return missingAccount(tx, org, customerId);
     throw problems.unprocessable('no-points', 'No points to earn', 'The amount converts to 0 points.', {
       amount: input.amount,
     });
   }
-  const account = await repo.addPoints(tx, org, customerId, points, ctx.now);
-  if (!account) return missingAccount(tx, org, customerId);
-  const transactionId = newId('loy_txn');
-  const entry = await repo.appendEntry(tx, org, customerId, {
-    transaction_id: transactionId,
-    type: 'earn',
-    points,
-    points_balance: account.points_balance,
-    reference_type: input.reference_type,
-    reference_id: input.reference_id,
-    actor: ctx.principal.sub,
-    created_at: ctx.now,
-  });
-  if (!entry) {
-    const first = await repo.findEarnByReference(tx, org, input.reference_type, input.reference_id);
-    throw problems.conflict(
-      'duplicate-reference',
-      'Reference already earned',
-      `${input.reference_type} ${input.reference_id} already earned points in transaction ${first?.transaction_id}.`,
-      { transaction_id: first?.transaction_id ?? null },
-    );
-  }
+  const program = account.program ?? DEFAULT_PROGRAM;
   const tier = tierAfterEarn(program, account.tier, account.lifetime_points);
+  const transactionId = newId('loy_txn');
   const events: EventEnvelope[] = [
     envelope(
       'loyalty.points.earned',
@@ -115,7 +111,7 @@ export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: strin
       {
         customer_id: customerId,
         transaction_id: transactionId,
-        points_earned: points,
+        points_earned: account.points,
         points_balance: account.points_balance,
         tier,
         reference_type: input.reference_type,
@@ -125,7 +121,6 @@ export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: strin
     ),
   ];
   if (tier !== account.tier) {
-    await repo.setTier(tx, org, customerId, tier);
     events.push(
       envelope(
         'loyalty.tier.upgraded',
@@ -140,12 +135,31 @@ export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: strin
       ),
     );
   }
-  await enqueueEvents(tx, { correlationId: ctx.requestId }, customerId, events);
+  const entry = {
+    transaction_id: transactionId,
+    points: account.points,
+    points_balance: account.points_balance,
+    reference_type: input.reference_type,
+    reference_id: input.reference_id,
+    actor: ctx.principal.sub,
+    created_at: ctx.now,
+  };
+  // 11 ledger/tier parameters come first; the outbox rows are stored only if the entry was.
+  const outbox = outboxInsert({ correlationId: ctx.requestId }, customerId, events, 11, 'EXISTS (SELECT 1 FROM entry)');
+  if (!(await repo.appendEarn(tx, org, customerId, entry, tier !== account.tier ? tier : null, outbox))) {
+    const first = await repo.findEarnByReference(tx, org, input.reference_type, input.reference_id);
+    throw problems.conflict(
+      'duplicate-reference',
+      'Reference already earned',
+      `${input.reference_type} ${input.reference_id} already earned points in transaction ${first?.transaction_id}.`,
+      { transaction_id: first?.transaction_id ?? null },
+    );
+  }
   return {
     status: 201,
     body: {
       transaction_id: transactionId,
-      points_earned: points,
+      points_earned: account.points,
       points_balance: account.points_balance,
       lifetime_points: account.lifetime_points,
       tier,
@@ -177,19 +191,9 @@ export async function redeem(
       { points_balance: current.points_balance, points_requested: input.points },
     );
   }
-  const program = await getProgram(tx, org);
-  const discountCents = Math.floor((input.points * 100) / program.redeem_points_per_currency_unit);
+  const rate = account.redeem_rate ?? DEFAULT_PROGRAM.redeem_points_per_currency_unit;
+  const discountCents = Math.floor((input.points * 100) / rate);
   const transactionId = newId('loy_txn');
-  await repo.appendEntry(tx, org, customerId, {
-    transaction_id: transactionId,
-    type: 'redeem',
-    points: input.points,
-    points_balance: account.points_balance,
-    reference_type: input.reference_type ?? null,
-    reference_id: input.reference_id ?? null,
-    actor: ctx.principal.sub,
-    created_at: ctx.now,
-  });
   const data = {
     customer_id: customerId,
     transaction_id: transactionId,
@@ -197,9 +201,27 @@ export async function redeem(
     points_balance: account.points_balance,
     discount_value: fromCents(discountCents),
   };
-  await enqueueEvents(tx, { correlationId: ctx.requestId }, customerId, [
-    envelope('loyalty.points.redeemed', org, data, ctx.now),
-  ]);
+  const events = outboxInsert(
+    { correlationId: ctx.requestId },
+    customerId,
+    [envelope('loyalty.points.redeemed', org, data, ctx.now)],
+    10,
+  );
+  await repo.appendRedeem(
+    tx,
+    org,
+    customerId,
+    {
+      transaction_id: transactionId,
+      points: input.points,
+      points_balance: account.points_balance,
+      reference_type: input.reference_type ?? null,
+      reference_id: input.reference_id ?? null,
+      actor: ctx.principal.sub,
+      created_at: ctx.now,
+    },
+    events,
+  );
   return {
     status: 201,
     body: {

@@ -9,9 +9,38 @@ export interface OutboxContext {
 }
 
 /**
- * Stores events in the caller's transaction, in the given order. Each envelope is validated against the
- * generated schema first: a violation throws and rolls the whole change back.
+ * The INSERT that stores `events` in order, as SQL with parameters numbered from `firstParam`, so a use case can
+ * run it on its own (`enqueueEvents`) or inside a larger statement. `guard`, when given, is a SQL condition that
+ * must hold for the rows to be inserted. Each envelope is validated against the generated schema first: a
+ * violation throws, and the caller's transaction rolls back.
  */
+export function outboxInsert(
+  ctx: OutboxContext,
+  customerId: string,
+  events: readonly EventEnvelope[],
+  firstParam = 1,
+  guard?: string,
+): { sql: string; params: unknown[] } {
+  for (const e of events) assertValidEvent(e);
+  const $ = (i: number) => `$${firstParam + i}`;
+  return {
+    sql: `INSERT INTO outbox (message_id, organization_id, customer_id, event_name, payload, correlation_id)
+     SELECT m, ${$(1)}, ${$(2)}, n, p, ${$(3)}
+       FROM unnest(${$(0)}::text[], ${$(4)}::text[], ${$(5)}::text[]) WITH ORDINALITY AS e(m, n, p, ord)
+      ${guard ? `WHERE ${guard}` : ''}
+      ORDER BY ord`,
+    params: [
+      events.map(() => randomUUID()),
+      events[0]?.organization_id,
+      customerId,
+      ctx.correlationId ?? null,
+      events.map((e) => e.event),
+      events.map((e) => JSON.stringify(e)),
+    ],
+  };
+}
+
+/** Stores events in the caller's transaction, in the given order (see `outboxInsert`). */
 export async function enqueueEvents(
   tx: Queryable,
   ctx: OutboxContext,
@@ -19,22 +48,8 @@ export async function enqueueEvents(
   events: readonly EventEnvelope[],
 ): Promise<void> {
   if (events.length === 0) return;
-  for (const e of events) assertValidEvent(e);
-  const ids = events.map(() => randomUUID());
-  await tx.query(
-    `INSERT INTO outbox (message_id, organization_id, customer_id, event_name, payload, correlation_id)
-     SELECT m, $2, $3, n, p, $4
-       FROM unnest($1::text[], $5::text[], $6::text[]) WITH ORDINALITY AS e(m, n, p, ord)
-      ORDER BY ord`,
-    [
-      ids,
-      events[0]?.organization_id,
-      customerId,
-      ctx.correlationId ?? null,
-      events.map((e) => e.event),
-      events.map((e) => JSON.stringify(e)),
-    ],
-  );
+  const { sql, params } = outboxInsert(ctx, customerId, events);
+  await tx.query(sql, params);
 }
 
 export interface OutboxRow {
