@@ -16,7 +16,7 @@ import { migrate } from './db/migrate.js';
 import { createPgliteDb } from './db/pglite.js';
 import { createPostgresDb } from './db/postgres.js';
 import docsPlugin from './docs/docs.plugin.js';
-import errorsPlugin from './http/errors.plugin.js';
+import errorsPlugin, { problemServerOptions } from './http/errors.plugin.js';
 import { purgeIdempotencyKeys } from './http/idempotency.js';
 import { hasAtMostTwoDecimals, problemSchema } from './http/schemas.js';
 import loyaltyRoutes from './loyalty/loyalty.routes.js';
@@ -170,6 +170,9 @@ export function serverOptions(config: Config): FastifyServerOptions {
     ajv: { customOptions: { removeAdditional: false } },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // A request that has not been answered in 30 s is answered 503 by Node rather than left hanging.
+    requestTimeout: 30_000,
+    ...problemServerOptions,
   };
 }
 

@@ -2,6 +2,7 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import { importSPKI, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { Config } from '../config.js';
 import { problems } from '../errors.js';
+import { isStorableText } from '../http/schemas.js';
 
 export interface Principal {
   /** organization_id: scopes every query and every event. */
@@ -35,12 +36,17 @@ export async function signToken(
     .sign(createSecretKey(Buffer.from(secret)));
 }
 
+/** `org` and `sub` are written to every row and event: 1–200 characters PostgreSQL can store verbatim. */
+function isIdentity(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 200 && isStorableText(value);
+}
+
 function principalFrom(payload: Record<string, unknown>): Principal {
   const { org, sub, roles } = payload;
-  if (typeof org !== 'string' || org.length === 0 || org.length > 200) {
+  if (!isIdentity(org)) {
     throw problems.unauthorized("The token has no valid 'org' claim.");
   }
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) {
+  if (!isIdentity(sub)) {
     throw problems.unauthorized("The token has no valid 'sub' claim.");
   }
   if (roles !== undefined && !(Array.isArray(roles) && roles.every((r) => typeof r === 'string'))) {
@@ -66,7 +72,8 @@ export async function createAuthenticator(config: Config): Promise<Authenticator
   const authenticator: Authenticator = {
     mode,
     async verify(authorization) {
-      const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(authorization ?? '');
+      // The auth scheme is case-insensitive (RFC 9110 §11.1).
+      const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/i.exec(authorization ?? '');
       if (!match?.[1]) throw problems.unauthorized();
       try {
         // `algorithms` is an allow-list: `alg: none` and algorithm confusion are refused by jose.

@@ -16,7 +16,14 @@ function wrap(client: pg.Pool | pg.PoolClient | pg.Client): Queryable {
 }
 
 export function createPostgresDb(url: string, poolSize: number): Db {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
+  // Bounded waits: a stalled server (network cut, not refused) fails a query after 10 s instead of hanging it.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5_000,
+    query_timeout: 10_000,
+    keepAlive: true,
+  });
   // An idle client that loses its server emits here; without a listener the process would crash.
   pool.on('error', () => {});
   const base = wrap(pool);
@@ -43,7 +50,7 @@ export function createPostgresDb(url: string, poolSize: number): Db {
       }
     },
     async session(): Promise<Session> {
-      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, keepAlive: true });
       const errorListeners: ((err: Error) => void)[] = [];
       client.on('error', (err) => {
         for (const l of errorListeners) l(err);

@@ -20,9 +20,10 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
     {
       schema: {
         tags,
-        summary: 'Enroll a customer who has no loyalty account',
+        summary: 'Enroll a customer who has no loyalty account (no body, or an empty JSON object)',
         params: customerIdParams,
         headers: idempotencyHeaders,
+        body: { type: ['object', 'null'], additionalProperties: false },
         response: { 201: { $ref: 'LoyaltyAccount#' }, ...errorResponses(404, 409) },
       },
     },
