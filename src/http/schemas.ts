@@ -70,10 +70,29 @@ export const idempotencyHeaders = {
 } as const;
 
 /** Error responses every /v1 operation may give; routes add their own 404/409/422. */
+const problemDescriptions: Record<number, string> = {
+  400: 'Invalid request: `errors` names each failing field',
+  401: 'Missing, expired or badly signed bearer token',
+  403: 'The token lacks the role this action needs',
+  404: 'No such resource in the caller\'s organization',
+  409: 'Conflicts with an existing resource',
+  413: 'Body over 1 MiB',
+  415: 'Body is not JSON',
+  422: 'Refused by a business rule (stable `type`)',
+  429: 'Rate limit of the organization exceeded',
+  503: 'Database unreachable; retry later',
+};
+
 export function errorResponses(...statuses: number[]) {
   const all = [400, 401, 403, ...statuses, 413, 415, 429, 503];
   return Object.fromEntries(
-    [...new Set(all)].map((s) => [s, { description: 'Problem details (RFC 9457)', $ref: 'Problem#' }]),
+    [...new Set(all)].map((s) => [
+      s,
+      {
+        description: problemDescriptions[s] ?? 'Problem details (RFC 9457)',
+        content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
+      },
+    ]),
   );
 }
 
