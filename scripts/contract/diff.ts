@@ -1,50 +1,11 @@
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
-import {
-  type ChannelContract,
-  type ContractModel,
-  extractContract,
-  type Json,
-  type JsonObject,
-  type MessageContract,
-} from './model.js';
-import { diffSchemas, jsonEqual, type SchemaRule, type Severity, stableStringify } from './schema-diff.js';
+import { compareBindings } from './bindings-diff.js';
+import type { AddChange, Change, Rule, Severity } from './change.js';
+import { jsonEqual } from './json.js';
+import { type ChannelContract, type ContractModel, extractContract, type Json, type MessageContract } from './model.js';
+import { diffSchemas } from './schema-diff.js';
 
-export type { Severity } from './schema-diff.js';
-
-export type Rule =
-  | SchemaRule
-  | 'event-removed'
-  | 'event-added'
-  | 'event-unpublished'
-  | 'channel-removed'
-  | 'channel-added'
-  | 'routing-key-changed'
-  | 'exchange-changed'
-  | 'binding-changed'
-  | 'operation-removed'
-  | 'operation-added'
-  | 'operation-changed'
-  | 'message-removed'
-  | 'message-added'
-  | 'message-changed'
-  | 'example-added'
-  | 'example-removed'
-  | 'example-changed';
-
-/** One difference between the released contract and the working spec. */
-export interface Change {
-  severity: Severity;
-  rule: Rule;
-  /** The event's name, i.e. its routing key (channel address); `''` for document-level changes. */
-  event: string;
-  /** Which part of the contract the path points into. */
-  part: 'document' | 'channel' | 'operation' | 'message' | 'payload' | 'headers';
-  /** JSON path of the field (`data.tier`, `headers.message_id`) or spec location (`bindings.amqp.exchange.name`). */
-  path: string;
-  /** Set when the event's channel carries more than one message. */
-  messageId?: string;
-  text: string;
-}
+export type { Change, Rule, Severity } from './change.js';
 
 /**
  * Compares the released contract (`base`) with the working spec (`head`) from the consumers' side.
@@ -147,9 +108,7 @@ export function compareModels(base: ContractModel, head: ContractModel): Change[
   return changes;
 }
 
-type Add = (change: Change) => void;
-
-function compareChannel(b: ChannelContract, h: ChannelContract, add: Add): void {
+function compareChannel(b: ChannelContract, h: ChannelContract, add: AddChange): void {
   const event = eventName(b);
   if (b.address !== h.address) {
     add({
@@ -218,7 +177,7 @@ function compareChannel(b: ChannelContract, h: ChannelContract, add: Add): void 
   }
 }
 
-function compareMessage(b: MessageContract, h: MessageContract, event: string, multi: boolean, add: Add): void {
+function compareMessage(b: MessageContract, h: MessageContract, event: string, multi: boolean, add: AddChange): void {
   const messageId = multi ? { messageId: h.id } : {};
   const at = (part: Change['part'], path: string, severity: Severity, rule: Rule, text: string) =>
     add({ severity, rule, event, part, path, text, ...messageId });
@@ -262,7 +221,12 @@ function compareMessage(b: MessageContract, h: MessageContract, event: string, m
   }
 }
 
-function compareOperations(base: ContractModel, head: ContractModel, channelMap: Map<string, string>, add: Add): void {
+function compareOperations(
+  base: ContractModel,
+  head: ContractModel,
+  channelMap: Map<string, string>,
+  add: AddChange,
+): void {
   const label = (model: ContractModel, channelIds: string[]) =>
     channelIds.map((id) => eventName(model.channels.get(id) ?? { id, address: undefined })).join(', ');
   for (const op of base.operations.values()) {
@@ -353,64 +317,6 @@ function compareOperations(base: ContractModel, head: ContractModel, channelMap:
       text: `new operation ${op.id}`,
     });
   }
-}
-
-/**
- * Bindings are compared leaf by leaf. Anything changed or removed is breaking: a consumer declaring the exchange
- * with other arguments gets 406 PRECONDITION_FAILED, and delivery settings change what it receives.
- * A leaf that only appears in head is info (usually a default written out); `bindingVersion` is info.
- */
-function compareBindings(
-  base: JsonObject,
-  head: JsonObject,
-  event: string,
-  part: 'channel' | 'operation' | 'message',
-  add: Add,
-  prefix = '',
-): void {
-  const b = leaves(base);
-  const h = leaves(head);
-  const at = (key: string) => `${prefix ? `${prefix}.` : ''}bindings.${key}`;
-  for (const [key, value] of b) {
-    const other = h.get(key);
-    if (other !== undefined && jsonEqual(value, other)) continue;
-    const isVersion = key.endsWith('.bindingVersion');
-    const isExchange = /^amqp\.exchange\./.test(key);
-    const text =
-      other === undefined
-        ? `${part} binding ${key} removed (was ${show(value)})`
-        : `${isExchange ? 'exchange' : `${part} binding`} ${key.replace(/^amqp\.exchange\./, '')} changed ${show(value)} → ${show(other)}`;
-    add({
-      severity: isVersion ? 'info' : 'breaking',
-      rule: isExchange ? 'exchange-changed' : 'binding-changed',
-      event,
-      part,
-      path: at(key),
-      text,
-    });
-  }
-  for (const [key, value] of h) {
-    if (b.has(key)) continue;
-    add({
-      severity: 'info',
-      rule: 'binding-changed',
-      event,
-      part,
-      path: at(key),
-      text: `${part} binding ${key} added (${show(value)})`,
-    });
-  }
-}
-
-function leaves(value: Json, prefix = '', out = new Map<string, Json>()): Map<string, Json> {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value)) leaves(v, prefix ? `${prefix}.${k}` : k, out);
-  } else if (prefix) out.set(prefix, value);
-  return out;
-}
-
-function show(value: Json): string {
-  return typeof value === 'string' ? value : stableStringify(value);
 }
 
 function eventName(channel: Pick<ChannelContract, 'id' | 'address'>): string {

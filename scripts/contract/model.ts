@@ -1,8 +1,7 @@
 import type { AsyncAPIDocumentInterface, BindingsInterface } from '@asyncapi/parser';
+import type { Json, JsonObject } from './json.js';
 
-/** A JSON value as it appears in a resolved schema (objects may be cyclic for recursive schemas). */
-export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
+export type { Json, JsonObject } from './json.js';
 
 /** The parts of a message a consumer depends on, as plain JSON. */
 export interface MessageContract {

@@ -1,4 +1,4 @@
-import type { Change, Severity } from './diff.js';
+import type { Change, Severity } from './change.js';
 
 const ORDER: Severity[] = ['breaking', 'additive', 'info'];
 

@@ -1,44 +1,16 @@
-import type { Json, JsonObject } from './model.js';
+import type { SchemaChange, SchemaRule, Severity } from './change.js';
+import { isObject, type Json, type JsonObject, jsonEqual } from './json.js';
+import {
+  compareBounds,
+  compareFormat,
+  compareValues,
+  LOWER_BOUNDS,
+  type Push,
+  UPPER_BOUNDS,
+} from './schema-keywords.js';
+import { type Node, normalise } from './schema-node.js';
 
-/**
- * breaking: a consumer written against the base contract can receive something it was promised it would not.
- * additive: the contract grew (new event, field, example); consumers that ignore unknown fields are unaffected.
- * info: anything else worth seeing in review (narrowing, tightening, documentation edits).
- */
-export type Severity = 'breaking' | 'additive' | 'info';
-
-export type SchemaRule =
-  | 'field-removed'
-  | 'field-added'
-  | 'field-made-optional'
-  | 'field-made-required'
-  | 'made-nullable'
-  | 'made-non-nullable'
-  | 'type-changed'
-  | 'type-narrowed'
-  | 'format-changed'
-  | 'format-added'
-  | 'enum-widened'
-  | 'enum-narrowed'
-  | 'const-changed'
-  | 'values-restricted'
-  | 'constraint-loosened'
-  | 'constraint-tightened'
-  | 'additional-properties-opened'
-  | 'additional-properties-closed'
-  | 'variant-added'
-  | 'variant-removed'
-  | 'deprecated'
-  | 'docs-changed'
-  | 'unclassified';
-
-export interface SchemaChange {
-  severity: Severity;
-  rule: SchemaRule;
-  /** Where in the message: `data.tier`, `data.tags[]`, `data.meta.*`, `headers.message_id`; `''` is the root. */
-  path: string;
-  text: string;
-}
+export type { SchemaChange } from './change.js';
 
 /**
  * Compares two resolved JSON Schemas of something the service *produces*, from the consumer's side:
@@ -67,22 +39,6 @@ export function diffSchemas(base: Json | undefined, head: Json | undefined, path
   return out;
 }
 
-interface Node {
-  raw: JsonObject;
-  rejectsAll: boolean;
-  /** Non-null types; undefined when the schema does not constrain the type. */
-  types: Set<string> | undefined;
-  acceptsNull: boolean;
-  /** Allowed non-null values from `const` / `enum`. */
-  values: Json[] | undefined;
-  valuesFrom: 'const' | 'enum' | undefined;
-  variants: { keyword: 'oneOf' | 'anyOf'; branches: Json[] } | undefined;
-  properties: Map<string, Json>;
-  required: Set<string>;
-}
-
-const LOWER_BOUNDS = ['minimum', 'exclusiveMinimum', 'minLength', 'minItems', 'minProperties'] as const;
-const UPPER_BOUNDS = ['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems', 'maxProperties'] as const;
 const DOC_KEYWORDS = ['title', 'description', 'examples', 'example', 'default', '$comment'] as const;
 /** Keywords compared by a rule of their own; any other keyword that changes is reported as unclassified. */
 const HANDLED = new Set<string>([
@@ -177,85 +133,6 @@ function compare(
       push('breaking', 'unclassified', `\`${key}\` changed (not analysed by contract-check; review by hand)`);
     }
   }
-}
-
-type Push = (severity: Severity, rule: SchemaRule, text: string, at?: string) => void;
-
-function compareFormat(base: Json | undefined, head: Json | undefined, push: Push): void {
-  if (jsonEqual(base, head)) return;
-  if (base === undefined) push('info', 'format-added', `format ${String(head)} added`);
-  else if (head === undefined) push('breaking', 'format-changed', `format ${String(base)} removed`);
-  else push('breaking', 'format-changed', `format changed ${String(base)} → ${String(head)}`);
-}
-
-function compareValues(base: Node, head: Node, push: Push): void {
-  const b = base.values;
-  const h = head.values;
-  if (!b && !h) return;
-  if (!b && h) {
-    push('info', 'values-restricted', `${head.valuesFrom} ${formatValues(h)} added`);
-    return;
-  }
-  if (b && !h) {
-    push(
-      'breaking',
-      base.valuesFrom === 'const' ? 'const-changed' : 'enum-widened',
-      `${base.valuesFrom} removed (was ${formatValues(b)})`,
-    );
-    return;
-  }
-  if (!b || !h) return;
-  const added = h.filter((v) => !b.some((w) => jsonEqual(v, w)));
-  const removed = b.filter((v) => !h.some((w) => jsonEqual(v, w)));
-  if (added.length > 0) {
-    if (base.valuesFrom === 'const') {
-      push(
-        'breaking',
-        'const-changed',
-        `const changed ${formatValues(b)} → ${head.valuesFrom === 'const' ? formatValues(h) : `enum ${formatValues(h)}`}`,
-      );
-    } else {
-      push('breaking', 'enum-widened', `enum widened: added ${formatValues(added)}`);
-    }
-  }
-  if (removed.length > 0 && base.valuesFrom === 'enum') {
-    push('info', 'enum-narrowed', `enum narrowed: removed ${formatValues(removed)}`);
-  }
-}
-
-function compareBounds(base: JsonObject, head: JsonObject, push: Push): void {
-  for (const [keys, direction] of [
-    [LOWER_BOUNDS, 1],
-    [UPPER_BOUNDS, -1],
-  ] as const) {
-    for (const key of keys) {
-      const b = base[key];
-      const h = head[key];
-      if (jsonEqual(b, h)) continue;
-      if (h === undefined) push('breaking', 'constraint-loosened', `${key} ${String(b)} removed`);
-      else if (b === undefined) push('info', 'constraint-tightened', `${key} ${String(h)} added`);
-      else if (typeof b === 'number' && typeof h === 'number' && (h - b) * direction > 0) {
-        push('info', 'constraint-tightened', `${key} tightened ${b} → ${h}`);
-      } else push('breaking', 'constraint-loosened', `${key} loosened ${String(b)} → ${String(h)}`);
-    }
-  }
-  if (!jsonEqual(base.pattern, head.pattern)) {
-    if (base.pattern === undefined) push('info', 'constraint-tightened', `pattern ${String(head.pattern)} added`);
-    else if (head.pattern === undefined)
-      push('breaking', 'constraint-loosened', `pattern ${String(base.pattern)} removed`);
-    else push('breaking', 'constraint-loosened', `pattern changed ${String(base.pattern)} → ${String(head.pattern)}`);
-  }
-  if (!jsonEqual(base.multipleOf, head.multipleOf)) {
-    const b = base.multipleOf;
-    const h = head.multipleOf;
-    if (b === undefined) push('info', 'constraint-tightened', `multipleOf ${String(h)} added`);
-    else if (typeof b === 'number' && typeof h === 'number' && Number.isInteger(h / b)) {
-      push('info', 'constraint-tightened', `multipleOf tightened ${b} → ${h}`);
-    } else push('breaking', 'constraint-loosened', `multipleOf changed ${String(b)} → ${String(h)}`);
-  }
-  if (base.uniqueItems === true && head.uniqueItems !== true)
-    push('breaking', 'constraint-loosened', 'uniqueItems removed');
-  if (base.uniqueItems !== true && head.uniqueItems === true) push('info', 'constraint-tightened', 'uniqueItems added');
 }
 
 function compareObject(
@@ -395,102 +272,6 @@ function compareVariants(
   });
 }
 
-function normalise(schema: Json): Node {
-  if (schema === false) return emptyNode({}, true);
-  let raw: JsonObject = isObject(schema) ? schema : {};
-  raw = mergeAllOf(raw);
-
-  let acceptsNullFromVariants = false;
-  let variants: Node['variants'];
-  for (const keyword of ['oneOf', 'anyOf'] as const) {
-    const branches = raw[keyword];
-    if (!Array.isArray(branches)) continue;
-    const nonNull = branches.filter((b) => !isNullSchema(b));
-    if (nonNull.length < branches.length) acceptsNullFromVariants = true;
-    const only = nonNull[0];
-    if (nonNull.length === 1 && isObject(only)) {
-      // `oneOf: [X, {type: 'null'}]` is "nullable X": compare it as X plus null.
-      const { [keyword]: _, ...rest } = raw;
-      raw = { ...rest, ...mergeAllOf(only) };
-    } else {
-      variants = { keyword, branches: nonNull };
-    }
-    break;
-  }
-
-  const typeList =
-    typeof raw.type === 'string' ? [raw.type] : Array.isArray(raw.type) ? raw.type.map(String) : undefined;
-  const types = typeList ? new Set(typeList.filter((t) => t !== 'null')) : undefined;
-  let values: Json[] | undefined;
-  let valuesFrom: Node['valuesFrom'];
-  if ('const' in raw) {
-    values = raw.const === null ? [] : [raw.const as Json];
-    valuesFrom = 'const';
-  } else if (Array.isArray(raw.enum)) {
-    values = raw.enum.filter((v) => v !== null);
-    valuesFrom = 'enum';
-  }
-  const nullValue = ('const' in raw && raw.const === null) || (Array.isArray(raw.enum) && raw.enum.includes(null));
-  const typeAllowsNull = typeList === undefined || typeList.includes('null') || raw.nullable === true;
-  const valuesAllowNull = values === undefined || nullValue;
-  const acceptsNull =
-    acceptsNullFromVariants || (typeAllowsNull && valuesAllowNull && (variants === undefined || nullValue));
-
-  const node = emptyNode(raw, false);
-  node.types = types && types.size > 0 ? types : typeList?.includes('null') ? new Set() : undefined;
-  node.acceptsNull = acceptsNull;
-  node.values = values;
-  node.valuesFrom = valuesFrom;
-  node.variants = variants;
-  if (isObject(raw.properties)) for (const [k, v] of Object.entries(raw.properties)) node.properties.set(k, v);
-  if (Array.isArray(raw.required)) for (const r of raw.required) if (typeof r === 'string') node.required.add(r);
-  return node;
-}
-
-function emptyNode(raw: JsonObject, rejectsAll: boolean): Node {
-  return {
-    raw,
-    rejectsAll,
-    types: undefined,
-    acceptsNull: !rejectsAll,
-    values: undefined,
-    valuesFrom: undefined,
-    variants: undefined,
-    properties: new Map(),
-    required: new Set(),
-  };
-}
-
-/** Flattens `allOf` the simple way (properties and required united, first keyword wins): enough for envelopes. */
-function mergeAllOf(raw: JsonObject): JsonObject {
-  if (!Array.isArray(raw.allOf)) return raw;
-  const { allOf, ...rest } = raw;
-  const merged: JsonObject = { ...rest };
-  const properties: JsonObject = isObject(rest.properties) ? { ...rest.properties } : {};
-  const required = new Set(Array.isArray(rest.required) ? rest.required.map(String) : []);
-  for (const part of allOf) {
-    if (!isObject(part)) continue;
-    const flat = mergeAllOf(part);
-    if (isObject(flat.properties)) Object.assign(properties, flat.properties);
-    if (Array.isArray(flat.required)) for (const r of flat.required) required.add(String(r));
-    for (const [k, v] of Object.entries(flat)) if (!(k in merged)) merged[k] = v;
-  }
-  if (Object.keys(properties).length > 0) merged.properties = properties;
-  if (required.size > 0) merged.required = [...required];
-  return merged;
-}
-
-function isNullSchema(schema: Json): boolean {
-  if (!isObject(schema)) return false;
-  if (schema.type === 'null') return true;
-  if ('const' in schema && schema.const === null) return true;
-  return Array.isArray(schema.enum) && schema.enum.length === 1 && schema.enum[0] === null;
-}
-
-function isObject(value: Json | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function child(path: string, name: string): string {
   return path === '' ? name : `${path}.${name}`;
 }
@@ -501,30 +282,4 @@ function sameSet(a: Set<string>, b: Set<string>): boolean {
 
 function formatTypes(types: Set<string>): string {
   return types.size === 0 ? 'null' : [...types].sort().join('|');
-}
-
-function formatValues(values: Json[]): string {
-  return values.map((v) => stableStringify(v)).join(', ');
-}
-
-/** Key-order-insensitive equality for schema fragments and example values. */
-export function jsonEqual(a: Json | undefined, b: Json | undefined): boolean {
-  if (a === b) return true;
-  if (a === undefined || b === undefined) return false;
-  return stableStringify(a) === stableStringify(b);
-}
-
-/** JSON with sorted keys; cycles (recursive schemas) print as `"[Circular]"`. */
-export function stableStringify(value: Json, seen = new Set<object>()): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (seen.has(value)) return '"[Circular]"';
-  seen.add(value);
-  const body = Array.isArray(value)
-    ? `[${value.map((v) => stableStringify(v, seen)).join(',')}]`
-    : `{${Object.keys(value)
-        .sort()
-        .map((k) => `${JSON.stringify(k)}:${stableStringify(value[k] as Json, seen)}`)
-        .join(',')}}`;
-  seen.delete(value);
-  return body;
 }

@@ -40,7 +40,9 @@ describe('compareContracts: breaking changes', () => {
         '#/channels/customerRegistered/messages/customerCreated',
       );
     });
-    expect(lines(changes)).toEqual(['BREAKING customer.created: channel id renamed customerCreated → customerRegistered']);
+    expect(lines(changes)).toEqual([
+      'BREAKING customer.created: channel id renamed customerCreated → customerRegistered',
+    ]);
   });
 
   it('when a message is removed from its channel, then it is breaking', async () => {
@@ -68,7 +70,9 @@ describe('compareContracts: breaking changes', () => {
   });
 
   it('when an operation changes from send to receive, then it is breaking', async () => {
-    const changes = await changesAfter((doc) => doc.setIn(['operations', 'publishCustomerCreated', 'action'], 'receive'));
+    const changes = await changesAfter((doc) =>
+      doc.setIn(['operations', 'publishCustomerCreated', 'action'], 'receive'),
+    );
     expect(lines(breaking(changes))).toEqual([
       'BREAKING customer.created: no send operation publishes this event any more',
       'BREAKING customer.created: action changed send → receive',
@@ -93,7 +97,9 @@ describe('compareContracts: breaking changes', () => {
       doc.setIn([...EARNED_FIELDS, 'tier', 'type'], 'integer');
       doc.deleteIn([...EARNED_FIELDS, 'tier', 'enum']);
     });
-    expect(lines(breaking(changes))).toEqual(['BREAKING loyalty.points.earned data.tier: type changed string → integer']);
+    expect(lines(breaking(changes))).toEqual([
+      'BREAKING loyalty.points.earned data.tier: type changed string → integer',
+    ]);
   });
 
   it('when a field type widens from integer to number, then it is breaking', async () => {
@@ -119,12 +125,16 @@ describe('compareContracts: breaking changes', () => {
   });
 
   it('when a required field is made optional, then it is breaking', async () => {
-    const changes = await changesAfter((doc) => doc.setIn([...EARNED_DATA, 'required'], ['customer_id', 'points_earned']));
+    const changes = await changesAfter((doc) =>
+      doc.setIn([...EARNED_DATA, 'required'], ['customer_id', 'points_earned']),
+    );
     expect(lines(changes)).toEqual(['BREAKING loyalty.points.earned data.tier: field made optional']);
   });
 
   it('when a field is made nullable with a type array, then it is breaking', async () => {
-    const changes = await changesAfter((doc) => doc.setIn([...EARNED_FIELDS, 'customer_id', 'type'], ['string', 'null']));
+    const changes = await changesAfter((doc) =>
+      doc.setIn([...EARNED_FIELDS, 'customer_id', 'type'], ['string', 'null']),
+    );
     expect(lines(changes)).toEqual(['BREAKING loyalty.points.earned data.customer_id: made nullable']);
   });
 
@@ -158,12 +168,18 @@ describe('compareContracts: breaking changes', () => {
 
   it('when a const is removed, then it is breaking', async () => {
     const changes = await changesAfter((doc) => doc.deleteIn([...EARNED_EVENT_FIELDS, 'event', 'const']));
-    expect(lines(changes)).toEqual(['BREAKING loyalty.points.earned event: const removed (was "loyalty.points.earned")']);
+    expect(lines(changes)).toEqual([
+      'BREAKING loyalty.points.earned event: const removed (was "loyalty.points.earned")',
+    ]);
   });
 
   it('when a routing key (channel address) changes, then it is breaking once, on the channel', async () => {
-    const changes = await changesAfter((doc) => doc.setIn(['channels', 'customerCreated', 'address'], 'customer.registered'));
-    expect(lines(changes)).toEqual(['BREAKING customer.created: routing key changed customer.created → customer.registered']);
+    const changes = await changesAfter((doc) =>
+      doc.setIn(['channels', 'customerCreated', 'address'], 'customer.registered'),
+    );
+    expect(lines(changes)).toEqual([
+      'BREAKING customer.created: routing key changed customer.created → customer.registered',
+    ]);
   });
 
   it.each([
@@ -271,7 +287,9 @@ describe('compareContracts: additive and informational changes pass', () => {
         payload: { event: 'loyalty.points.earned' },
       }),
     );
-    expect(lines(changes)).toEqual(['ADDITIVE loyalty.points.earned examples.birthdayBonus: new example birthdayBonus']);
+    expect(lines(changes)).toEqual([
+      'ADDITIVE loyalty.points.earned examples.birthdayBonus: new example birthdayBonus',
+    ]);
   });
 
   it('when an enum value is removed (narrowed), then it is info and listed', async () => {

@@ -31,12 +31,18 @@ export async function changesAfter(edit: (doc: Document) => void): Promise<Chang
 }
 
 /** Like {@link changesAfter}, with the base edited too. */
-export async function changesBetween(editBase: (doc: Document) => void, editHead: (doc: Document) => void): Promise<Change[]> {
+export async function changesBetween(
+  editBase: (doc: Document) => void,
+  editHead: (doc: Document) => void,
+): Promise<Change[]> {
   const base = baseYaml();
   const head = baseYaml();
   editBase(base);
   editHead(head);
-  const [b, h] = await Promise.all([parseSpecText(base.toString(), 'base.yaml'), parseSpecText(head.toString(), 'head.yaml')]);
+  const [b, h] = await Promise.all([
+    parseSpecText(base.toString(), 'base.yaml'),
+    parseSpecText(head.toString(), 'head.yaml'),
+  ]);
   return compareContracts(b, h);
 }
 

@@ -1,0 +1,91 @@
+// The keyword rules of the schema comparison: format, const/enum values, numeric/length/count bounds, pattern.
+
+import type { SchemaRule, Severity } from './change.js';
+import { type Json, type JsonObject, jsonEqual, stableStringify } from './json.js';
+import type { Node } from './schema-node.js';
+
+export const LOWER_BOUNDS = ['minimum', 'exclusiveMinimum', 'minLength', 'minItems', 'minProperties'] as const;
+export const UPPER_BOUNDS = ['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems', 'maxProperties'] as const;
+
+export type Push = (severity: Severity, rule: SchemaRule, text: string, at?: string) => void;
+
+export function compareFormat(base: Json | undefined, head: Json | undefined, push: Push): void {
+  if (jsonEqual(base, head)) return;
+  if (base === undefined) push('info', 'format-added', `format ${String(head)} added`);
+  else if (head === undefined) push('breaking', 'format-changed', `format ${String(base)} removed`);
+  else push('breaking', 'format-changed', `format changed ${String(base)} → ${String(head)}`);
+}
+
+export function compareValues(base: Node, head: Node, push: Push): void {
+  const b = base.values;
+  const h = head.values;
+  if (!b && !h) return;
+  if (!b && h) {
+    push('info', 'values-restricted', `${head.valuesFrom} ${formatValues(h)} added`);
+    return;
+  }
+  if (b && !h) {
+    push(
+      'breaking',
+      base.valuesFrom === 'const' ? 'const-changed' : 'enum-widened',
+      `${base.valuesFrom} removed (was ${formatValues(b)})`,
+    );
+    return;
+  }
+  if (!b || !h) return;
+  const added = h.filter((v) => !b.some((w) => jsonEqual(v, w)));
+  const removed = b.filter((v) => !h.some((w) => jsonEqual(v, w)));
+  if (added.length > 0) {
+    if (base.valuesFrom === 'const') {
+      push(
+        'breaking',
+        'const-changed',
+        `const changed ${formatValues(b)} → ${head.valuesFrom === 'const' ? formatValues(h) : `enum ${formatValues(h)}`}`,
+      );
+    } else {
+      push('breaking', 'enum-widened', `enum widened: added ${formatValues(added)}`);
+    }
+  }
+  if (removed.length > 0 && base.valuesFrom === 'enum') {
+    push('info', 'enum-narrowed', `enum narrowed: removed ${formatValues(removed)}`);
+  }
+}
+
+export function compareBounds(base: JsonObject, head: JsonObject, push: Push): void {
+  for (const [keys, direction] of [
+    [LOWER_BOUNDS, 1],
+    [UPPER_BOUNDS, -1],
+  ] as const) {
+    for (const key of keys) {
+      const b = base[key];
+      const h = head[key];
+      if (jsonEqual(b, h)) continue;
+      if (h === undefined) push('breaking', 'constraint-loosened', `${key} ${String(b)} removed`);
+      else if (b === undefined) push('info', 'constraint-tightened', `${key} ${String(h)} added`);
+      else if (typeof b === 'number' && typeof h === 'number' && (h - b) * direction > 0) {
+        push('info', 'constraint-tightened', `${key} tightened ${b} → ${h}`);
+      } else push('breaking', 'constraint-loosened', `${key} loosened ${String(b)} → ${String(h)}`);
+    }
+  }
+  if (!jsonEqual(base.pattern, head.pattern)) {
+    if (base.pattern === undefined) push('info', 'constraint-tightened', `pattern ${String(head.pattern)} added`);
+    else if (head.pattern === undefined)
+      push('breaking', 'constraint-loosened', `pattern ${String(base.pattern)} removed`);
+    else push('breaking', 'constraint-loosened', `pattern changed ${String(base.pattern)} → ${String(head.pattern)}`);
+  }
+  if (!jsonEqual(base.multipleOf, head.multipleOf)) {
+    const b = base.multipleOf;
+    const h = head.multipleOf;
+    if (b === undefined) push('info', 'constraint-tightened', `multipleOf ${String(h)} added`);
+    else if (typeof b === 'number' && typeof h === 'number' && Number.isInteger(h / b)) {
+      push('info', 'constraint-tightened', `multipleOf tightened ${b} → ${h}`);
+    } else push('breaking', 'constraint-loosened', `multipleOf changed ${String(b)} → ${String(h)}`);
+  }
+  if (base.uniqueItems === true && head.uniqueItems !== true)
+    push('breaking', 'constraint-loosened', 'uniqueItems removed');
+  if (base.uniqueItems !== true && head.uniqueItems === true) push('info', 'constraint-tightened', 'uniqueItems added');
+}
+
+function formatValues(values: Json[]): string {
+  return values.map((v) => stableStringify(v)).join(', ');
+}
