@@ -74,7 +74,7 @@ const problemDescriptions: Record<number, string> = {
   400: 'Invalid request: `errors` names each failing field',
   401: 'Missing, expired or badly signed bearer token',
   403: 'The token lacks the role this action needs',
-  404: 'No such resource in the caller\'s organization',
+  404: "No such resource in the caller's organization",
   409: 'Conflicts with an existing resource',
   413: 'Body over 1 MiB',
   415: 'Body is not JSON',

@@ -59,6 +59,7 @@ describe('docs in a real browser', () => {
   it('when a consumer opens /docs/events, then every event is there with its routing key, exchange, schema, example and consumers, with no request to another host', async () => {
     const { page, external } = await open('/docs/events');
     await page.screenshot({ path: 'test-output/docs-events.png', fullPage: false });
+    // biome-ignore lint/performance/useDomNodeTextContent: the visible text is the point (no hidden sections)
     const text = await page.locator('body').innerText();
     for (const name of EVENT_NAMES) expect(text).toContain(name);
     expect(text).toContain('customer_events');
@@ -75,6 +76,7 @@ describe('docs in a real browser', () => {
     const { page, external } = await open('/docs');
     await page.waitForSelector('.opblock', { timeout: 20_000 });
     await page.screenshot({ path: 'test-output/docs-http.png', fullPage: false });
+    // biome-ignore lint/performance/useDomNodeTextContent: the visible text is the point (no hidden sections)
     const text = await page.locator('body').innerText();
     for (const path of [
       '/v1/customers',

@@ -35,7 +35,9 @@ export async function writeFiles(dir: string, files: ReadonlyMap<string, string>
 export async function formatDir(dir: string, projectRoot: string): Promise<void> {
   const biome = require.resolve('@biomejs/biome/bin/biome');
   try {
-    await execFileAsync(process.execPath, [biome, 'format', '--vcs-enabled=false', '--write', dir], { cwd: projectRoot });
+    await execFileAsync(process.execPath, [biome, 'format', '--vcs-enabled=false', '--write', dir], {
+      cwd: projectRoot,
+    });
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
     throw new Error(`biome format failed on the generated code:\n${stdout}${stderr}`);
