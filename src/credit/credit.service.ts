@@ -2,7 +2,8 @@ import { findCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
 import { Problem, problems } from '../errors.js';
 import type { Outcome } from '../http/idempotency.js';
-import { decodeCursor, encodeCursor, fromCents, toCents } from '../http/schemas.js';
+import { cursorSeq, type Page, toPage } from '../http/pagination.js';
+import { fromCents, toCents } from '../http/schemas.js';
 import { newId } from '../ids.js';
 import { envelope } from '../outbox/events.js';
 import { enqueueEvents } from '../outbox/outbox.repository.js';
@@ -189,17 +190,8 @@ export async function listMovements<R extends { seq: number }, V>(
   query: PageQuery,
   list: (db: Queryable, org: string, customerId: string, before: number | undefined, limit: number) => Promise<R[]>,
   view: (row: R) => V,
-): Promise<{ items: V[]; next_cursor: string | null }> {
-  const before = decodeCursor(query.cursor);
-  if (Number.isNaN(before)) {
-    throw problems.validation([{ field: 'querystring.cursor', message: 'is not a valid cursor' }]);
-  }
+): Promise<Page<V>> {
+  const before = cursorSeq(query.cursor);
   if (!(await repo.findAccount(db, org, customerId))) return missingAccount(db, org, customerId);
-  const rows = await list(db, org, customerId, before, query.limit);
-  const items = rows.slice(0, query.limit);
-  const last = items.at(-1);
-  return {
-    items: items.map(view),
-    next_cursor: rows.length > query.limit && last ? encodeCursor(last.seq) : null,
-  };
+  return toPage(await list(db, org, customerId, before, query.limit), query.limit, view);
 }

@@ -2,7 +2,7 @@ import { findCreditAccount } from '../credit/credit.service.js';
 import { PgCode, pgConstraint, pgErrorCode, type Queryable } from '../db/db.js';
 import { problems } from '../errors.js';
 import type { Outcome } from '../http/idempotency.js';
-import { decodeCursor, encodeCursor } from '../http/schemas.js';
+import { cursorSeq, toPage } from '../http/pagination.js';
 import { newId } from '../ids.js';
 import { enroll, loyaltySummary } from '../loyalty/loyalty.service.js';
 import { envelope } from '../outbox/events.js';
@@ -146,15 +146,7 @@ export interface ListQuery {
 }
 
 export async function listCustomers(db: Queryable, org: string, query: ListQuery) {
-  const afterSeq = decodeCursor(query.cursor);
-  if (Number.isNaN(afterSeq)) {
-    throw problems.validation([{ field: 'querystring.cursor', message: 'is not a valid cursor' }]);
-  }
+  const afterSeq = cursorSeq(query.cursor);
   const rows = await repo.listCustomers(db, org, { ...query, afterSeq });
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(customerView),
-    next_cursor: rows.length > query.limit && last ? encodeCursor(last.seq) : null,
-  };
+  return toPage(rows, query.limit, customerView);
 }

@@ -118,17 +118,6 @@ export function hasAtMostTwoDecimals(n: number): boolean {
   return Number.isFinite(n) && /^-?\d+(\.\d{1,2})?$/.test(String(n));
 }
 
-/** Opaque cursors: base64url of the last row's sequence number. */
-export function encodeCursor(seq: number): string {
-  return Buffer.from(`s${seq}`).toString('base64url');
-}
-
-export function decodeCursor(cursor: string | undefined): number | undefined {
-  if (cursor === undefined) return undefined;
-  const m = /^s(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  return m?.[1] ? Number(m[1]) : Number.NaN;
-}
-
 /**
  * Text PostgreSQL cannot keep verbatim: it refuses NUL in `text` (a 500 if it gets that far), and the driver
  * silently turns an unpaired UTF-16 surrogate into U+FFFD. Both are refused up front as 400.

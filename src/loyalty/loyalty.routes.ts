@@ -3,7 +3,8 @@ import { requireRole } from '../auth/auth.js';
 import { findCustomer } from '../customers/customers.repository.js';
 import { contextOf } from '../customers/customers.routes.js';
 import { problems } from '../errors.js';
-import { customerIdParams, decodeCursor, encodeCursor, errorResponses, idempotencyHeaders } from '../http/schemas.js';
+import { cursorSeq, toPage } from '../http/pagination.js';
+import { customerIdParams, errorResponses, idempotencyHeaders } from '../http/schemas.js';
 import { runWrite } from '../http/write.js';
 import { getProgram, type LoyaltyProgram, programErrors, saveProgram } from './loyalty.program.js';
 import * as repo from './loyalty.repository.js';
@@ -71,21 +72,16 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
     async (request) => {
       const { org } = request.principal;
       const id = request.params.customer_id;
-      const before = decodeCursor(request.query.cursor);
-      if (Number.isNaN(before)) {
-        throw problems.validation([{ field: 'querystring.cursor', message: 'is not a valid cursor' }]);
-      }
+      const before = cursorSeq(request.query.cursor);
       if (!(await repo.findAccount(app.db, org, id))) {
         if (!(await findCustomer(app.db, org, id))) throw problems.customerNotFound();
         throw problems.loyaltyAccountNotFound();
       }
       const rows = await repo.listEntries(app.db, org, id, before, request.query.limit);
-      const items = rows.slice(0, request.query.limit);
-      const last = items.at(-1);
-      return {
-        items: items.map(({ seq: _seq, created_at, ...e }) => ({ ...e, created_at: created_at.toISOString() })),
-        next_cursor: rows.length > request.query.limit && last ? encodeCursor(last.seq) : null,
-      };
+      return toPage(rows, request.query.limit, ({ seq: _seq, created_at, ...e }) => ({
+        ...e,
+        created_at: created_at.toISOString(),
+      }));
     },
   );
 
