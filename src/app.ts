@@ -13,7 +13,6 @@ import customersRoutes from './customers/customers.routes.js';
 import { customerSchema } from './customers/customers.schemas.js';
 import type { Db } from './db/db.js';
 import { migrate } from './db/migrate.js';
-import { createPgliteDb } from './db/pglite.js';
 import { createPostgresDb } from './db/postgres.js';
 import docsPlugin from './docs/docs.plugin.js';
 import errorsPlugin, { problemServerOptions } from './http/errors.plugin.js';
@@ -47,9 +46,10 @@ export interface AppOptions {
 }
 
 export async function openDatabase(config: Config): Promise<Db> {
-  return config.DATABASE_URL
-    ? createPostgresDb(config.DATABASE_URL, config.DB_POOL_SIZE)
-    : createPgliteDb(config.PGLITE_DIR);
+  if (config.DATABASE_URL) return createPostgresDb(config.DATABASE_URL, config.DB_POOL_SIZE);
+  // Loaded only when used: PGlite's WASM module costs memory a PostgreSQL deployment does not need.
+  const { createPgliteDb } = await import('./db/pglite.js');
+  return createPgliteDb(config.PGLITE_DIR);
 }
 
 /** Two validators: bodies are never coerced ("10" is not 10); params and query strings are. */

@@ -91,6 +91,20 @@ export function createRelay(opts: RelayOptions): Relay {
     wakeUp?.();
   }
 
+  let endPause: (() => void) | undefined;
+  /** A sleep that only stop() cuts short (commits must not shorten a back-off). */
+  function pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        endPause = undefined;
+        resolve();
+      }
+      endPause = done;
+    });
+  }
+
   function waitForWake(ms: number): Promise<void> {
     if (woken) {
       woken = false;
@@ -124,6 +138,10 @@ export function createRelay(opts: RelayOptions): Relay {
       void s.release();
     });
     await s.onNotify(OUTBOX_CHANNEL, wake);
+    // The relay reads the partial index of unsent rows from its start on every cycle. A plain index scan marks the
+    // entries of rows sent since as dead (so later scans skip them); a bitmap scan never does, and slows down
+    // until vacuum. The relay's reads run on this session, so the setting stays with them.
+    if (db.kind === 'postgres') await s.query('SET enable_bitmapscan = off');
     session = s;
     leader = true;
     log.info('this instance is the active outbox relay');
@@ -252,7 +270,7 @@ export function createRelay(opts: RelayOptions): Relay {
         markedSinceLastFetch = [];
         let rows: OutboxRow[];
         try {
-          rows = await fetchUnsent(db, from, limit);
+          rows = await fetchUnsent(session ?? db, from, limit);
           await publishRows(rows, ch);
         } finally {
           for (const id of forgettable) confirmedSet.delete(id);
@@ -267,13 +285,15 @@ export function createRelay(opts: RelayOptions): Relay {
         if (caughtUp) {
           await purge();
           await waitForWake(opts.pollMs);
+          // Let the commits of the next millisecond join this cycle: one read and one mark for many events.
+          await sleep(1);
           gapScanDue = true;
         }
       } catch (err) {
         if (stopping) break;
-        log.warn({ err: (err as Error).message, retryInMs: backoff }, 'relay cycle failed');
-        await waitForWake(backoff);
-        backoff = Math.min(backoff * 2, 5_000);
+        if (backoff === 100) log.warn({ err: (err as Error).message }, 'relay cycle failed; retrying with back-off');
+        await pause(backoff);
+        backoff = Math.min(backoff * 2, 1_000);
       }
     }
   }
@@ -301,6 +321,7 @@ export function createRelay(opts: RelayOptions): Relay {
     async stop() {
       stopping = true;
       wake();
+      endPause?.();
       slotFree?.();
       await loop;
       const ch = channel;
