@@ -13,6 +13,10 @@ export const UNROUTABLE_QUEUE = `${EXCHANGE}.unroutable`;
 export const OUTBOX_CHANNEL = 'customer_outbox';
 /** pg advisory lock held by the one active relay (ordering per customer across instances). */
 const RELAY_LOCK_KEY = 727274002;
+/** How long confirms gather before one UPDATE marks them sent. */
+const MARK_BATCH_MS = 5;
+/** The longest a busy relay lets commits gather before its next read. */
+const MAX_GATHER_MS = 3;
 
 export interface RelayOptions {
   db: Db;
@@ -200,33 +204,53 @@ export function createRelay(opts: RelayOptions): Relay {
     metrics.eventsPublished.inc({ event: row.event_name });
     confirmed.push(row.id);
     confirmedSet.add(row.id);
-    if (!flushing) flushing = flush().finally(() => (flushing = undefined));
+    scheduleFlush();
+  }
+
+  /**
+   * Marks confirmed rows sent, in batches: the first confirm after a pause starts a short timer, so one UPDATE
+   * carries the confirms of a few milliseconds. A failure (database down) keeps the ids and retries later.
+   */
+  let flushTimer: NodeJS.Timeout | undefined;
+  let flushWarned = false;
+  function scheduleFlush(delayMs = MARK_BATCH_MS): void {
+    if (flushing || flushTimer || confirmed.length === 0) return;
+    flushTimer = setTimeout(() => {
+      flushTimer = undefined;
+      flushing = flush().finally(() => {
+        flushing = undefined;
+        scheduleFlush(flushWarned ? 500 : MARK_BATCH_MS);
+      });
+    }, delayMs);
   }
 
   async function flush(): Promise<void> {
-    while (confirmed.length > 0) {
-      const ids = confirmed;
-      confirmed = [];
-      try {
-        await markSent(db, ids);
-        markedSinceLastFetch.push(...ids);
-      } catch (err) {
-        confirmed = ids.concat(confirmed);
+    const ids = confirmed;
+    confirmed = [];
+    if (ids.length === 0) return;
+    try {
+      await markSent(db, ids);
+      markedSinceLastFetch.push(...ids);
+      flushWarned = false;
+    } catch (err) {
+      confirmed = ids.concat(confirmed);
+      if (!flushWarned) {
         log.warn({ err: (err as Error).message, pending: confirmed.length }, 'could not mark events sent; will retry');
-        await sleep(500);
-        if (stopping && !leader) return;
       }
+      flushWarned = true;
     }
   }
 
-  async function publishRows(rows: OutboxRow[], ch: ConfirmChannel): Promise<void> {
+  /** Publishes the rows not already in flight or confirmed; returns how many it published. */
+  async function publishRows(rows: OutboxRow[], ch: ConfirmChannel): Promise<number> {
+    let published = 0;
     for (const row of rows) {
       if (inFlight.has(row.id) || confirmedSet.has(row.id)) continue;
       while (inFlight.size >= opts.maxInFlight && channel === ch) {
         await new Promise<void>((r) => (slotFree = r));
         slotFree = undefined;
       }
-      if (channel !== ch) return;
+      if (channel !== ch) return published;
       const started = performance.now();
       inFlight.set(row.id, started);
       const envelope = JSON.parse(row.payload) as EventEnvelope;
@@ -237,8 +261,10 @@ export function createRelay(opts: RelayOptions): Relay {
         (err) => onConfirm(row, started, err),
       );
       cursor = Math.max(cursor, row.id);
+      published += 1;
       if (!ok) await Promise.race([once(ch, 'drain'), once(ch, 'close')]);
     }
+    return published;
   }
 
   async function purge(): Promise<void> {
@@ -260,7 +286,7 @@ export function createRelay(opts: RelayOptions): Relay {
         if (!channel) await connectBroker();
         const ch = channel;
         if (!ch) continue;
-        if (confirmed.length > 0 && !flushing) flushing = flush().finally(() => (flushing = undefined));
+        scheduleFlush();
         // Rows committed late by concurrent transactions can hold ids below the cursor: re-read from the start
         // of the unsent index whenever we have caught up (it then holds only in-flight rows and such gaps).
         const from: number = gapScanDue ? 0 : cursor;
@@ -269,9 +295,10 @@ export function createRelay(opts: RelayOptions): Relay {
         const forgettable = markedSinceLastFetch;
         markedSinceLastFetch = [];
         let rows: OutboxRow[];
+        let published: number;
         try {
           rows = await fetchUnsent(session ?? db, from, limit);
-          await publishRows(rows, ch);
+          published = await publishRows(rows, ch);
         } finally {
           for (const id of forgettable) confirmedSet.delete(id);
         }
@@ -284,9 +311,10 @@ export function createRelay(opts: RelayOptions): Relay {
         gapScanDue = caughtUp;
         if (caughtUp) {
           await purge();
+          // Busy (this cycle published): let the commits of the next milliseconds gather, so one read carries
+          // several events. Idle: the next commit goes out at once.
+          if (published > 0) await sleep(Math.min(MAX_GATHER_MS, published));
           await waitForWake(opts.pollMs);
-          // Let the commits of the next millisecond join this cycle: one read and one mark for many events.
-          await sleep(1);
           gapScanDue = true;
         }
       } catch (err) {
@@ -328,6 +356,8 @@ export function createRelay(opts: RelayOptions): Relay {
       if (ch && inFlight.size > 0) {
         await Promise.race([ch.waitForConfirms().catch(() => {}), sleep(5_000)]);
       }
+      clearTimeout(flushTimer);
+      flushTimer = undefined;
       await flushing;
       if (confirmed.length > 0) await flush();
       const conn = connection;
