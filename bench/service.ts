@@ -1,10 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { signToken } from '../src/auth/auth.js';
 import { postJson } from './load.js';
 import { type Child, freePort, rssMb, spawnNode, waitHttp } from './proc.js';
 
 const JWT_SECRET = `bench-secret-${randomBytes(16).toString('hex')}`;
+
+/** The node options of `npm start` (e.g. `--max-semi-space-size=8`), so the bench runs the service as it ships. */
+function startNodeOptions(): string[] {
+  const start: string = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start;
+  const m = /^node\s+(.*?)\s*dist\/src\/server\.js$/.exec(start.trim());
+  return m?.[1] ? m[1].split(/\s+/) : [];
+}
 
 /** `npm run build`: the service is measured as it runs in production, from dist/. */
 export function build(): void {
@@ -31,7 +39,7 @@ export interface Service {
 export async function startService(env: Record<string, string>, dir?: string, customerCount = 100): Promise<Service> {
   const port = await freePort();
   const prof = process.env.BENCH_CPU_PROF;
-  const args = [...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), 'dist/src/server.js'];
+  const args = [...startNodeOptions(), ...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), 'dist/src/server.js'];
   const child: Child = spawnNode(
     args,
     {
