@@ -82,7 +82,7 @@ function expectAllArrived(load: LoadResult, delivered: Set<string>): number {
   return lost.length;
 }
 
-describe('faults under load', () => {
+describe('faults under load', { timeout: 120_000 }, () => {
   it('when the RabbitMQ application stops for seconds under steady writes, then writes keep succeeding and every event arrives', async () => {
     const service = await ServiceProcess.start({ DATABASE_URL: database.url });
     try {
