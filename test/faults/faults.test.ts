@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/auth/auth.js';
 import { TEST_JWT_SECRET, uniqueOrg } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { DurableTap } from '../helpers/durable-tap.js';
+import { recordFigures } from '../helpers/figures.js';
 import { createCustomersOver, earnLoad, type LoadResult } from '../helpers/load.js';
 import { ServiceProcess } from '../helpers/service-process.js';
 
@@ -14,21 +14,6 @@ import { ServiceProcess } from '../helpers/service-process.js';
  * transaction id, that every committed change's event arrived. Figures go to test-output/guarantees.json.
  */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const figuresFile = 'test-output/guarantees.json';
-
-function record(name: string, figures: Record<string, number>): void {
-  mkdirSync('test-output', { recursive: true });
-  let all: Record<string, unknown> = {};
-  try {
-    all = JSON.parse(readFileSync(figuresFile, 'utf8'));
-  } catch {
-    // first figure of this run
-  }
-  all[name] = figures;
-  writeFileSync(figuresFile, `${JSON.stringify(all, null, 2)}\n`);
-  console.log(`[guarantees] ${name}: ${JSON.stringify(figures)}`);
-}
-
 function rabbitmqctl(...args: string[]): void {
   execFileSync('rabbitmqctl', ['-q', ...args], { stdio: 'ignore', timeout: 60_000 });
 }
@@ -106,7 +91,7 @@ describe('faults under load', { timeout: 120_000 }, () => {
       await tap.waitFor(() => load.committed.every((id) => tap.earned().transactions.has(id)), 30_000);
       const { transactions, duplicates } = tap.earned();
       const lost = expectAllArrived(load, transactions);
-      record('broker outage', { writes: load.committed.length, outages: 1, lost, duplicates });
+      recordFigures('broker outage', { writes: load.committed.length, outages: 1, lost, duplicates });
       expect(duplicates).toBeLessThanOrEqual(Math.max(10, load.committed.length * 0.05));
     } finally {
       await service.stop();
@@ -134,7 +119,7 @@ describe('faults under load', { timeout: 120_000 }, () => {
       const lost = expectAllArrived(load, tap.earned().transactions);
       const deliveries = tap.deliveries.slice(before);
       const duplicates = deliveries.length - new Set(deliveries.map((d) => d.messageId)).size;
-      record('process crash', {
+      recordFigures('process crash', {
         writes: load.committed.length,
         crashes: 1,
         lost,
@@ -189,7 +174,7 @@ describe('faults under load', { timeout: 120_000 }, () => {
       const lost = committed.filter((id) => !tap.earned().transactions.has(id)).length;
       const deliveries = tap.deliveries.slice(before);
       const duplicates = deliveries.length - new Set(deliveries.map((d) => d.messageId)).size;
-      record('database restart', {
+      recordFigures('database restart', {
         writes: committed.length,
         restarts: 1,
         refused_503: load.statuses.get(503) ?? 0,

@@ -5,6 +5,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_JWT_SECRET, type TestApp, uniqueOrg } from '../helpers/app.js';
+import { answeredRequests, recordFigures } from '../helpers/figures.js';
 import {
   craftToken,
   customerWithEverything,
@@ -32,7 +33,14 @@ beforeAll(async () => {
   customerId = await customerWithEverything(t);
 });
 afterAll(async () => {
-  console.info(`hostile-input: ${sent} requests sent`);
+  if (t) {
+    const answered = await answeredRequests(t.app);
+    recordFigures('hostile input', {
+      requests: sent,
+      answered_4xx: answered['4xx'] ?? 0,
+      answered_5xx: answered['5xx'] ?? 0,
+    });
+  }
   await t?.close();
 });
 
