@@ -1,14 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireRole } from '../auth/auth.js';
 import { contextOf } from '../customers/customers.routes.js';
-import { customerIdParams, errorResponses, idempotencyHeaders } from '../http/schemas.js';
+import { customerIdParams, errorResponses, idempotencyHeaders, pageQuerystring } from '../http/schemas.js';
 import { runWrite } from '../http/write.js';
 import { type PaymentInput, receivePayment, type UsageInput, useCredit } from './credit.movements.js';
 import * as repo from './credit.repository.js';
 import {
   changeAccountBody,
   openAccountBody,
-  pageQuerystring,
   paymentBody,
   paymentPage,
   paymentSchema,

@@ -1,4 +1,4 @@
-import { money, moneyOut, page, pageQuery } from '../http/schemas.js';
+import { money, moneyOut, page } from '../http/schemas.js';
 
 export const creditAccountSchema = {
   $id: 'CreditAccount',
@@ -112,9 +112,3 @@ export const paymentSchema = {
 
 export const usagePage = page(usageSchema);
 export const paymentPage = page(paymentSchema);
-
-export const pageQuerystring = {
-  type: 'object',
-  properties: pageQuery,
-  additionalProperties: false,
-} as const;

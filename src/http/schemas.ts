@@ -57,6 +57,13 @@ export const pageQuery = {
   cursor: { type: 'string', minLength: 1, maxLength: 200 },
 } as const;
 
+/** The query string of a list without filters. */
+export const pageQuerystring = {
+  type: 'object',
+  properties: pageQuery,
+  additionalProperties: false,
+} as const;
+
 export const idempotencyHeaders = {
   type: 'object',
   properties: {

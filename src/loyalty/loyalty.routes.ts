@@ -4,7 +4,7 @@ import { findCustomer } from '../customers/customers.repository.js';
 import { contextOf } from '../customers/customers.routes.js';
 import { problems } from '../errors.js';
 import { cursorSeq, toPage } from '../http/pagination.js';
-import { customerIdParams, errorResponses, idempotencyHeaders } from '../http/schemas.js';
+import { customerIdParams, errorResponses, idempotencyHeaders, pageQuerystring } from '../http/schemas.js';
 import { runWrite } from '../http/write.js';
 import { getProgram, type LoyaltyProgram, programErrors, saveProgram } from './loyalty.program.js';
 import * as repo from './loyalty.repository.js';
@@ -58,14 +58,7 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
         tags,
         summary: 'The ledger, newest first, cursor-paginated',
         params: customerIdParams,
-        querystring: {
-          type: 'object',
-          properties: {
-            limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-            cursor: { type: 'string', minLength: 1, maxLength: 200 },
-          },
-          additionalProperties: false,
-        },
+        querystring: pageQuerystring,
         response: { 200: ledgerPage, ...errorResponses(404) },
       },
     },

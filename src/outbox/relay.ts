@@ -1,14 +1,12 @@
 import { once } from 'node:events';
-import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import type { FastifyBaseLogger } from 'fastify';
-import { type EventEnvelope, EXCHANGE, EXCHANGE_TYPE, publishEvent } from '../../generated/index.js';
+import { type EventEnvelope, publishEvent } from '../../generated/index.js';
 import type { Db, Session } from '../db/db.js';
 import type { Metrics } from '../metrics.js';
+import { openConfirmChannel } from './broker.js';
 import { fetchUnsent, markSent, type OutboxRow, purgeSent } from './outbox.repository.js';
 
-/** Unroutable events land here (through the exchange's alternate exchange) instead of being dropped. */
-export const UNROUTABLE_EXCHANGE = `${EXCHANGE}.unroutable`;
-export const UNROUTABLE_QUEUE = `${EXCHANGE}.unroutable`;
 /** NOTIFY channel that wakes the active relay when another instance commits events. */
 export const OUTBOX_CHANNEL = 'customer_outbox';
 /** pg advisory lock held by the one active relay (ordering per customer across instances). */
@@ -41,17 +39,6 @@ export interface Relay {
   status(): RelayStatus;
   /** Stops publishing, waits for pending confirms, marks them and closes the broker connection. */
   stop(): Promise<void>;
-}
-
-/** Declares the exchange and its alternate exchange. Tests and tools must declare them exactly so. */
-export async function assertTopology(channel: amqp.Channel): Promise<void> {
-  await channel.assertExchange(UNROUTABLE_EXCHANGE, 'fanout', { durable: true });
-  await channel.assertQueue(UNROUTABLE_QUEUE, { durable: true });
-  await channel.bindQueue(UNROUTABLE_QUEUE, UNROUTABLE_EXCHANGE, '');
-  await channel.assertExchange(EXCHANGE, EXCHANGE_TYPE, {
-    durable: true,
-    arguments: { 'alternate-exchange': UNROUTABLE_EXCHANGE },
-  });
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
@@ -153,25 +140,13 @@ export function createRelay(opts: RelayOptions): Relay {
   }
 
   async function connectBroker(): Promise<void> {
-    const conn = await amqp.connect(opts.amqpUrl, { clientProperties: { connection_name: 'customer-service relay' } });
-    const onGone = (err?: Error) => {
+    const { connection: conn, channel: ch } = await openConfirmChannel(opts.amqpUrl, (err) => {
       if (connection !== conn) return;
       log.warn({ err: err?.message }, 'broker connection lost');
       dropBroker();
-    };
-    conn.on('error', onGone);
-    conn.on('close', onGone);
-    try {
-      const ch = await conn.createConfirmChannel();
-      ch.on('error', onGone);
-      ch.on('close', onGone);
-      await assertTopology(ch);
-      connection = conn;
-      channel = ch;
-    } catch (err) {
-      await conn.close().catch(() => {});
-      throw err;
-    }
+    });
+    connection = conn;
+    channel = ch;
     if (everConnected) metrics.reconnects.inc();
     everConnected = true;
     metrics.brokerUp.set(1);
