@@ -50,6 +50,27 @@ export async function findAccount(
   return res.rows[0];
 }
 
+/** One ledger entry: $1 organization, $2 transaction id, $3 customer, $4..$9 as in `entryParams`. */
+function insertEntry(type: LedgerRow['type']): string {
+  return `INSERT INTO loyalty_transactions (organization_id, transaction_id, customer_id, type, points, points_balance,
+                                    reference_type, reference_id, actor, created_at)
+       VALUES ($1, $2, $3, '${type}', $4, $5, $6, $7, $8, $9)`;
+}
+
+function entryParams(org: string, customerId: string, e: Omit<LedgerRow, 'seq' | 'type'>): unknown[] {
+  return [
+    org,
+    e.transaction_id,
+    customerId,
+    e.points,
+    e.points_balance,
+    e.reference_type,
+    e.reference_id,
+    e.actor,
+    e.created_at,
+  ];
+}
+
 export interface EarnedRow extends LoyaltyAccountRow {
   /** Points credited: as given, or the amount converted at the program's earn rate, rounded down. */
   points: number;
@@ -103,9 +124,7 @@ export async function appendEarn(
 ): Promise<boolean> {
   const res = await tx.query<{ inserted: number }>(
     `WITH entry AS (
-       INSERT INTO loyalty_transactions (organization_id, transaction_id, customer_id, type, points, points_balance,
-                                         reference_type, reference_id, actor, created_at)
-       VALUES ($1, $2, $3, 'earn', $4, $5, $6, $7, $8, $9)
+       ${insertEntry('earn')}
        ON CONFLICT (organization_id, reference_type, reference_id) WHERE type = 'earn' DO NOTHING
        RETURNING seq
      ), tier AS (
@@ -115,19 +134,7 @@ export async function appendEarn(
        ${events.sql}
      )
      SELECT count(*)::int AS inserted FROM entry`,
-    [
-      org,
-      e.transaction_id,
-      customerId,
-      e.points,
-      e.points_balance,
-      e.reference_type,
-      e.reference_id,
-      e.actor,
-      e.created_at,
-      newTier,
-      ...events.params,
-    ],
+    [...entryParams(org, customerId, e), newTier, ...events.params],
   );
   return (res.rows[0]?.inserted ?? 0) > 0;
 }
@@ -171,23 +178,10 @@ export async function appendRedeem(
 ): Promise<void> {
   await tx.query(
     `WITH entry AS (
-       INSERT INTO loyalty_transactions (organization_id, transaction_id, customer_id, type, points, points_balance,
-                                         reference_type, reference_id, actor, created_at)
-       VALUES ($1, $2, $3, 'redeem', $4, $5, $6, $7, $8, $9)
+       ${insertEntry('redeem')}
      )
      ${events.sql}`,
-    [
-      org,
-      e.transaction_id,
-      customerId,
-      e.points,
-      e.points_balance,
-      e.reference_type,
-      e.reference_id,
-      e.actor,
-      e.created_at,
-      ...events.params,
-    ],
+    [...entryParams(org, customerId, e), ...events.params],
   );
 }
 

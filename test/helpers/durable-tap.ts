@@ -57,17 +57,29 @@ export class DurableTap {
     }
   }
 
-  /** The transaction ids seen in loyalty.points.earned events, and how many deliveries were duplicates. */
-  earned(): { transactions: Set<string>; duplicates: number } {
-    const seen = new Set<string>();
-    let duplicates = 0;
+  /** The transaction ids seen in loyalty.points.earned events. */
+  earnedTransactions(): Set<string> {
     const transactions = new Set<string>();
     for (const d of this.deliveries) {
-      if (seen.has(d.messageId)) duplicates += 1;
-      seen.add(d.messageId);
       if (d.body.event === 'loyalty.points.earned') transactions.add(String(d.body.data.transaction_id));
     }
-    return { transactions, duplicates };
+    return transactions;
+  }
+
+  /** Deliveries since `from` (an index into `deliveries`) whose messageId had already been delivered since then. */
+  duplicatesSince(from: number): number {
+    const recent = this.deliveries.slice(from);
+    return recent.length - new Set(recent.map((d) => d.messageId)).size;
+  }
+
+  /** Waits until every transaction in `ids` was delivered; returns those that were not (lost) at the deadline. */
+  async missingTransactions(ids: readonly string[], timeoutMs = 30_000): Promise<string[]> {
+    const missing = () => {
+      const seen = this.earnedTransactions();
+      return ids.filter((id) => !seen.has(id));
+    };
+    await this.waitFor(() => missing().length === 0, timeoutMs).catch(() => {});
+    return missing();
   }
 
   async waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
