@@ -42,6 +42,9 @@ const COMPONENT_CONFIG = {
  * by its own mount effect. A button is clicked at most once, so a reader's "Collapse all" sticks. Polling stops
  * 10 s after the last new button appeared (or after 60 s without any: slow machines render late).
  */
+/** The template's typography styles wrap inline code in visible backticks (`customer_events` shows its quotes). */
+const STYLE_FIXES = `<style>/* added by scripts/docs.ts */ .aui-root .prose code::before, .aui-root .prose code::after { content: none; }</style>`;
+
 const EXPAND_SCRIPT = `<script>/* added by scripts/docs.ts: show schemas and bindings expanded */
 (function () {
   if (typeof WeakMap !== 'function') return;
@@ -115,7 +118,7 @@ export async function buildDocs(options: DocsOptions = {}): Promise<DocsResult> 
     const generated = await readFile(file, 'utf8');
     // The last `</body>`: the inlined UI bundle contains the string too.
     const end = generated.lastIndexOf('</body>');
-    const html = `${generated.slice(0, end)}${EXPAND_SCRIPT}\n${generated.slice(end)}`;
+    const html = `${generated.slice(0, end)}${STYLE_FIXES}\n${EXPAND_SCRIPT}\n${generated.slice(end)}`;
     const outboundLinks = verifyPage(html, routingKeys);
     await writeFile(file, html);
 
