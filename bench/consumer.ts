@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { EXCHANGE } from '../generated/index.js';
-import { assertTopology } from '../src/outbox/relay.js';
+import { assertTopology } from '../src/outbox/broker.js';
 import { sleep } from './proc.js';
 
 export interface Arrival {

@@ -4,7 +4,7 @@
  */
 import amqp from 'amqplib';
 import { EXCHANGE } from '../generated/index.js';
-import { assertTopology } from '../src/outbox/relay.js';
+import { assertTopology } from '../src/outbox/broker.js';
 
 const binding = process.argv[2] ?? '#';
 const url = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
