@@ -61,14 +61,30 @@ afterAll(async () => {
   await database?.drop();
 });
 
+/**
+ * Twenty customers on `service`, then 8 writers earning points until `finish()`, which returns what they saw.
+ * `before` marks where this test's deliveries start on the shared tap.
+ */
+async function startLoad(service: ServiceProcess) {
+  const customers = await createCustomersOver(service.url, token, 20);
+  const before = tap.deliveries.length;
+  let stop = false;
+  const loading = earnLoad({ baseUrl: () => service.url, token, customers, until: () => stop });
+  return {
+    customers,
+    before,
+    finish: () => {
+      stop = true;
+      return loading;
+    },
+  };
+}
+
 describe('faults under load', { timeout: 120_000 }, () => {
   it('when the RabbitMQ application stops for seconds under steady writes, then writes keep succeeding and every event arrives', async () => {
     const service = await ServiceProcess.start({ DATABASE_URL: database.url });
     try {
-      const customers = await createCustomersOver(service.url, token, 20);
-      const before = tap.deliveries.length;
-      let stop = false;
-      const loading = earnLoad({ baseUrl: () => service.url, token, customers, until: () => stop });
+      const { before, finish } = await startLoad(service);
       await sleep(1_000);
       rabbitmqctl('stop_app');
       await sleep(1_000);
@@ -77,8 +93,7 @@ describe('faults under load', { timeout: 120_000 }, () => {
       rabbitmqctl('start_app');
       rabbitmqctl('await_startup');
       await sleep(1_000);
-      stop = true;
-      const load = await loading;
+      const load = await finish();
 
       expect(during).toMatchObject({ database: 'up', broker: 'down' });
       expect(load.noAnswer).toBe(0);
@@ -96,17 +111,13 @@ describe('faults under load', { timeout: 120_000 }, () => {
   it('when the service is killed with SIGKILL under load and restarted, then every committed event is published', async () => {
     const service = await ServiceProcess.start({ DATABASE_URL: database.url });
     try {
-      const customers = await createCustomersOver(service.url, token, 20);
-      const before = tap.deliveries.length;
-      let stop = false;
-      const loading = earnLoad({ baseUrl: () => service.url, token, customers, until: () => stop });
+      const { before, finish } = await startLoad(service);
       await sleep(1_500);
       await service.kill();
       await sleep(500);
       await service.spawn();
       await sleep(1_000);
-      stop = true;
-      const load = await loading;
+      const load = await finish();
 
       expect(load.committed.length).toBeGreaterThan(0);
       expect(load.serverErrors).toEqual([]);
@@ -127,10 +138,7 @@ describe('faults under load', { timeout: 120_000 }, () => {
   it('when PostgreSQL restarts under load, then requests fail cleanly with 503, the service recovers and the relay resumes', async () => {
     const service = await ServiceProcess.start({ DATABASE_URL: database.url });
     try {
-      const customers = await createCustomersOver(service.url, token, 20);
-      const before = tap.deliveries.length;
-      let stop = false;
-      const loading = earnLoad({ baseUrl: () => service.url, token, customers, until: () => stop });
+      const { customers, before, finish } = await startLoad(service);
       await sleep(1_000);
       // A restart with the server down for two seconds: requests in between must get 503, not 500 or a hang.
       postgresCluster('stop');
@@ -138,8 +146,7 @@ describe('faults under load', { timeout: 120_000 }, () => {
       postgresCluster('start');
       await pgReady();
       await sleep(2_000);
-      stop = true;
-      const load = await loading;
+      const load = await finish();
 
       // Only 201 and 503 problem details: no 500, no hang.
       for (const status of load.statuses.keys()) expect([201, 503]).toContain(status);
