@@ -59,6 +59,8 @@ export const problems = {
   customerNotFound: () => new Problem(404, 'customer-not-found', 'Customer not found', 'The customer does not exist.'),
   loyaltyAccountNotFound: () =>
     new Problem(404, 'loyalty-account-not-found', 'Loyalty account not found', 'The customer has no loyalty account.'),
+  creditAccountNotFound: () =>
+    new Problem(404, 'credit-account-not-found', 'Credit account not found', 'The customer has no credit account.'),
   conflict: (code: string, title: string, detail: string, extensions: Record<string, unknown> = {}) =>
     new Problem(409, code, title, detail, extensions),
   unprocessable: (code: string, title: string, detail: string, extensions: Record<string, unknown> = {}) =>

@@ -1,6 +1,6 @@
 import { findCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
-import { Problem, problems } from '../errors.js';
+import { problems } from '../errors.js';
 import type { Outcome } from '../http/idempotency.js';
 import { cursorSeq, type Page, toPage } from '../http/pagination.js';
 import { fromCents, toCents } from '../http/schemas.js';
@@ -48,19 +48,10 @@ export async function findCreditAccount(
   return account ? accountView(account) : null;
 }
 
-export function creditAccountNotFound(): Problem {
-  return new Problem(
-    404,
-    'credit-account-not-found',
-    'Credit account not found',
-    'The customer has no credit account.',
-  );
-}
-
 /** 404 customer-not-found when the customer does not exist in this organization, else credit-account-not-found. */
 export async function missingAccount(db: Queryable, org: string, customerId: string): Promise<never> {
   if (!(await findCustomer(db, org, customerId))) throw problems.customerNotFound();
-  throw creditAccountNotFound();
+  throw problems.creditAccountNotFound();
 }
 
 /** The usage day (UTC) plus the payment term, `YYYY-MM-DD`. */

@@ -75,9 +75,7 @@ export async function waitForEvents(
 
 export const TIMESTAMP = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 
-export function problemType(code: string): string {
-  return `https://customer-service.dev/problems/${code}`;
-}
+export { problemType } from '../../src/errors.js';
 
 /** Today (UTC) plus `days`, `YYYY-MM-DD`. */
 export function utcDatePlus(days: number, from = new Date()): string {
