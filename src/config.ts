@@ -18,6 +18,7 @@ const schema = {
       enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
       default: 'info',
     },
+    LOG_FORMAT: { type: 'string', enum: ['json', 'pretty'] },
     NODE_ENV: { type: 'string', default: 'development' },
     RELAY_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 10_000, default: 500 },
     RELAY_MAX_IN_FLIGHT: { type: 'integer', minimum: 1, maximum: 100_000, default: 1000 },
@@ -38,6 +39,8 @@ export interface Config {
   JWT_SECRET?: string;
   JWT_PUBLIC_KEY?: string;
   LOG_LEVEL: string;
+  /** Unset: human-readable lines when stdout is a terminal and pino-pretty is installed, JSON otherwise. */
+  LOG_FORMAT?: 'json' | 'pretty';
   NODE_ENV: string;
   RELAY_BATCH_SIZE: number;
   RELAY_MAX_IN_FLIGHT: number;

@@ -1,6 +1,27 @@
+import { createRequire } from 'node:module';
 import closeWithGrace from 'close-with-grace';
-import { buildApp } from './app.js';
-import { ConfigError, isDevelopmentAuth, loadConfig } from './config.js';
+import type { FastifyServerOptions } from 'fastify';
+import { buildApp, serverOptions } from './app.js';
+import { type Config, ConfigError, isDevelopmentAuth, loadConfig } from './config.js';
+
+/**
+ * Human-readable log lines in a terminal (the Fastify convention: a pino-pretty transport), JSON everywhere else.
+ * pino-pretty is a dev dependency: a production install has none, and logs JSON whatever LOG_FORMAT says.
+ */
+function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+  const base = serverOptions(config).logger as object;
+  const wantsPretty = config.LOG_FORMAT ? config.LOG_FORMAT === 'pretty' : process.stdout.isTTY === true;
+  if (!wantsPretty) return base;
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty');
+  } catch {
+    return base;
+  }
+  return {
+    ...base,
+    transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } },
+  };
+}
 
 /** The process: settings, listening, start-up banner and graceful shutdown. The app itself is in app.ts. */
 async function main(): Promise<void> {
@@ -14,7 +35,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const app = await buildApp({ config });
+  const app = await buildApp({ config }, { logger: loggerOptions(config) });
 
   closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');

@@ -1,0 +1,157 @@
+/**
+ * `npm run demo [-- --url http://127.0.0.1:3000] [--token <JWT>]`: with the service running, drives the HTTP API
+ * through a short story that produces every event of the contract at least once, and prints each step.
+ * Run `npm run events:tail` in another terminal to watch the events arrive.
+ *
+ * Without `--token` (or `DEMO_TOKEN`) it signs the development token, which the service accepts only when it runs
+ * in development auth (no JWT_SECRET / JWT_PUBLIC_KEY).
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { createAuthenticator } from '../src/auth/auth.js';
+import { loadConfig } from '../src/config.js';
+
+const { values } = parseArgs({
+  options: { url: { type: 'string' }, token: { type: 'string' } },
+});
+const base = (values.url ?? process.env.DEMO_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+const token =
+  values.token ??
+  process.env.DEMO_TOKEN ??
+  (await createAuthenticator(loadConfig({ NODE_ENV: 'development' }))).developmentToken;
+
+type Json = Record<string, unknown>;
+
+interface Step {
+  readonly say: string;
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  readonly path: string;
+  readonly body?: Json;
+  /** The status the story expects; anything else stops the demo. */
+  readonly expect: number;
+  /** The events the step publishes, for the printout. */
+  readonly events?: readonly string[];
+}
+
+async function call(step: Step): Promise<Json> {
+  const res = await fetch(`${base}${step.path}`, {
+    method: step.method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(step.body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: step.body ? JSON.stringify(step.body) : undefined,
+  });
+  const text = await res.text();
+  const body = (text ? JSON.parse(text) : {}) as Json;
+  const published = step.events?.length ? `  → ${step.events.join(', ')}` : '';
+  console.log(
+    `${res.status === step.expect ? '✓' : '✗'} ${step.say}: ${step.method} ${step.path} ${res.status}${published}`,
+  );
+  if (res.status !== step.expect) {
+    console.error(JSON.stringify(body, null, 2));
+    throw new Error(`expected ${step.expect}, got ${res.status}`);
+  }
+  return body;
+}
+
+async function main(): Promise<void> {
+  const health = await fetch(`${base}/health/ready`).catch(() => null);
+  if (!health) throw new Error(`no service at ${base}: start it with \`npm start\` first`);
+  const run = randomUUID().slice(0, 8);
+  console.log(`Demo against ${base} (run ${run})\n`);
+
+  const ana = await call({
+    say: 'A shopper signs up (enrolled in loyalty)',
+    method: 'POST',
+    path: '/v1/customers',
+    body: {
+      customer_type: 'b2c',
+      name: 'Ana Gómez',
+      email: `ana.${run}@example.com`,
+      phone: `+507 6${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`,
+    },
+    expect: 201,
+    events: ['customer.created'],
+  });
+  const anaId = String(ana.customer_id);
+  await call({
+    say: 'She changes her email',
+    method: 'PATCH',
+    path: `/v1/customers/${anaId}`,
+    body: { email: `ana.gomez.${run}@example.com` },
+    expect: 200,
+    events: ['customer.updated'],
+  });
+  await call({
+    say: 'She buys for 620.00 and earns points; her tier rises to silver',
+    method: 'POST',
+    path: `/v1/customers/${anaId}/loyalty/earn`,
+    body: { amount: 620, reference_type: 'purchase', reference_id: `order-${run}-1` },
+    expect: 201,
+    events: ['loyalty.points.earned', 'loyalty.tier.upgraded'],
+  });
+  await call({
+    say: 'She redeems 200 points for a discount',
+    method: 'POST',
+    path: `/v1/customers/${anaId}/loyalty/redeem`,
+    body: { points: 200, reference_type: 'order', reference_id: `order-${run}-2` },
+    expect: 201,
+    events: ['loyalty.points.redeemed'],
+  });
+
+  const shop = await call({
+    say: 'A business customer signs up',
+    method: 'POST',
+    path: '/v1/customers',
+    body: {
+      customer_type: 'b2b',
+      name: `Ferretería ${run} S.A.`,
+      email: `compras.${run}@example.com`,
+      tax_id: '155596713-2-2015',
+      enroll_loyalty: false,
+    },
+    expect: 201,
+    events: ['customer.created'],
+  });
+  const shopId = String(shop.customer_id);
+  await call({
+    say: 'The credit manager approves 5000.00 of store credit, 30 days',
+    method: 'POST',
+    path: `/v1/customers/${shopId}/credit`,
+    body: { credit_limit: 5000, payment_term_days: 30 },
+    expect: 201,
+    events: ['credit.approved'],
+  });
+  await call({
+    say: 'The business buys 3200.00 on credit',
+    method: 'POST',
+    path: `/v1/customers/${shopId}/credit/usages`,
+    body: { order_id: `PO-${run}-1`, amount: 3200 },
+    expect: 201,
+    events: ['credit.used'],
+  });
+  await call({
+    say: 'A second order of 2500.00 is over the limit and refused',
+    method: 'POST',
+    path: `/v1/customers/${shopId}/credit/usages`,
+    body: { order_id: `PO-${run}-2`, amount: 2500 },
+    expect: 422,
+    events: ['credit.limit.exceeded'],
+  });
+  await call({
+    say: 'The business pays 1200.50',
+    method: 'POST',
+    path: `/v1/customers/${shopId}/credit/payments`,
+    body: { amount: 1200.5, reference: `TRF-${run}` },
+    expect: 201,
+    events: ['credit.payment.received'],
+  });
+
+  console.log(`\nDone. See the events with \`npm run events:tail\`, and the customers at ${base}/v1/customers.`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`demo stopped: ${(err as Error).message}`);
+  process.exit(1);
+});
