@@ -1,4 +1,5 @@
 import { Ajv } from 'ajv';
+import { type Clock, parseDuration, systemClock } from './shared/clock.js';
 
 /** Every setting the service reads, with its default. Validated once at boot; bad config fails fast. */
 const schema = {
@@ -20,6 +21,7 @@ const schema = {
     },
     LOG_FORMAT: { type: 'string', enum: ['json', 'pretty'] },
     NODE_ENV: { type: 'string', default: 'development' },
+    CLOCK_OFFSET: { type: 'string', minLength: 2 },
     RELAY_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 10_000, default: 500 },
     RELAY_MAX_IN_FLIGHT: { type: 'integer', minimum: 1, maximum: 100_000, default: 1000 },
     RELAY_POLL_MS: { type: 'integer', minimum: 10, maximum: 60_000, default: 250 },
@@ -42,6 +44,8 @@ export interface Config {
   /** Unset: human-readable lines when stdout is a terminal and pino-pretty is installed, JSON otherwise. */
   LOG_FORMAT?: 'json' | 'pretty';
   NODE_ENV: string;
+  /** ISO 8601 duration (`P31D`, `PT36H`) the service clock is shifted forward by; refused in production. */
+  CLOCK_OFFSET?: string;
   RELAY_BATCH_SIZE: number;
   RELAY_MAX_IN_FLIGHT: number;
   RELAY_POLL_MS: number;
@@ -74,7 +78,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'invalid settings: development auth (no JWT_SECRET or JWT_PUBLIC_KEY) is refused when NODE_ENV=production',
     );
   }
+  if (config.CLOCK_OFFSET !== undefined) {
+    if (config.NODE_ENV === 'production') {
+      throw new ConfigError('invalid settings: CLOCK_OFFSET is refused when NODE_ENV=production');
+    }
+    if (parseDuration(config.CLOCK_OFFSET) === null) {
+      throw new ConfigError('invalid settings: CLOCK_OFFSET must be an ISO 8601 duration such as P31D or PT36H');
+    }
+  }
   return config;
+}
+
+/** The service clock: the system clock shifted by CLOCK_OFFSET. */
+export function clockOf(config: Config): Clock {
+  return systemClock(config.CLOCK_OFFSET ? (parseDuration(config.CLOCK_OFFSET) ?? 0) : 0);
 }
 
 export function isDevelopmentAuth(config: Config): boolean {
