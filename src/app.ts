@@ -5,35 +5,31 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { type Authenticator, createAuthenticator, type Principal } from './auth/auth.js';
 import type { Config } from './config.js';
 import creditRoutes from './credit/credit.routes.js';
 import { creditAccountSchema } from './credit/credit.schemas.js';
 import customersRoutes from './customers/customers.routes.js';
 import { customerSchema } from './customers/customers.schemas.js';
 import type { Db } from './db/db.js';
-import { migrate } from './db/migrate.js';
-import { createPostgresDb } from './db/postgres.js';
 import docsPlugin from './docs/docs.plugin.js';
 import errorsPlugin, { problemServerOptions } from './http/errors.plugin.js';
-import { purgeIdempotencyKeys } from './http/idempotency.js';
-import { hasAtMostTwoDecimals, problemSchema } from './http/schemas.js';
+import { problemSchema } from './http/schemas.js';
 import loyaltyRoutes from './loyalty/loyalty.routes.js';
 import { loyaltyAccountSchema } from './loyalty/loyalty.schemas.js';
-import { createMetrics, type Metrics } from './metrics.js';
 import operationsRoutes from './operations/operations.routes.js';
-import { createRelay, type Relay } from './outbox/relay.js';
+import authPlugin from './plugins/auth.js';
+import databasePlugin from './plugins/database.js';
+import housekeepingPlugin from './plugins/housekeeping.js';
+import metricsPlugin from './plugins/metrics.js';
+import relayPlugin from './plugins/relay.js';
+import profileRoutes from './profile/profile.routes.js';
+import { hasAtMostTwoDecimals } from './shared/money.js';
+
+export { openDatabase } from './plugins/database.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
-    db: Db;
-    relay: Relay;
-    auth: Authenticator;
-    metrics: Metrics;
-  }
-  interface FastifyRequest {
-    principal: Principal;
   }
 }
 
@@ -43,13 +39,6 @@ export interface AppOptions {
   db?: Db;
   /** Start the outbox relay (default true). */
   relay?: boolean;
-}
-
-export async function openDatabase(config: Config): Promise<Db> {
-  if (config.DATABASE_URL) return createPostgresDb(config.DATABASE_URL, config.DB_POOL_SIZE);
-  // Loaded only when used: PGlite's WASM module costs memory a PostgreSQL deployment does not need.
-  const { createPgliteDb } = await import('./db/pglite.js');
-  return createPgliteDb(config.PGLITE_DIR);
 }
 
 /** Two validators: bodies are never coerced ("10" is not 10); params and query strings are. */
@@ -71,30 +60,16 @@ function validatorCompiler() {
     (httpPart === 'body' ? body : other).compile(schema);
 }
 
-/** The whole service as one plugin: infrastructure handles, then routes. */
+/** The whole service as one plugin: infrastructure plugins (src/plugins/), then routes. */
 export const appPlugin = fp(
   async function customerService(app: FastifyInstance, opts: AppOptions) {
     const { config } = opts;
-    const ownsDb = !opts.db;
-    const db = opts.db ?? (await openDatabase(config));
-    await migrate(db);
-    const metrics = createMetrics();
-    const relay = createRelay({
-      db,
-      amqpUrl: config.AMQP_URL,
-      batchSize: config.RELAY_BATCH_SIZE,
-      maxInFlight: config.RELAY_MAX_IN_FLIGHT,
-      pollMs: config.RELAY_POLL_MS,
-      retentionHours: config.OUTBOX_RETENTION_HOURS,
-      logger: app.log,
-      metrics,
-    });
     app.decorate('config', config);
-    app.decorate('db', db);
-    app.decorate('relay', relay);
-    app.decorate('auth', await createAuthenticator(config));
-    app.decorate('metrics', metrics);
-    app.decorateRequest('principal', null as unknown as Principal);
+    await app.register(databasePlugin, { config, db: opts.db });
+    await app.register(metricsPlugin);
+    await app.register(authPlugin, { config });
+    await app.register(relayPlugin, { config, start: opts.relay });
+    await app.register(housekeepingPlugin, { config });
 
     for (const schema of [problemSchema, customerSchema, loyaltyAccountSchema, creditAccountSchema]) {
       app.addSchema(schema);
@@ -111,12 +86,6 @@ export const appPlugin = fp(
     app.addHook('onSend', async (request, reply) => {
       reply.header('x-request-id', request.id);
     });
-    app.addHook('onResponse', async (request, reply) => {
-      metrics.httpDuration.observe(
-        { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: reply.statusCode },
-        reply.elapsedTime / 1000,
-      );
-    });
 
     await app.register(docsPlugin);
     await app.register(operationsRoutes);
@@ -131,26 +100,13 @@ export const appPlugin = fp(
           timeWindow: 60_000,
           keyGenerator: (request) => request.principal?.org ?? request.ip,
         });
+        await v1.register(profileRoutes);
         await v1.register(customersRoutes);
         await v1.register(loyaltyRoutes);
         await v1.register(creditRoutes);
       },
       { prefix: '/v1' },
     );
-
-    const housekeeping = setInterval(() => {
-      purgeIdempotencyKeys(db, config.IDEMPOTENCY_TTL_HOURS).catch((err) =>
-        app.log.warn({ err: (err as Error).message }, 'idempotency purge failed'),
-      );
-    }, 3_600_000);
-    housekeeping.unref();
-
-    if (opts.relay !== false) app.addHook('onReady', async () => relay.start());
-    app.addHook('onClose', async () => {
-      clearInterval(housekeeping);
-      await relay.stop();
-      if (ownsDb) await db.close();
-    });
   },
   { name: 'customer-service' },
 );

@@ -1,6 +1,7 @@
 /**
- * RFC 9457 problem details. Every refusal the service makes is a `Problem`; the one error handler in
- * app.ts turns it (and Fastify's own errors) into `application/problem+json`.
+ * RFC 9457 problem details: what the HTTP layer answers for every refusal. Use cases throw a `DomainError`
+ * (src/shared/domain-error.ts), mapped to a `Problem` in src/http/domain-problems.ts; the one error handler
+ * (src/http/errors.plugin.ts) turns both, and Fastify's own errors, into `application/problem+json`.
  */
 export interface FieldError {
   field: string;
@@ -56,13 +57,6 @@ export const problems = {
     new Problem(401, 'unauthorized', 'Unauthorized', detail),
   forbidden: (role: string) => new Problem(403, 'forbidden', 'Forbidden', `This action needs the role '${role}'.`),
   notFound: (what: string) => new Problem(404, 'not-found', 'Not found', `${what} was not found.`),
-  customerNotFound: () => new Problem(404, 'customer-not-found', 'Customer not found', 'The customer does not exist.'),
-  loyaltyAccountNotFound: () =>
-    new Problem(404, 'loyalty-account-not-found', 'Loyalty account not found', 'The customer has no loyalty account.'),
-  creditAccountNotFound: () =>
-    new Problem(404, 'credit-account-not-found', 'Credit account not found', 'The customer has no credit account.'),
-  conflict: (code: string, title: string, detail: string, extensions: Record<string, unknown> = {}) =>
-    new Problem(409, code, title, detail, extensions),
   unprocessable: (code: string, title: string, detail: string, extensions: Record<string, unknown> = {}) =>
     new Problem(422, code, title, detail, extensions),
   unavailable: () =>

@@ -2,21 +2,18 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import { importSPKI, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { Config } from '../config.js';
 import { problems } from '../errors.js';
-import { isStorableText } from '../http/schemas.js';
+import type { Principal } from '../shared/context.js';
+import { isStorableText } from '../shared/text.js';
 
-export interface Principal {
-  /** organization_id: scopes every query and every event. */
-  org: string;
-  /** The acting user's id (ledger actor, credit approved_by). */
-  sub: string;
-  roles: readonly string[];
-}
+export type { Principal };
 
 export interface Authenticator {
   readonly mode: 'hs256' | 'public-key' | 'development';
   verify(authorization: string | undefined): Promise<Principal>;
   /** Development mode only: a token for the demo organization. */
   developmentToken?: string;
+  /** Drops the verified-token cache. */
+  forget(): void;
 }
 
 /** Development mode signs with this fixed secret so the printed token survives restarts. Never used in production. */
@@ -95,6 +92,7 @@ export async function createAuthenticator(config: Config): Promise<Authenticator
         throw err;
       }
     },
+    forget: () => verified.clear(),
   };
   if (mode === 'development') {
     authenticator.developmentToken = await signToken(

@@ -1,21 +1,28 @@
 import type { Queryable } from '../db/db.js';
-import { type Problem, problems } from '../errors.js';
-import type { Outcome } from '../http/idempotency.js';
-import { fromCents, toCents } from '../http/schemas.js';
+import { guardedUpdate } from '../db/sql.js';
 import { newId } from '../ids.js';
 import { envelope } from '../outbox/events.js';
-import { enqueueEvents } from '../outbox/outbox.repository.js';
 import type { UseCaseContext } from '../shared/context.js';
+import { DomainError } from '../shared/domain-error.js';
+import { fromCents, toCents } from '../shared/money.js';
 import * as repo from './credit.repository.js';
-import { dueDate, missingAccount, paymentView, usageView } from './credit.service.js';
+import {
+  dueDate,
+  missingAccount,
+  type PaymentView,
+  paymentView,
+  storeEvent,
+  type UsageView,
+  usageView,
+} from './credit.service.js';
 
 /*
  * Usages and payments move `outstanding_cents` with a guarded UPDATE (never over the limit, never below zero).
  * Each takes the account row lock before it writes to the outbox, so one customer's events keep commit order.
  */
 
-function duplicateOrder(orderId: string, first: { usage_id: string } | undefined): Problem {
-  return problems.conflict('duplicate-order', 'Order already used credit', `Order ${orderId} already has a usage.`, {
+function duplicateOrder(orderId: string, first: { usage_id: string } | undefined): DomainError {
+  return new DomainError('duplicate-order', `Order ${orderId} already has a usage.`, {
     usage_id: first?.usage_id ?? null,
   });
 }
@@ -25,31 +32,33 @@ export interface UsageInput {
   amount: number;
 }
 
+/** A usage either charged the order, or was refused with its refusal committed (audit row and event). */
+export type UsageResult = { kind: 'used'; usage: UsageView } | { kind: 'refused'; refusal: DomainError };
+
 /**
  * Charges an order to the credit. A usage above the available credit is refused, and the refusal is committed
- * (audit row and credit.limit.exceeded): so it is answered as an outcome, not thrown.
+ * (audit row and credit.limit.exceeded): so it is returned, not thrown (a throw would roll it back).
  */
 export async function useCredit(
   tx: Queryable,
   ctx: UseCaseContext,
   customerId: string,
   input: UsageInput,
-): Promise<Outcome> {
+): Promise<UsageResult> {
   const org = ctx.principal.org;
   const amountCents = toCents(input.amount);
-  let account = await repo.charge(tx, org, customerId, amountCents, ctx.now);
-  if (!account) {
-    // Lock the row, then try once more: a payment may have committed since the guarded update. Under the lock
-    // the answer is final, and the refusal's event is ordered after every other event of this customer.
-    const current = await repo.findAccount(tx, org, customerId, true);
-    if (!current) return missingAccount(tx, org, customerId);
-    account = await repo.charge(tx, org, customerId, amountCents, ctx.now);
-    if (!account) {
-      const first = await repo.findUsageByOrder(tx, org, input.order_id);
-      if (first) throw duplicateOrder(input.order_id, first);
-      return refuseUsage(tx, ctx, current, input.order_id, amountCents);
-    }
+  // Under the lock the refusal's event is ordered after every other event of this customer.
+  const charged = await guardedUpdate(
+    () => repo.charge(tx, org, customerId, amountCents, ctx.now),
+    () => repo.findAccount(tx, org, customerId, true),
+  );
+  if (charged.kind === 'missing') return missingAccount(tx, org, customerId);
+  if (charged.kind === 'refused') {
+    const first = await repo.findUsageByOrder(tx, org, input.order_id);
+    if (first) throw duplicateOrder(input.order_id, first);
+    return { kind: 'refused', refusal: await refuseUsage(tx, ctx, charged.locked, input.order_id, amountCents) };
   }
+  const account = charged.row;
   const availableCents = account.credit_limit_cents - account.outstanding_cents;
   const usage = await repo.insertUsage(tx, org, customerId, {
     usage_id: newId('usage'),
@@ -62,7 +71,10 @@ export async function useCredit(
   // Throwing rolls the charge back with everything else.
   if (!usage) throw duplicateOrder(input.order_id, await repo.findUsageByOrder(tx, org, input.order_id));
   const view = usageView(usage);
-  await enqueueEvents(tx, { correlationId: ctx.requestId }, customerId, [
+  await storeEvent(
+    tx,
+    ctx,
+    customerId,
     envelope(
       'credit.used',
       org,
@@ -76,8 +88,8 @@ export async function useCredit(
       },
       ctx.now,
     ),
-  ]);
-  return { status: 201, body: view };
+  );
+  return { kind: 'used', usage: view };
 }
 
 async function refuseUsage(
@@ -86,7 +98,7 @@ async function refuseUsage(
   account: repo.CreditAccountRow,
   orderId: string,
   amountCents: number,
-): Promise<Outcome> {
+): Promise<DomainError> {
   const org = ctx.principal.org;
   const availableCents = account.credit_limit_cents - account.outstanding_cents;
   await repo.insertRefusal(tx, org, account.customer_id, {
@@ -102,16 +114,12 @@ async function refuseUsage(
     credit_available: fromCents(availableCents),
     shortfall: fromCents(amountCents - availableCents),
   };
-  await enqueueEvents(tx, { correlationId: ctx.requestId }, account.customer_id, [
-    envelope('credit.limit.exceeded', org, data, ctx.now),
-  ]);
-  const problem = problems.unprocessable(
+  await storeEvent(tx, ctx, account.customer_id, envelope('credit.limit.exceeded', org, data, ctx.now));
+  return new DomainError(
     'credit-limit-exceeded',
-    'Credit limit exceeded',
     `The usage of ${data.attempted_amount} exceeds the ${data.credit_available} credit available.`,
     { attempted_amount: data.attempted_amount, credit_available: data.credit_available, shortfall: data.shortfall },
   );
-  return { status: 422, body: problem.toBody() };
 }
 
 export interface PaymentInput {
@@ -124,24 +132,22 @@ export async function receivePayment(
   ctx: UseCaseContext,
   customerId: string,
   input: PaymentInput,
-): Promise<Outcome> {
+): Promise<PaymentView> {
   const org = ctx.principal.org;
   const amountCents = toCents(input.amount);
-  let account = await repo.repay(tx, org, customerId, amountCents, ctx.now);
-  if (!account) {
-    // As for usages: under the row lock the outstanding amount cannot move any more.
-    const current = await repo.findAccount(tx, org, customerId, true);
-    if (!current) return missingAccount(tx, org, customerId);
-    account = await repo.repay(tx, org, customerId, amountCents, ctx.now);
-    if (!account) {
-      throw problems.unprocessable(
-        'overpayment',
-        'Overpayment',
-        `The payment of ${input.amount} exceeds the ${fromCents(current.outstanding_cents)} outstanding.`,
-        { amount: input.amount, outstanding: fromCents(current.outstanding_cents) },
-      );
-    }
+  const repaid = await guardedUpdate(
+    () => repo.repay(tx, org, customerId, amountCents, ctx.now),
+    () => repo.findAccount(tx, org, customerId, true),
+  );
+  if (repaid.kind === 'missing') return missingAccount(tx, org, customerId);
+  if (repaid.kind === 'refused') {
+    const outstanding = fromCents(repaid.locked.outstanding_cents);
+    throw new DomainError('overpayment', `The payment of ${input.amount} exceeds the ${outstanding} outstanding.`, {
+      amount: input.amount,
+      outstanding,
+    });
   }
+  const account = repaid.row;
   const payment = await repo.insertPayment(tx, org, customerId, {
     payment_id: newId('pay'),
     amount_cents: amountCents,
@@ -150,7 +156,10 @@ export async function receivePayment(
     created_at: ctx.now,
   });
   const view = paymentView(payment);
-  await enqueueEvents(tx, { correlationId: ctx.requestId }, customerId, [
+  await storeEvent(
+    tx,
+    ctx,
+    customerId,
     envelope(
       'credit.payment.received',
       org,
@@ -163,6 +172,6 @@ export async function receivePayment(
       },
       ctx.now,
     ),
-  ]);
-  return { status: 201, body: view };
+  );
+  return view;
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.js';
+import { SqlParams, selectPage } from '../db/sql.js';
 
 /** Money columns are integer cents. */
 export interface CreditAccountRow {
@@ -193,35 +194,44 @@ export async function insertPayment(
   return res.rows[0] as PaymentRow;
 }
 
-/** Newest first; one more row than `limit` tells whether there is a next page. */
-export async function listUsages(
+/** Newest first, of one customer; one more row than `limit` tells whether there is a next page. */
+function listNewestFirst<R>(
+  db: Queryable,
+  table: string,
+  columns: string,
+  org: string,
+  customerId: string,
+  beforeSeq: number | undefined,
+  limit: number,
+): Promise<R[]> {
+  const params = new SqlParams();
+  return selectPage<R>(db, {
+    columns,
+    table,
+    where: [`organization_id = ${params.add(org)}`, `customer_id = ${params.add(customerId)}`],
+    params,
+    order: 'desc',
+    afterSeq: beforeSeq,
+    limit,
+  });
+}
+
+export function listUsages(
   db: Queryable,
   org: string,
   customerId: string,
   beforeSeq: number | undefined,
   limit: number,
 ): Promise<UsageRow[]> {
-  const res = await db.query<UsageRow>(
-    `SELECT ${usageColumns} FROM credit_usages
-      WHERE organization_id = $1 AND customer_id = $2 AND ($3::bigint IS NULL OR seq < $3)
-      ORDER BY seq DESC LIMIT $4`,
-    [org, customerId, beforeSeq ?? null, limit + 1],
-  );
-  return res.rows;
+  return listNewestFirst(db, 'credit_usages', usageColumns, org, customerId, beforeSeq, limit);
 }
 
-export async function listPayments(
+export function listPayments(
   db: Queryable,
   org: string,
   customerId: string,
   beforeSeq: number | undefined,
   limit: number,
 ): Promise<PaymentRow[]> {
-  const res = await db.query<PaymentRow>(
-    `SELECT ${paymentColumns} FROM credit_payments
-      WHERE organization_id = $1 AND customer_id = $2 AND ($3::bigint IS NULL OR seq < $3)
-      ORDER BY seq DESC LIMIT $4`,
-    [org, customerId, beforeSeq ?? null, limit + 1],
-  );
-  return res.rows;
+  return listNewestFirst(db, 'credit_payments', paymentColumns, org, customerId, beforeSeq, limit);
 }

@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireRole } from '../auth/auth.js';
-import { contextOf } from '../customers/customers.routes.js';
+import { problemOf } from '../http/domain-problems.js';
+import type { Outcome } from '../http/idempotency.js';
 import { customerIdParams, errorResponses, idempotencyHeaders, pageQuerystring } from '../http/schemas.js';
-import { runWrite } from '../http/write.js';
-import { type PaymentInput, receivePayment, type UsageInput, useCredit } from './credit.movements.js';
+import { contextOf, created, ok, runWrite } from '../http/write.js';
+import type { PageQuery } from '../shared/pagination.js';
+import { type PaymentInput, receivePayment, type UsageInput, type UsageResult, useCredit } from './credit.movements.js';
 import * as repo from './credit.repository.js';
 import {
   changeAccountBody,
@@ -18,17 +20,20 @@ import {
 import {
   type ChangeTermsInput,
   changeTerms,
-  findCreditAccount,
+  getCreditAccount,
   listMovements,
-  missingAccount,
   type OpenAccountInput,
   openAccount,
-  type PageQuery,
   paymentView,
   usageView,
 } from './credit.service.js';
 
 type IdParams = { customer_id: string };
+
+/** A refused usage is committed (audit row and event) and answered 422 like a thrown refusal. */
+function usageOutcome(result: UsageResult): Outcome {
+  return result.kind === 'used' ? created(result.usage) : { status: 422, body: problemOf(result.refusal).toBody() };
+}
 
 const creditManager = async (request: FastifyRequest) => requireRole(request.principal, 'credit_manager');
 
@@ -50,7 +55,9 @@ export default async function creditRoutes(app: FastifyInstance) {
       preValidation: creditManager,
     },
     (request, reply) =>
-      runWrite(request, reply, (tx) => openAccount(tx, contextOf(request), request.params.customer_id, request.body)),
+      runWrite(request, reply, async (tx) =>
+        created(await openAccount(tx, contextOf(request), request.params.customer_id, request.body)),
+      ),
   );
 
   app.patch<{ Params: IdParams; Body: ChangeTermsInput }>(
@@ -70,7 +77,9 @@ export default async function creditRoutes(app: FastifyInstance) {
       preValidation: creditManager,
     },
     (request, reply) =>
-      runWrite(request, reply, (tx) => changeTerms(tx, contextOf(request), request.params.customer_id, request.body)),
+      runWrite(request, reply, async (tx) =>
+        ok(await changeTerms(tx, contextOf(request), request.params.customer_id, request.body)),
+      ),
   );
 
   app.get<{ Params: IdParams }>(
@@ -86,11 +95,7 @@ export default async function creditRoutes(app: FastifyInstance) {
         response: { 200: { $ref: 'CreditAccount#' }, ...errorResponses(404) },
       },
     },
-    async (request) => {
-      const { org } = request.principal;
-      const account = await findCreditAccount(app.db, org, request.params.customer_id);
-      return account ?? missingAccount(app.db, org, request.params.customer_id);
-    },
+    (request) => getCreditAccount(app.db, request.principal.org, request.params.customer_id),
   );
 
   app.get<{ Params: IdParams; Querystring: PageQuery }>(
@@ -154,7 +159,9 @@ export default async function creditRoutes(app: FastifyInstance) {
       },
     },
     (request, reply) =>
-      runWrite(request, reply, (tx) => useCredit(tx, contextOf(request), request.params.customer_id, request.body)),
+      runWrite(request, reply, async (tx) =>
+        usageOutcome(await useCredit(tx, contextOf(request), request.params.customer_id, request.body)),
+      ),
   );
 
   app.post<{ Params: IdParams; Body: PaymentInput }>(
@@ -171,8 +178,8 @@ export default async function creditRoutes(app: FastifyInstance) {
       },
     },
     (request, reply) =>
-      runWrite(request, reply, (tx) =>
-        receivePayment(tx, contextOf(request), request.params.customer_id, request.body),
+      runWrite(request, reply, async (tx) =>
+        created(await receivePayment(tx, contextOf(request), request.params.customer_id, request.body)),
       ),
   );
 }

@@ -1,13 +1,13 @@
+import type { EventEnvelope } from '../../generated/index.js';
 import { findCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
-import { problems } from '../errors.js';
-import type { Outcome } from '../http/idempotency.js';
-import { cursorSeq, type Page, toPage } from '../http/pagination.js';
-import { fromCents, toCents } from '../http/schemas.js';
 import { newId } from '../ids.js';
 import { envelope } from '../outbox/events.js';
-import { enqueueEvents } from '../outbox/outbox.repository.js';
 import type { UseCaseContext } from '../shared/context.js';
+import { customerNotFound, DomainError } from '../shared/domain-error.js';
+import { fromCents, toCents } from '../shared/money.js';
+import { storeEvents } from '../shared/outbox-writer.js';
+import { cursorSeq, type Page, type PageQuery, toPage } from '../shared/pagination.js';
 import * as repo from './credit.repository.js';
 
 /** The `CreditAccount` resource (credit.schemas.ts). */
@@ -48,10 +48,20 @@ export async function findCreditAccount(
   return account ? accountView(account) : null;
 }
 
-/** 404 customer-not-found when the customer does not exist in this organization, else credit-account-not-found. */
+/** Throws customer-not-found when the customer does not exist in this organization, else credit-account-not-found. */
 export async function missingAccount(db: Queryable, org: string, customerId: string): Promise<never> {
-  if (!(await findCustomer(db, org, customerId))) throw problems.customerNotFound();
-  throw problems.creditAccountNotFound();
+  if (!(await findCustomer(db, org, customerId))) throw customerNotFound();
+  throw new DomainError('credit-account-not-found', 'The customer has no credit account.');
+}
+
+/** The account; throws when the customer or the account does not exist. */
+export async function getCreditAccount(db: Queryable, org: string, customerId: string): Promise<CreditAccountView> {
+  return (await findCreditAccount(db, org, customerId)) ?? missingAccount(db, org, customerId);
+}
+
+/** Stores one event of `customerId` in the caller's transaction. */
+export function storeEvent(tx: Queryable, ctx: UseCaseContext, customerId: string, event: EventEnvelope) {
+  return storeEvents(tx, { customerId, correlationId: ctx.requestId, events: [event] });
 }
 
 /** The usage day (UTC) plus the payment term, `YYYY-MM-DD`. */
@@ -86,9 +96,9 @@ export async function openAccount(
   ctx: UseCaseContext,
   customerId: string,
   input: OpenAccountInput,
-): Promise<Outcome> {
+): Promise<CreditAccountView> {
   const org = ctx.principal.org;
-  if (!(await findCustomer(tx, org, customerId, true))) throw problems.customerNotFound();
+  if (!(await findCustomer(tx, org, customerId, true))) throw customerNotFound();
   const account = await repo.insertAccount(
     tx,
     org,
@@ -102,14 +112,13 @@ export async function openAccount(
     ctx.now,
   );
   if (!account) {
-    throw problems.conflict(
+    throw new DomainError(
       'credit-account-exists',
-      'Credit account exists',
       'The customer already has a credit account; change its terms with PATCH.',
     );
   }
-  await enqueueEvents(tx, { correlationId: ctx.requestId }, customerId, [approvedEvent(org, account, ctx.now)]);
-  return { status: 201, body: accountView(account) };
+  await storeEvent(tx, ctx, customerId, approvedEvent(org, account, ctx.now));
+  return accountView(account);
 }
 
 export type ChangeTermsInput = Partial<OpenAccountInput>;
@@ -119,19 +128,18 @@ export async function changeTerms(
   ctx: UseCaseContext,
   customerId: string,
   input: ChangeTermsInput,
-): Promise<Outcome> {
+): Promise<CreditAccountView> {
   const org = ctx.principal.org;
   const current = await repo.findAccount(tx, org, customerId, true);
   if (!current) return missingAccount(tx, org, customerId);
   const limitCents = input.credit_limit === undefined ? current.credit_limit_cents : toCents(input.credit_limit);
   const termDays = input.payment_term_days ?? current.payment_term_days;
   if (limitCents === current.credit_limit_cents && termDays === current.payment_term_days) {
-    return { status: 200, body: accountView(current) };
+    return accountView(current);
   }
   if (limitCents < current.outstanding_cents) {
-    throw problems.unprocessable(
+    throw new DomainError(
       'credit-limit-below-outstanding',
-      'Credit limit below outstanding',
       `The new limit ${fromCents(limitCents)} is below the ${fromCents(current.outstanding_cents)} outstanding.`,
       { credit_limit: fromCents(limitCents), outstanding: fromCents(current.outstanding_cents) },
     );
@@ -143,9 +151,11 @@ export async function changeTerms(
     { credit_limit_cents: limitCents, payment_term_days: termDays, approved_by: ctx.principal.sub },
     ctx.now,
   );
-  await enqueueEvents(tx, { correlationId: ctx.requestId }, customerId, [approvedEvent(org, updated, ctx.now)]);
-  return { status: 200, body: accountView(updated) };
+  await storeEvent(tx, ctx, customerId, approvedEvent(org, updated, ctx.now));
+  return accountView(updated);
 }
+
+export type UsageView = ReturnType<typeof usageView>;
 
 export function usageView(u: repo.UsageRow) {
   return {
@@ -158,6 +168,8 @@ export function usageView(u: repo.UsageRow) {
   };
 }
 
+export type PaymentView = ReturnType<typeof paymentView>;
+
 export function paymentView(p: repo.PaymentRow) {
   return {
     payment_id: p.payment_id,
@@ -166,11 +178,6 @@ export function paymentView(p: repo.PaymentRow) {
     credit_available: fromCents(p.available_after_cents),
     created_at: p.created_at.toISOString(),
   };
-}
-
-export interface PageQuery {
-  limit: number;
-  cursor?: string;
 }
 
 /** Usages or payments of an account, newest first; 404 when the customer has no account. */

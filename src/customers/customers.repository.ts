@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.js';
+import { SqlParams, selectPage } from '../db/sql.js';
 
 export interface CustomerRow {
   seq: number;
@@ -55,21 +56,20 @@ export async function updateCustomer(
   changes: CustomerChanges,
   at: Date,
 ): Promise<CustomerRow> {
+  const params = new SqlParams();
   const sets: string[] = [];
-  const params: unknown[] = [org, customerId, at];
-  for (const [field, value] of Object.entries(changes)) {
-    params.push(value);
-    sets.push(`${field} = $${params.length}`);
-    if (field === 'phone') {
-      params.push(phoneDigits(value));
-      sets.push(`phone_digits = $${params.length}`);
-    }
+  // Column names come from this fixed list, never from the caller's keys.
+  for (const field of ['name', 'email', 'phone', 'tax_id'] as const) {
+    const value = changes[field];
+    if (value === undefined) continue;
+    sets.push(`${field} = ${params.add(value)}`);
+    if (field === 'phone') sets.push(`phone_digits = ${params.add(phoneDigits(value))}`);
   }
   const res = await tx.query<CustomerRow>(
-    `UPDATE customers SET ${sets.join(', ')}, updated_at = $3
-      WHERE organization_id = $1 AND customer_id = $2
+    `UPDATE customers SET ${sets.join(', ')}, updated_at = ${params.add(at)}
+      WHERE organization_id = ${params.add(org)} AND customer_id = ${params.add(customerId)}
       RETURNING ${columns}`,
-    params,
+    params.values,
   );
   return res.rows[0] as CustomerRow;
 }
@@ -89,21 +89,22 @@ function likePattern(s: string): string {
 
 /** Customers in creation order, filtered; one more row than `limit` tells whether there is a next page. */
 export async function listCustomers(db: Queryable, org: string, f: CustomerFilter): Promise<CustomerRow[]> {
-  const where = ['organization_id = $1'];
-  const params: unknown[] = [org];
-  const add = (sql: (n: string) => string, value: unknown) => {
-    params.push(value);
-    where.push(sql(`$${params.length}`));
-  };
-  if (f.email !== undefined) add((p) => `lower(email) = lower(${p})`, f.email);
-  if (f.phone !== undefined) add((p) => `phone_digits = ${p}`, phoneDigits(f.phone));
-  if (f.customer_type !== undefined) add((p) => `customer_type = ${p}`, f.customer_type);
-  if (f.q !== undefined) add((p) => `(name ILIKE ${p} OR email ILIKE ${p} OR phone ILIKE ${p})`, likePattern(f.q));
-  if (f.afterSeq !== undefined) add((p) => `seq > ${p}`, f.afterSeq);
-  params.push(f.limit + 1);
-  const res = await db.query<CustomerRow>(
-    `SELECT ${columns} FROM customers WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $${params.length}`,
+  const params = new SqlParams();
+  const where = [`organization_id = ${params.add(org)}`];
+  if (f.email !== undefined) where.push(`lower(email) = lower(${params.add(f.email)})`);
+  if (f.phone !== undefined) where.push(`phone_digits = ${params.add(phoneDigits(f.phone))}`);
+  if (f.customer_type !== undefined) where.push(`customer_type = ${params.add(f.customer_type)}`);
+  if (f.q !== undefined) {
+    const p = params.add(likePattern(f.q));
+    where.push(`(name ILIKE ${p} OR email ILIKE ${p} OR phone ILIKE ${p})`);
+  }
+  return selectPage<CustomerRow>(db, {
+    columns,
+    table: 'customers',
+    where,
     params,
-  );
-  return res.rows;
+    order: 'asc',
+    afterSeq: f.afterSeq,
+    limit: f.limit,
+  });
 }

@@ -15,6 +15,9 @@ const name = { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' } as
 const taxId = { type: 'string', minLength: 1, maxLength: 50, description: 'Tax id, e.g. a Panama RUC' } as const;
 const customerType = { type: 'string', enum: ['b2c', 'b2b'] } as const;
 
+/** The fields a new customer is given (the sign-up body in src/profile/ adds its own). */
+export const newCustomerFields = { customer_type: customerType, name, email, phone, tax_id: taxId } as const;
+
 export const customerSchema = {
   $id: 'Customer',
   type: 'object',
@@ -29,21 +32,6 @@ export const customerSchema = {
     updated_at: { type: 'string', format: 'date-time' },
   },
   required: ['customer_id', 'customer_type', 'name', 'email', 'phone', 'tax_id', 'created_at', 'updated_at'],
-} as const;
-
-export const createCustomerBody = {
-  type: 'object',
-  properties: {
-    customer_type: customerType,
-    name,
-    email,
-    phone,
-    tax_id: taxId,
-    enroll_loyalty: { type: 'boolean', default: true, description: 'Open a loyalty account (default true)' },
-  },
-  required: ['customer_type', 'name'],
-  additionalProperties: false,
-  description: 'At least one of email and phone.',
 } as const;
 
 export const patchCustomerBody = {

@@ -1,22 +1,18 @@
-import { findCreditAccount } from '../credit/credit.service.js';
 import { PgCode, pgConstraint, pgErrorCode, type Queryable } from '../db/db.js';
-import { problems } from '../errors.js';
-import type { Outcome } from '../http/idempotency.js';
-import { cursorSeq, toPage } from '../http/pagination.js';
 import { newId } from '../ids.js';
-import { enroll, loyaltySummary } from '../loyalty/loyalty.service.js';
 import { envelope } from '../outbox/events.js';
-import { enqueueEvents } from '../outbox/outbox.repository.js';
 import type { UseCaseContext } from '../shared/context.js';
+import { customerNotFound, DomainError, invalid } from '../shared/domain-error.js';
+import { storeEvents } from '../shared/outbox-writer.js';
+import { cursorSeq, type Page, toPage } from '../shared/pagination.js';
 import * as repo from './customers.repository.js';
 
-export interface CreateCustomerInput {
+export interface NewCustomerInput {
   customer_type: 'b2c' | 'b2b';
   name: string;
   email?: string;
   phone?: string;
   tax_id?: string;
-  enroll_loyalty?: boolean;
 }
 
 export type CustomerPatch = {
@@ -26,7 +22,19 @@ export type CustomerPatch = {
   tax_id?: string | null;
 };
 
-export function customerView(c: repo.CustomerRow) {
+/** The `Customer` resource (customers.schemas.ts). */
+export interface CustomerView {
+  customer_id: string;
+  customer_type: 'b2c' | 'b2b';
+  name: string;
+  email: string | null;
+  phone: string | null;
+  tax_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export function customerView(c: repo.CustomerRow): CustomerView {
   return {
     customer_id: c.customer_id,
     customer_type: c.customer_type,
@@ -39,8 +47,8 @@ export function customerView(c: repo.CustomerRow) {
   };
 }
 
-function contactRequired() {
-  return problems.validation(
+function contactRequired(): DomainError {
+  return invalid(
     [
       { field: 'email', message: 'email or phone is required' },
       { field: 'phone', message: 'email or phone is required' },
@@ -49,7 +57,7 @@ function contactRequired() {
   );
 }
 
-/** Maps the unique-index violations on email/phone to 409 customer-conflict. */
+/** Maps the unique-index violations on email/phone to customer-conflict. */
 async function uniquely<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
@@ -58,20 +66,22 @@ async function uniquely<T>(work: () => Promise<T>): Promise<T> {
     const constraint = pgConstraint(err) ?? String((err as Error).message);
     const field = constraint.includes('phone') ? 'phone' : constraint.includes('email') ? 'email' : undefined;
     if (!field) throw err;
-    throw problems.conflict(
-      'customer-conflict',
-      'Customer already exists',
-      `Another customer of this organization has this ${field}.`,
-      { field },
-    );
+    throw new DomainError('customer-conflict', `Another customer of this organization has this ${field}.`, { field });
   }
 }
 
-export async function createCustomer(tx: Queryable, ctx: UseCaseContext, input: CreateCustomerInput): Promise<Outcome> {
+/**
+ * Inserts a new customer and returns its row. It publishes nothing by itself: the sign-up (src/profile/) stores
+ * customer.created once it knows whether a loyalty account was opened too.
+ */
+export async function insertNewCustomer(
+  tx: Queryable,
+  ctx: UseCaseContext,
+  input: NewCustomerInput,
+): Promise<repo.CustomerRow> {
   if (input.email === undefined && input.phone === undefined) throw contactRequired();
-  const org = ctx.principal.org;
-  const customer = await uniquely(() =>
-    repo.insertCustomer(tx, org, {
+  return uniquely(() =>
+    repo.insertCustomer(tx, ctx.principal.org, {
       customer_id: newId('cust'),
       customer_type: input.customer_type,
       name: input.name,
@@ -81,59 +91,51 @@ export async function createCustomer(tx: Queryable, ctx: UseCaseContext, input: 
       created_at: ctx.now,
     }),
   );
-  const loyalty = input.enroll_loyalty === false ? null : await enroll(tx, org, customer.customer_id, ctx.now);
-  await enqueueEvents(tx, { correlationId: ctx.requestId }, customer.customer_id, [
-    envelope(
-      'customer.created',
-      org,
-      {
-        customer_id: customer.customer_id,
-        customer_type: customer.customer_type,
-        email: customer.email,
-        phone: customer.phone,
-        loyalty_account_created: loyalty !== null,
-      },
-      ctx.now,
-    ),
-  ]);
-  return { status: 201, body: customerView(customer) };
 }
 
-export async function getCustomer(db: Queryable, org: string, customerId: string) {
-  const customer = await repo.findCustomer(db, org, customerId);
-  if (!customer) throw problems.customerNotFound();
-  const [loyalty, credit] = await Promise.all([
-    loyaltySummary(db, org, customerId),
-    findCreditAccount(db, org, customerId),
-  ]);
-  return { ...customerView(customer), loyalty, credit };
+export function customerCreatedEvent(org: string, c: repo.CustomerRow, loyaltyAccountCreated: boolean, at: Date) {
+  return envelope(
+    'customer.created',
+    org,
+    {
+      customer_id: c.customer_id,
+      customer_type: c.customer_type,
+      email: c.email,
+      phone: c.phone,
+      loyalty_account_created: loyaltyAccountCreated,
+    },
+    at,
+  );
 }
 
 const patchable = ['name', 'email', 'phone', 'tax_id'] as const;
 
+/** Applies a JSON merge patch; publishes customer.updated only when something changed. */
 export async function patchCustomer(
   tx: Queryable,
   ctx: UseCaseContext,
   customerId: string,
   patch: CustomerPatch,
-): Promise<Outcome> {
+): Promise<CustomerView> {
   const org = ctx.principal.org;
   const current = await repo.findCustomer(tx, org, customerId, true);
-  if (!current) throw problems.customerNotFound();
+  if (!current) throw customerNotFound();
   const changes: repo.CustomerChanges = {};
   for (const field of patchable) {
     const value = patch[field];
     if (value !== undefined && value !== current[field]) Object.assign(changes, { [field]: value });
   }
-  if (Object.keys(changes).length === 0) return { status: 200, body: customerView(current) };
+  if (Object.keys(changes).length === 0) return customerView(current);
   const email = changes.email !== undefined ? changes.email : current.email;
   const phone = changes.phone !== undefined ? changes.phone : current.phone;
   if (email === null && phone === null) throw contactRequired();
   const updated = await uniquely(() => repo.updateCustomer(tx, org, customerId, changes, ctx.now));
-  await enqueueEvents(tx, { correlationId: ctx.requestId }, customerId, [
-    envelope('customer.updated', org, { customer_id: customerId, changes }, ctx.now),
-  ]);
-  return { status: 200, body: customerView(updated) };
+  await storeEvents(tx, {
+    customerId,
+    correlationId: ctx.requestId,
+    events: [envelope('customer.updated', org, { customer_id: customerId, changes }, ctx.now)],
+  });
+  return customerView(updated);
 }
 
 export interface ListQuery {
@@ -145,7 +147,7 @@ export interface ListQuery {
   cursor?: string;
 }
 
-export async function listCustomers(db: Queryable, org: string, query: ListQuery) {
+export async function listCustomers(db: Queryable, org: string, query: ListQuery): Promise<Page<CustomerView>> {
   const afterSeq = cursorSeq(query.cursor);
   const rows = await repo.listCustomers(db, org, { ...query, afterSeq });
   return toPage(rows, query.limit, customerView);

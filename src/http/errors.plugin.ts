@@ -4,7 +4,9 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, Fasti
 import fp from 'fastify-plugin';
 import { isDatabaseUnavailable, pgErrorCode } from '../db/db.js';
 import { type FieldError, Problem, problems } from '../errors.js';
-import { isStorableText, MAX_BODY_DEPTH, nestsDeeperThan, unstorableTextPaths } from './schemas.js';
+import { DomainError } from '../shared/domain-error.js';
+import { isStorableText, MAX_BODY_DEPTH, nestsDeeperThan, unstorableTextPaths } from '../shared/text.js';
+import { problemOf } from './domain-problems.js';
 
 const titles: Record<number, string> = {
   400: 'Invalid request',
@@ -86,6 +88,7 @@ function clientProblem(status: number, message: string, code: string | undefined
 /** Every error leaves as RFC 9457 problem details; 5xx bodies reveal nothing internal. */
 function problemFor(error: FastifyError, request: FastifyRequest, reply: FastifyReply): Problem {
   if (error instanceof Problem) return error;
+  if (error instanceof DomainError) return problemOf(error);
   if (error.validation) {
     return problems.validation(
       fieldErrors(error.validation as AjvLikeError[], error.validationContext),

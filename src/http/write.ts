@@ -1,11 +1,22 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Queryable } from '../db/db.js';
+import type { UseCaseContext } from '../shared/context.js';
 import { claimKey, type Outcome, remember, requestHash } from './idempotency.js';
 
+/** Who asks and when, for a use case. */
+export function contextOf(request: FastifyRequest): UseCaseContext {
+  return { principal: request.principal, requestId: request.id, now: new Date() };
+}
+
+export const created = (body: unknown): Outcome => ({ status: 201, body });
+export const ok = (body: unknown): Outcome => ({ status: 200, body });
+
 /**
- * Runs one write use case in one transaction, honouring `Idempotency-Key`: the stored response is written in the
- * same transaction as the change, so a retry either replays it or (if the first attempt rolled back) runs again.
- * After the commit the relay is woken, so the events it wrote go out at once.
+ * Runs one write use case in one transaction, honouring `Idempotency-Key`: the answer the route produced is
+ * stored in the same transaction as the change, so a retry either replays it or (if the first attempt rolled
+ * back) runs again. A use case that throws rolls everything back and stores nothing; a refusal that must be
+ * committed (credit.limit.exceeded) is an answer the route produces, not a throw. After the commit the relay is
+ * woken, so the events written go out at once.
  */
 export async function runWrite(
   request: FastifyRequest,

@@ -1,4 +1,6 @@
 import type { Queryable } from '../db/db.js';
+import { SqlParams, selectPage } from '../db/sql.js';
+import { type EventBatch, insertEventsSql } from '../shared/outbox-writer.js';
 import type { LoyaltyProgram } from './loyalty.program.js';
 
 export interface LoyaltyAccountRow {
@@ -37,38 +39,46 @@ export async function openAccount(
   return res.rows[0];
 }
 
+/** `forUpdate` locks the row until commit. */
 export async function findAccount(
   db: Queryable,
   org: string,
   customerId: string,
+  forUpdate = false,
 ): Promise<LoyaltyAccountRow | undefined> {
   const res = await db.query<LoyaltyAccountRow>(
     `SELECT customer_id, points_balance, lifetime_points, tier
-       FROM loyalty_accounts WHERE organization_id = $1 AND customer_id = $2`,
+       FROM loyalty_accounts WHERE organization_id = $1 AND customer_id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
     [org, customerId],
   );
   return res.rows[0];
 }
 
-/** One ledger entry: $1 organization, $2 transaction id, $3 customer, $4..$9 as in `entryParams`. */
-function insertEntry(type: LedgerRow['type']): string {
-  return `INSERT INTO loyalty_transactions (organization_id, transaction_id, customer_id, type, points, points_balance,
-                                    reference_type, reference_id, actor, created_at)
-       VALUES ($1, $2, $3, '${type}', $4, $5, $6, $7, $8, $9)`;
-}
+export type NewLedgerEntry = Omit<LedgerRow, 'seq' | 'type'>;
 
-function entryParams(org: string, customerId: string, e: Omit<LedgerRow, 'seq' | 'type'>): unknown[] {
-  return [
+/** The INSERT of one ledger entry, its values added to `params`. */
+function insertEntrySql(
+  params: SqlParams,
+  org: string,
+  customerId: string,
+  type: LedgerRow['type'],
+  e: NewLedgerEntry,
+) {
+  const values = [
     org,
     e.transaction_id,
     customerId,
+    type,
     e.points,
     e.points_balance,
     e.reference_type,
     e.reference_id,
     e.actor,
     e.created_at,
-  ];
+  ].map((v) => params.add(v));
+  return `INSERT INTO loyalty_transactions (organization_id, transaction_id, customer_id, type, points, points_balance,
+                                    reference_type, reference_id, actor, created_at)
+       VALUES (${values.join(', ')})`;
 }
 
 export interface EarnedRow extends LoyaltyAccountRow {
@@ -118,23 +128,27 @@ export async function appendEarn(
   tx: Queryable,
   org: string,
   customerId: string,
-  e: Omit<LedgerRow, 'seq' | 'type'>,
+  e: NewLedgerEntry,
   newTier: string | null,
-  events: { sql: string; params: unknown[] },
+  events: EventBatch,
 ): Promise<boolean> {
+  const p = new SqlParams();
+  const entry = insertEntrySql(p, org, customerId, 'earn', e);
+  const tier = p.add(newTier);
   const res = await tx.query<{ inserted: number }>(
     `WITH entry AS (
-       ${insertEntry('earn')}
+       ${entry}
        ON CONFLICT (organization_id, reference_type, reference_id) WHERE type = 'earn' DO NOTHING
        RETURNING seq
      ), tier AS (
-       UPDATE loyalty_accounts SET tier = $10
-        WHERE $10::text IS NOT NULL AND organization_id = $1 AND customer_id = $3 AND EXISTS (SELECT 1 FROM entry)
+       UPDATE loyalty_accounts SET tier = ${tier}
+        WHERE ${tier}::text IS NOT NULL AND organization_id = ${p.add(org)} AND customer_id = ${p.add(customerId)}
+          AND EXISTS (SELECT 1 FROM entry)
      ), events AS (
-       ${events.sql}
+       ${insertEventsSql(p, events, 'EXISTS (SELECT 1 FROM entry)')}
      )
      SELECT count(*)::int AS inserted FROM entry`,
-    [...entryParams(org, customerId, e), newTier, ...events.params],
+    p.values,
   );
   return (res.rows[0]?.inserted ?? 0) > 0;
 }
@@ -160,28 +174,21 @@ export async function takePoints(
   return res.rows[0];
 }
 
-export async function setTier(tx: Queryable, org: string, customerId: string, tier: string): Promise<void> {
-  await tx.query('UPDATE loyalty_accounts SET tier = $3 WHERE organization_id = $1 AND customer_id = $2', [
-    org,
-    customerId,
-    tier,
-  ]);
-}
-
 /** Appends a redemption to the ledger and stores its events, in one statement. */
 export async function appendRedeem(
   tx: Queryable,
   org: string,
   customerId: string,
-  e: Omit<LedgerRow, 'seq' | 'type'>,
-  events: { sql: string; params: unknown[] },
+  e: NewLedgerEntry,
+  events: EventBatch,
 ): Promise<void> {
+  const p = new SqlParams();
   await tx.query(
     `WITH entry AS (
-       ${insertEntry('redeem')}
+       ${insertEntrySql(p, org, customerId, 'redeem', e)}
      )
-     ${events.sql}`,
-    [...entryParams(org, customerId, e), ...events.params],
+     ${insertEventsSql(p, events)}`,
+    p.values,
   );
 }
 
@@ -207,12 +214,14 @@ export async function listEntries(
   beforeSeq: number | undefined,
   limit: number,
 ): Promise<LedgerRow[]> {
-  const res = await db.query<LedgerRow>(
-    `SELECT seq, transaction_id, type, points, points_balance, reference_type, reference_id, actor, created_at
-       FROM loyalty_transactions
-      WHERE organization_id = $1 AND customer_id = $2 AND ($3::bigint IS NULL OR seq < $3)
-      ORDER BY seq DESC LIMIT $4`,
-    [org, customerId, beforeSeq ?? null, limit + 1],
-  );
-  return res.rows;
+  const params = new SqlParams();
+  return selectPage<LedgerRow>(db, {
+    columns: 'seq, transaction_id, type, points, points_balance, reference_type, reference_id, actor, created_at',
+    table: 'loyalty_transactions',
+    where: [`organization_id = ${params.add(org)}`, `customer_id = ${params.add(customerId)}`],
+    params,
+    order: 'desc',
+    afterSeq: beforeSeq,
+    limit,
+  });
 }

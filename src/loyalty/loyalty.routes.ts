@@ -1,15 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { requireRole } from '../auth/auth.js';
-import { findCustomer } from '../customers/customers.repository.js';
-import { contextOf } from '../customers/customers.routes.js';
-import { problems } from '../errors.js';
-import { cursorSeq, toPage } from '../http/pagination.js';
 import { customerIdParams, errorResponses, idempotencyHeaders, pageQuerystring } from '../http/schemas.js';
-import { runWrite } from '../http/write.js';
+import { contextOf, created, runWrite } from '../http/write.js';
+import { invalid } from '../shared/domain-error.js';
+import type { PageQuery } from '../shared/pagination.js';
 import { getProgram, type LoyaltyProgram, programErrors, saveProgram } from './loyalty.program.js';
-import * as repo from './loyalty.repository.js';
 import { earnBody, earnResponse, ledgerPage, programSchema, redeemBody, redeemResponse } from './loyalty.schemas.js';
-import { type EarnInput, earn, enrollCustomer, loyaltySummary, type RedeemInput, redeem } from './loyalty.service.js';
+import {
+  type EarnInput,
+  earn,
+  enrollCustomer,
+  getLoyaltyAccount,
+  listLedger,
+  type RedeemInput,
+  redeem,
+} from './loyalty.service.js';
 
 type IdParams = { customer_id: string };
 
@@ -29,7 +34,9 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
       },
     },
     (request, reply) =>
-      runWrite(request, reply, (tx) => enrollCustomer(tx, contextOf(request), request.params.customer_id)),
+      runWrite(request, reply, async (tx) =>
+        created(await enrollCustomer(tx, contextOf(request), request.params.customer_id)),
+      ),
   );
 
   app.get<{ Params: IdParams }>(
@@ -42,16 +49,10 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
         response: { 200: { $ref: 'LoyaltyAccount#' }, ...errorResponses(404) },
       },
     },
-    async (request) => {
-      const { org } = request.principal;
-      const summary = await loyaltySummary(app.db, org, request.params.customer_id);
-      if (summary) return summary;
-      if (!(await findCustomer(app.db, org, request.params.customer_id))) throw problems.customerNotFound();
-      throw problems.loyaltyAccountNotFound();
-    },
+    (request) => getLoyaltyAccount(app.db, request.principal.org, request.params.customer_id),
   );
 
-  app.get<{ Params: IdParams; Querystring: { limit: number; cursor?: string } }>(
+  app.get<{ Params: IdParams; Querystring: PageQuery }>(
     '/customers/:customer_id/loyalty/transactions',
     {
       schema: {
@@ -62,20 +63,7 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
         response: { 200: ledgerPage, ...errorResponses(404) },
       },
     },
-    async (request) => {
-      const { org } = request.principal;
-      const id = request.params.customer_id;
-      const before = cursorSeq(request.query.cursor);
-      if (!(await repo.findAccount(app.db, org, id))) {
-        if (!(await findCustomer(app.db, org, id))) throw problems.customerNotFound();
-        throw problems.loyaltyAccountNotFound();
-      }
-      const rows = await repo.listEntries(app.db, org, id, before, request.query.limit);
-      return toPage(rows, request.query.limit, ({ seq: _seq, created_at, ...e }) => ({
-        ...e,
-        created_at: created_at.toISOString(),
-      }));
-    },
+    (request) => listLedger(app.db, request.principal.org, request.params.customer_id, request.query),
   );
 
   app.post<{ Params: IdParams; Body: EarnInput }>(
@@ -91,7 +79,9 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
       },
     },
     (request, reply) =>
-      runWrite(request, reply, (tx) => earn(tx, contextOf(request), request.params.customer_id, request.body)),
+      runWrite(request, reply, async (tx) =>
+        created(await earn(tx, contextOf(request), request.params.customer_id, request.body)),
+      ),
   );
 
   app.post<{ Params: IdParams; Body: RedeemInput }>(
@@ -107,7 +97,9 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
       },
     },
     (request, reply) =>
-      runWrite(request, reply, (tx) => redeem(tx, contextOf(request), request.params.customer_id, request.body)),
+      runWrite(request, reply, async (tx) =>
+        created(await redeem(tx, contextOf(request), request.params.customer_id, request.body)),
+      ),
   );
 
   app.get(
@@ -135,7 +127,7 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const errors = programErrors(request.body);
-      if (errors.length > 0) throw problems.validation(errors, 'The loyalty program is not valid.');
+      if (errors.length > 0) throw invalid(errors, 'The loyalty program is not valid.');
       await saveProgram(app.db, request.principal.org, request.body, new Date());
       return request.body;
     },

@@ -1,13 +1,13 @@
 import type { EventEnvelope } from '../../generated/index.js';
 import { findCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
-import { problems } from '../errors.js';
-import type { Outcome } from '../http/idempotency.js';
-import { fromCents, toCents } from '../http/schemas.js';
+import { guardedUpdate } from '../db/sql.js';
 import { newId } from '../ids.js';
 import { envelope } from '../outbox/events.js';
-import { outboxInsert } from '../outbox/outbox.repository.js';
 import type { UseCaseContext } from '../shared/context.js';
+import { customerNotFound, DomainError } from '../shared/domain-error.js';
+import { fromCents, toCents } from '../shared/money.js';
+import { cursorSeq, type Page, type PageQuery, toPage } from '../shared/pagination.js';
 import {
   DEFAULT_PROGRAM,
   getProgram,
@@ -43,10 +43,42 @@ export async function loyaltySummary(db: Queryable, org: string, customerId: str
   return summarize(await getProgram(db, org), account);
 }
 
-/** 404 customer-not-found when the customer does not exist in this organization, else loyalty-account-not-found. */
-async function missingAccount(db: Queryable, org: string, customerId: string): Promise<never> {
-  if (!(await findCustomer(db, org, customerId))) throw problems.customerNotFound();
-  throw problems.loyaltyAccountNotFound();
+/** Throws customer-not-found when the customer does not exist in this organization, else loyalty-account-not-found. */
+export async function missingAccount(db: Queryable, org: string, customerId: string): Promise<never> {
+  if (!(await findCustomer(db, org, customerId))) throw customerNotFound();
+  throw new DomainError('loyalty-account-not-found', 'The customer has no loyalty account.');
+}
+
+/** The account's summary; throws when the customer or the account does not exist. */
+export async function getLoyaltyAccount(db: Queryable, org: string, customerId: string): Promise<LoyaltySummary> {
+  return (await loyaltySummary(db, org, customerId)) ?? missingAccount(db, org, customerId);
+}
+
+export interface LedgerEntryView {
+  transaction_id: string;
+  type: 'earn' | 'redeem';
+  points: number;
+  points_balance: number;
+  reference_type: string | null;
+  reference_id: string | null;
+  actor: string;
+  created_at: string;
+}
+
+/** The ledger, newest first. */
+export async function listLedger(
+  db: Queryable,
+  org: string,
+  customerId: string,
+  query: PageQuery,
+): Promise<Page<LedgerEntryView>> {
+  const before = cursorSeq(query.cursor);
+  if (!(await repo.findAccount(db, org, customerId))) return missingAccount(db, org, customerId);
+  const rows = await repo.listEntries(db, org, customerId, before, query.limit);
+  return toPage(rows, query.limit, ({ seq: _seq, created_at, ...e }) => ({
+    ...e,
+    created_at: created_at.toISOString(),
+  }));
 }
 
 /** Opens the account of a customer who has none (the customer row is created or locked by the caller). */
@@ -61,18 +93,12 @@ export async function enroll(
   return account && summarize(program, account);
 }
 
-export async function enrollCustomer(tx: Queryable, ctx: UseCaseContext, customerId: string): Promise<Outcome> {
+export async function enrollCustomer(tx: Queryable, ctx: UseCaseContext, customerId: string): Promise<LoyaltySummary> {
   const org = ctx.principal.org;
-  if (!(await findCustomer(tx, org, customerId, true))) throw problems.customerNotFound();
+  if (!(await findCustomer(tx, org, customerId, true))) throw customerNotFound();
   const summary = await enroll(tx, org, customerId, ctx.now);
-  if (!summary) {
-    throw problems.conflict(
-      'loyalty-account-exists',
-      'Already enrolled',
-      'The customer already has a loyalty account.',
-    );
-  }
-  return { status: 201, body: summary };
+  if (!summary) throw new DomainError('loyalty-account-exists', 'The customer already has a loyalty account.');
+  return summary;
 }
 
 export interface EarnInput {
@@ -82,7 +108,15 @@ export interface EarnInput {
   reference_id: string;
 }
 
-export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: string, input: EarnInput): Promise<Outcome> {
+export interface Earned {
+  transaction_id: string;
+  points_earned: number;
+  points_balance: number;
+  lifetime_points: number;
+  tier: string;
+}
+
+export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: string, input: EarnInput): Promise<Earned> {
   const org = ctx.principal.org;
   const account = await repo.addPoints(
     tx,
@@ -97,9 +131,7 @@ export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: strin
   );
   if (!account) {
     if (!(await repo.findAccount(tx, org, customerId))) return missingAccount(tx, org, customerId);
-    throw problems.unprocessable('no-points', 'No points to earn', 'The amount converts to 0 points.', {
-      amount: input.amount,
-    });
+    throw new DomainError('no-points', 'The amount converts to 0 points.', { amount: input.amount });
   }
   const program = account.program ?? DEFAULT_PROGRAM;
   const tier = tierAfterEarn(program, account.tier, account.lifetime_points);
@@ -144,26 +176,21 @@ export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: strin
     actor: ctx.principal.sub,
     created_at: ctx.now,
   };
-  // 11 ledger/tier parameters come first; the outbox rows are stored only if the entry was.
-  const outbox = outboxInsert({ correlationId: ctx.requestId }, customerId, events, 11, 'EXISTS (SELECT 1 FROM entry)');
-  if (!(await repo.appendEarn(tx, org, customerId, entry, tier !== account.tier ? tier : null, outbox))) {
+  const batch = { customerId, correlationId: ctx.requestId, events };
+  if (!(await repo.appendEarn(tx, org, customerId, entry, tier !== account.tier ? tier : null, batch))) {
     const first = await repo.findEarnByReference(tx, org, input.reference_type, input.reference_id);
-    throw problems.conflict(
+    throw new DomainError(
       'duplicate-reference',
-      'Reference already earned',
       `${input.reference_type} ${input.reference_id} already earned points in transaction ${first?.transaction_id}.`,
       { transaction_id: first?.transaction_id ?? null },
     );
   }
   return {
-    status: 201,
-    body: {
-      transaction_id: transactionId,
-      points_earned: account.points,
-      points_balance: account.points_balance,
-      lifetime_points: account.lifetime_points,
-      tier,
-    },
+    transaction_id: transactionId,
+    points_earned: account.points,
+    points_balance: account.points_balance,
+    lifetime_points: account.lifetime_points,
+    tier,
   };
 }
 
@@ -173,24 +200,33 @@ export interface RedeemInput {
   reference_id?: string;
 }
 
+export interface Redeemed {
+  transaction_id: string;
+  points_redeemed: number;
+  points_balance: number;
+  discount_value: number;
+}
+
 export async function redeem(
   tx: Queryable,
   ctx: UseCaseContext,
   customerId: string,
   input: RedeemInput,
-): Promise<Outcome> {
+): Promise<Redeemed> {
   const org = ctx.principal.org;
-  const account = await repo.takePoints(tx, org, customerId, input.points, ctx.now);
-  if (!account) {
-    const current = await repo.findAccount(tx, org, customerId);
-    if (!current) return missingAccount(tx, org, customerId);
-    throw problems.unprocessable(
-      'insufficient-points',
-      'Insufficient points',
-      `The balance is ${current.points_balance} points; ${input.points} were asked.`,
-      { points_balance: current.points_balance, points_requested: input.points },
-    );
+  const taken = await guardedUpdate(
+    () => repo.takePoints(tx, org, customerId, input.points, ctx.now),
+    () => repo.findAccount(tx, org, customerId, true),
+  );
+  if (taken.kind === 'missing') return missingAccount(tx, org, customerId);
+  if (taken.kind === 'refused') {
+    const balance = taken.locked.points_balance;
+    throw new DomainError('insufficient-points', `The balance is ${balance} points; ${input.points} were asked.`, {
+      points_balance: balance,
+      points_requested: input.points,
+    });
   }
+  const account = taken.row;
   const rate = account.redeem_rate ?? DEFAULT_PROGRAM.redeem_points_per_currency_unit;
   const discountCents = Math.floor((input.points * 100) / rate);
   const transactionId = newId('loy_txn');
@@ -201,12 +237,6 @@ export async function redeem(
     points_balance: account.points_balance,
     discount_value: fromCents(discountCents),
   };
-  const events = outboxInsert(
-    { correlationId: ctx.requestId },
-    customerId,
-    [envelope('loyalty.points.redeemed', org, data, ctx.now)],
-    10,
-  );
   await repo.appendRedeem(
     tx,
     org,
@@ -220,15 +250,12 @@ export async function redeem(
       actor: ctx.principal.sub,
       created_at: ctx.now,
     },
-    events,
+    { customerId, correlationId: ctx.requestId, events: [envelope('loyalty.points.redeemed', org, data, ctx.now)] },
   );
   return {
-    status: 201,
-    body: {
-      transaction_id: transactionId,
-      points_redeemed: input.points,
-      points_balance: account.points_balance,
-      discount_value: data.discount_value,
-    },
+    transaction_id: transactionId,
+    points_redeemed: input.points,
+    points_balance: account.points_balance,
+    discount_value: data.discount_value,
   };
 }

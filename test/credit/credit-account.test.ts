@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, uniqueOrg } from '../helpers/app.js';
-import { EventTap } from '../helpers/events.js';
+import { describe, expect, it } from 'vitest';
+import { uniqueOrg } from '../helpers/app.js';
+import { useEventTap, useTestApp } from '../helpers/fixtures.js';
 import {
   account,
   customerWithCredit,
-  eventsOf,
   newCustomer,
   orderId,
   problemType,
@@ -13,17 +12,8 @@ import {
   waitForEvents,
 } from './credit.fixtures.js';
 
-let t: TestApp;
-let tap: EventTap;
-
-beforeAll(async () => {
-  tap = await EventTap.open('credit.#');
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await t?.close();
-  await tap?.close();
-});
+const tap = useEventTap('credit.#');
+const t = useTestApp();
 
 describe('POST /v1/customers/{id}/credit', () => {
   it('when a credit manager approves credit, then 201 returns the account and credit.approved is published', async () => {
@@ -229,8 +219,7 @@ describe('PATCH /v1/customers/{id}/credit', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json().approved_by).toBe('user_test');
-    await tap.settle(500);
-    expect(eventsOf(tap, id, 'credit.approved')).toHaveLength(1);
+    await tap.expectExactly((e) => e.body.data.customer_id === id && e.body.event === 'credit.approved', 1, 500);
   });
 
   it('when a PATCH is empty or has unknown fields, then 400', async () => {

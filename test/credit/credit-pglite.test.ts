@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../helpers/fixtures.js';
 import { account, customerWithCredit, orderId, pay, useCredit, utcDatePlus } from './credit.fixtures.js';
 
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await startTestApp({ backend: 'pglite', relay: false });
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestApp({ backend: 'pglite', relay: false });
 
 describe('credit on embedded PGlite', () => {
   it('when credit is approved, used, refused and repaid, then the numbers and the stored events match PostgreSQL', async () => {

@@ -3,22 +3,11 @@ import { expect } from 'vitest';
 import { assertValidEvent } from '../../src/outbox/events.js';
 import type { TestApp } from '../helpers/app.js';
 import type { EventTap, ReceivedEvent } from '../helpers/events.js';
+import { createCustomer } from '../helpers/fixtures.js';
 
-/** Creates a b2b customer in `org` (the app's own by default) and returns its id. */
-export async function newCustomer(t: TestApp, org?: string): Promise<string> {
-  const res = await t.request({
-    method: 'POST',
-    url: '/v1/customers',
-    org,
-    payload: {
-      customer_type: 'b2b',
-      name: 'Ferretería Central S.A.',
-      email: `compras.${randomBytes(5).toString('hex')}@example.com`,
-      enroll_loyalty: false,
-    },
-  });
-  expect(res.statusCode).toBe(201);
-  return res.json().customer_id;
+/** A b2b customer without a loyalty account, in `org` (the app's own by default). */
+export function newCustomer(t: TestApp, org?: string): Promise<string> {
+  return createCustomer(t, { org, customer_type: 'b2b', name: 'Ferretería Central S.A.', enroll_loyalty: false });
 }
 
 /** A customer with an approved credit account. */

@@ -77,7 +77,41 @@ export class EventTap {
     return pick();
   }
 
-  /** Waits a little and asserts no more events for `org` arrive beyond `count`. */
+  /**
+   * Waits until exactly `count` received events match `match`, then checks that no further matching event arrives
+   * within `quietMs` (failing as soon as one does). "Nothing more" is bounded by `quietMs`: the relay publishes
+   * within milliseconds of a commit, so a late duplicate would show up well inside it.
+   */
+  async expectExactly(match: (e: ReceivedEvent) => boolean, count: number, quietMs = 300): Promise<ReceivedEvent[]> {
+    const matching = () => this.received.filter(match);
+    if (count > 0) await this.waitUntil(() => matching().length >= count);
+    await this.expectNothingMore(match, count, quietMs);
+    return matching();
+  }
+
+  /** Fails if, within `ms`, more than `count` received events match `match`; resolves after `ms` otherwise. */
+  async expectNothingMore(match: (e: ReceivedEvent) => boolean, count: number, ms = 300): Promise<void> {
+    const deadline = Date.now() + ms;
+    const extra = () => this.received.filter(match).length - count;
+    while (extra() <= 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) return;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+    const unexpected = this.received.filter(match).slice(count);
+    throw new Error(
+      `expected ${count} matching events and nothing more within ${ms} ms; ${unexpected.length} more arrived: ` +
+        unexpected.map((e) => e.body.event).join(', '),
+    );
+  }
+
+  /** Only waits `ms`: it asserts nothing. Prefer `expectExactly` / `expectNothingMore`, which say what they check. */
   async settle(ms = 300): Promise<void> {
     await new Promise((r) => setTimeout(r, ms));
   }

@@ -1,37 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assertValidEvent } from '../../src/outbox/events.js';
-import { startTestApp, type TestApp, uniqueOrg } from '../helpers/app.js';
-import { EventTap, type ReceivedEvent } from '../helpers/events.js';
+import { uniqueOrg } from '../helpers/app.js';
+import type { ReceivedEvent } from '../helpers/events.js';
+import { createCustomer, useEventTap, useTestApp } from '../helpers/fixtures.js';
 
-let t: TestApp;
-let tap: EventTap;
-
-beforeAll(async () => {
-  tap = await EventTap.open('loyalty.#');
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await t?.close();
-  await tap?.close();
-});
-
-let n = 0;
-async function newCustomer(org?: string, enroll = true): Promise<string> {
-  n += 1;
-  const res = await t.request({
-    method: 'POST',
-    url: '/v1/customers',
-    org,
-    payload: {
-      customer_type: 'b2c',
-      name: `Cliente ${n}`,
-      email: `c${n}.${Date.now()}@example.com`,
-      enroll_loyalty: enroll,
-    },
-  });
-  expect(res.statusCode).toBe(201);
-  return res.json().customer_id;
-}
+const tap = useEventTap('loyalty.#');
+const t = useTestApp();
 
 function earn(
   id: string,
@@ -59,7 +33,7 @@ async function waitEvents(id: string, count: number): Promise<ReceivedEvent[]> {
 
 describe('earning and redeeming (the seed numbers)', () => {
   it('when 100 points are earned on a balance of 450, then the balance is 550 and the tier silver', async () => {
-    const id = await newCustomer();
+    const id = await createCustomer(t);
     expect((await earn(id, { points: 450, reference_type: 'purchase', reference_id: ref() })).statusCode).toBe(201);
     const res = await earn(id, { points: 100, reference_type: 'purchase', reference_id: 'order_789' });
     expect(res.statusCode).toBe(201);
@@ -91,7 +65,7 @@ describe('earning and redeeming (the seed numbers)', () => {
   });
 
   it('when 100 points are redeemed, then the discount is 1.00 and the tier does not fall', async () => {
-    const id = await newCustomer();
+    const id = await createCustomer(t);
     await earn(id, { points: 550, reference_type: 'purchase', reference_id: ref() });
     const res = await redeem(id, { points: 100 });
     expect(res.statusCode).toBe(201);
@@ -118,12 +92,10 @@ describe('earning and redeeming (the seed numbers)', () => {
   });
 
   it('when 1000 lifetime points are reached in one earn from bronze, then one tier.upgraded bronze → gold follows', async () => {
-    const id = await newCustomer();
+    const id = await createCustomer(t);
     const res = await earn(id, { points: 1000, reference_type: 'purchase', reference_id: ref() });
     expect(res.json().tier).toBe('gold');
-    const events = await waitEvents(id, 2);
-    await tap.settle(300);
-    expect(eventsOf(id, tap.received)).toHaveLength(2);
+    const events = await tap.expectExactly((e) => e.body.data.customer_id === id, 2);
     expect(events[0]?.body.event).toBe('loyalty.points.earned');
     expect(events[1]?.body).toMatchObject({
       event: 'loyalty.tier.upgraded',
@@ -132,7 +104,7 @@ describe('earning and redeeming (the seed numbers)', () => {
   });
 
   it('when an amount is earned, then it converts at the earn rate, rounded down', async () => {
-    const id = await newCustomer();
+    const id = await createCustomer(t);
     const res = await earn(id, { amount: 25.99, reference_type: 'purchase', reference_id: ref() });
     expect(res.statusCode).toBe(201);
     expect(res.json().points_earned).toBe(25);
@@ -141,7 +113,7 @@ describe('earning and redeeming (the seed numbers)', () => {
   });
 
   it('when the same reference earns twice, then 409 duplicate-reference names the first transaction', async () => {
-    const id = await newCustomer();
+    const id = await createCustomer(t);
     const reference = ref();
     const first = await earn(id, { points: 10, reference_type: 'purchase', reference_id: reference });
     const second = await earn(id, { points: 10, reference_type: 'purchase', reference_id: reference });
@@ -153,18 +125,17 @@ describe('earning and redeeming (the seed numbers)', () => {
   });
 
   it('when a redemption exceeds the balance, then 422 insufficient-points and nothing is published', async () => {
-    const id = await newCustomer();
+    const id = await createCustomer(t);
     await earn(id, { points: 50, reference_type: 'purchase', reference_id: ref() });
     const res = await redeem(id, { points: 51 });
     expect(res.statusCode).toBe(422);
     expect(res.json().type).toMatch(/insufficient-points$/);
     await waitEvents(id, 1);
-    await tap.settle(300);
-    expect(eventsOf(id, tap.received).filter((e) => e.body.event === 'loyalty.points.redeemed')).toHaveLength(0);
+    await tap.expectNothingMore((e) => e.body.data.customer_id === id && e.body.event === 'loyalty.points.redeemed', 0);
   });
 
   it('when points are not positive integers, then 400 names the field', async () => {
-    const id = await newCustomer();
+    const id = await createCustomer(t);
     for (const points of [0, -5, 1.5, '10']) {
       const res = await earn(id, { points, reference_type: 'purchase', reference_id: ref() });
       expect(res.statusCode).toBe(400);
@@ -181,7 +152,7 @@ describe('earning and redeeming (the seed numbers)', () => {
 
 describe('concurrency and retries', () => {
   it('when 20 redemptions of 100 race on a balance of 1000, then exactly 10 succeed and the balance is 0', async () => {
-    const id = await newCustomer();
+    const id = await createCustomer(t);
     await earn(id, { points: 1000, reference_type: 'purchase', reference_id: ref() });
     const results = await Promise.all(Array.from({ length: 20 }, () => redeem(id, { points: 100 })));
     expect(results.filter((r) => r.statusCode === 201)).toHaveLength(10);
@@ -193,18 +164,16 @@ describe('concurrency and retries', () => {
   });
 
   it('when an earn is retried with one Idempotency-Key, then it applies and publishes once', async () => {
-    const id = await newCustomer();
+    const id = await createCustomer(t);
     const headers = { 'idempotency-key': `earn-${id}` };
     const body = { points: 70, reference_type: 'purchase', reference_id: ref() };
     const results = await Promise.all(Array.from({ length: 4 }, () => earn(id, body, { headers })));
     expect(results.every((r) => r.statusCode === 201 && r.body === results[0]?.body)).toBe(true);
-    await waitEvents(id, 1);
-    await tap.settle(400);
-    expect(eventsOf(id, tap.received)).toHaveLength(1);
+    await tap.expectExactly((e) => e.body.data.customer_id === id, 1, 400);
   });
 
   it('when the cached balance is compared with the ledger, then they always agree', async () => {
-    const id = await newCustomer();
+    const id = await createCustomer(t);
     await Promise.all([
       ...Array.from({ length: 10 }, (_, i) =>
         earn(id, { points: 10 + i, reference_type: 'purchase', reference_id: ref() }),
@@ -225,7 +194,7 @@ describe('concurrency and retries', () => {
 
 describe('ledger, enrollment and programs', () => {
   it('when the ledger is listed, then entries come newest first with actor and balance after, page by page', async () => {
-    const id = await newCustomer();
+    const id = await createCustomer(t);
     for (let i = 1; i <= 3; i++)
       await earn(id, { points: i * 10, reference_type: 'purchase', reference_id: `r${i}-${id}` });
     await t.request({
@@ -254,7 +223,7 @@ describe('ledger, enrollment and programs', () => {
   });
 
   it('when a customer was created without loyalty, then earning is 404 until POST …/loyalty enrolls them once', async () => {
-    const id = await newCustomer(undefined, false);
+    const id = await createCustomer(t, { enroll_loyalty: false });
     const before = await earn(id, { points: 5, reference_type: 'purchase', reference_id: ref() });
     expect(before.statusCode).toBe(404);
     expect(before.json().type).toMatch(/loyalty-account-not-found$/);
@@ -282,7 +251,7 @@ describe('ledger, enrollment and programs', () => {
     expect((await t.request({ method: 'GET', url: '/v1/loyalty/program', org })).json()).toEqual(program);
     expect((await t.request({ method: 'GET', url: '/v1/loyalty/program' })).json().tiers[0].name).toBe('bronze');
 
-    const id = await newCustomer(org);
+    const id = await createCustomer(t, { org });
     const res = await earn(id, { amount: 12.34, reference_type: 'purchase', reference_id: ref() }, { org });
     expect(res.json()).toMatchObject({ points_earned: 123, tier: 'vip' });
     const r = await redeem(id, { points: 75 }, { org });

@@ -1,13 +1,14 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { signToken } from '../../src/auth/auth.js';
 import { loadConfig } from '../../src/config.js';
 import { createPostgresDb } from '../../src/db/postgres.js';
-import { startTestApp, TEST_JWT_SECRET, type TestApp, uniqueOrg } from '../helpers/app.js';
+import { TEST_JWT_SECRET, uniqueOrg } from '../helpers/app.js';
 import { createTestDatabase, PG_ADMIN_URL, type TestDatabase } from '../helpers/database.js';
 import { AMQP_URL } from '../helpers/events.js';
+import { useTestApp } from '../helpers/fixtures.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { customerWithEverything, expectProblem, uniqueEmail } from './security.helpers.js';
 
@@ -77,14 +78,10 @@ function expectSecurityHeaders(res: LightMyRequestResponse, context: string) {
 }
 
 describe('security headers', () => {
-  let t: TestApp;
+  const t = useTestApp({ relay: false });
   let customerId: string;
   beforeAll(async () => {
-    t = await startTestApp({ relay: false });
     customerId = await customerWithEverything(t);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it('when any response leaves, success or error, then the helmet headers are on it', async () => {
@@ -125,13 +122,7 @@ describe('security headers', () => {
 });
 
 describe('rate limiting per organization', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '5' }, relay: false });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({ env: { RATE_LIMIT_PER_MINUTE: '5' }, relay: false });
 
   it('when organization A makes its 6th request in a minute, then 429 problem details, while B is still served', async () => {
     const orgA = uniqueOrg();
@@ -169,14 +160,10 @@ describe('rate limiting per organization', () => {
 });
 
 describe('what error bodies reveal', () => {
-  let t: TestApp;
+  const t = useTestApp({ relay: false });
   let customerId: string;
   beforeAll(async () => {
-    t = await startTestApp({ relay: false });
     customerId = await customerWithEverything(t);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it('when a sample of client errors is provoked, then no body carries a stack trace, SQL, a file path or a driver message', async () => {

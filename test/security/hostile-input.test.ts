@@ -6,6 +6,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_JWT_SECRET, type TestApp, uniqueOrg } from '../helpers/app.js';
 import { answeredRequests, recordFigures } from '../helpers/figures.js';
+import { useTestApp } from '../helpers/fixtures.js';
 import {
   craftToken,
   customerWithEverything,
@@ -24,24 +25,20 @@ import {
 const SEED = Number(process.env.FC_SEED ?? 20_251_124);
 const RUNS = Number(process.env.FC_RUNS ?? 300);
 
-let t: TestApp;
+const t = useTestApp({ relay: false });
 let customerId: string;
 let sent = 0;
 
 beforeAll(async () => {
-  t = await startTestApp({ relay: false });
   customerId = await customerWithEverything(t);
 });
 afterAll(async () => {
-  if (t) {
-    const answered = await answeredRequests(t.app);
-    recordFigures('hostile input', {
-      requests: sent,
-      answered_4xx: answered['4xx'] ?? 0,
-      answered_5xx: answered['5xx'] ?? 0,
-    });
-  }
-  await t?.close();
+  const answered = await answeredRequests(t.app);
+  recordFigures('hostile input', {
+    requests: sent,
+    answered_4xx: answered['4xx'] ?? 0,
+    answered_5xx: answered['5xx'] ?? 0,
+  });
 });
 
 type Auth = { kind: 'token'; roles: string[] } | { kind: 'header'; value: string | undefined };

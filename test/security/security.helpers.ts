@@ -1,7 +1,8 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import type { TestApp } from '../helpers/app.js';
+import { createCustomer, uniqueEmail } from '../helpers/fixtures.js';
 
 /** A method and an OpenAPI-style path (`{customer_id}`), as the route is declared. */
 export interface Endpoint {
@@ -125,25 +126,17 @@ export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
-export function uniqueEmail(tag = 'p'): string {
-  return `${tag}.${randomBytes(6).toString('hex')}@example.com`;
-}
+export { uniqueEmail } from '../helpers/fixtures.js';
 
 /** A customer with a loyalty account holding points and a credit account with one usage and one payment. */
 export async function customerWithEverything(t: TestApp, org?: string): Promise<string> {
-  const created = await t.request({
-    method: 'POST',
-    url: '/v1/customers',
+  const id = await createCustomer(t, {
     org,
-    payload: {
-      customer_type: 'b2b',
-      name: 'Ferretería Central',
-      email: uniqueEmail('b2b'),
-      tax_id: '155596713-2-2015',
-    },
+    customer_type: 'b2b',
+    name: 'Ferretería Central',
+    email: uniqueEmail('b2b'),
+    tax_id: '155596713-2-2015',
   });
-  expect(created.statusCode).toBe(201);
-  const id = created.json().customer_id as string;
   const base = `/v1/customers/${id}`;
   const steps = [
     { url: `${base}/loyalty/earn`, payload: { points: 700, reference_type: 'purchase', reference_id: `o_${id}` } },

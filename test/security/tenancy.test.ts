@@ -1,6 +1,7 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, uniqueOrg } from '../helpers/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { uniqueOrg } from '../helpers/app.js';
+import { useTestApp } from '../helpers/fixtures.js';
 import {
   customerWithEverything,
   type Endpoint,
@@ -10,7 +11,7 @@ import {
   v1Endpoints,
 } from './security.helpers.js';
 
-let t: TestApp;
+const t = useTestApp({ relay: false });
 const orgA = uniqueOrg();
 const orgB = uniqueOrg();
 let customerA: string;
@@ -18,7 +19,6 @@ let customerB: string;
 const NOBODY = 'cust_aaaaaaaaaaaaaaaaaaaa';
 
 beforeAll(async () => {
-  t = await startTestApp({ relay: false });
   customerB = await customerWithEverything(t, orgB);
   customerA = await customerWithEverything(t, orgA);
   const program = await t.request({
@@ -35,9 +35,6 @@ beforeAll(async () => {
     },
   });
   expect(program.statusCode).toBe(200);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 function asA(opts: InjectOptions) {

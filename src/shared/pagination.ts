@@ -1,4 +1,4 @@
-import { problems } from '../errors.js';
+import { invalid } from './domain-error.js';
 
 /**
  * Cursor pagination shared by every list: cursors are opaque (base64url of the last row's sequence number) and a
@@ -8,12 +8,17 @@ export function encodeCursor(seq: number): string {
   return Buffer.from(`s${seq}`).toString('base64url');
 }
 
-/** The sequence number in `cursor`, or undefined for the first page; a malformed cursor is a 400. */
+/** The sequence number in `cursor`, or undefined for the first page; a malformed cursor is invalid input. */
 export function cursorSeq(cursor: string | undefined): number | undefined {
   if (cursor === undefined) return undefined;
   const m = /^s(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m?.[1]) throw problems.validation([{ field: 'querystring.cursor', message: 'is not a valid cursor' }]);
+  if (!m?.[1]) throw invalid([{ field: 'querystring.cursor', message: 'is not a valid cursor' }]);
   return Number(m[1]);
+}
+
+export interface PageQuery {
+  limit: number;
+  cursor?: string;
 }
 
 export interface Page<V> {

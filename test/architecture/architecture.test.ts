@@ -1,0 +1,105 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = resolve(import.meta.dirname, '../../src');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** The top-level unit of a file: its folder under src/, or the file itself for src/*.ts. */
+function unitOf(path: string): string {
+  const [first, second] = relative(SRC, path).split('/');
+  return second === undefined ? (first as string) : `${first}/`;
+}
+
+const files = sourceFiles(SRC);
+/** file → the src files it imports. */
+const imports = new Map(
+  files.map((file) => {
+    const text = readFileSync(file, 'utf8');
+    const targets = [...text.matchAll(/^(?:import|export)[^;]*?from '(\.{1,2}\/[^']+)'/gms)]
+      .map((m) => resolve(file, '..', (m[1] as string).replace(/\.js$/, '.ts')))
+      .filter((target) => target.startsWith(SRC));
+    return [file, targets];
+  }),
+);
+
+function edges(): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>();
+  for (const [file, targets] of imports) {
+    for (const target of targets) {
+      const [from, to] = [unitOf(file), unitOf(target)];
+      if (from === to) continue;
+      if (!graph.has(from)) graph.set(from, new Set());
+      graph.get(from)?.add(to);
+    }
+  }
+  return graph;
+}
+
+function importersOf(folder: string, imported: string): string[] {
+  return [...imports]
+    .filter(([file, targets]) => unitOf(file) === folder && targets.some((t) => unitOf(t) === imported))
+    .map(([file]) => relative(SRC, file));
+}
+
+describe('the architecture of src/', () => {
+  it('when folders import each other, then the imports form no cycle', () => {
+    const graph = edges();
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (unit: string, path: string[]) => {
+      if (state.get(unit) === 'done') return;
+      if (state.get(unit) === 'open') {
+        cycles.push([...path.slice(path.indexOf(unit)), unit].join(' → '));
+        return;
+      }
+      state.set(unit, 'open');
+      for (const next of graph.get(unit) ?? []) visit(next, [...path, unit]);
+      state.set(unit, 'done');
+    };
+    for (const unit of graph.keys()) visit(unit, []);
+    expect(cycles).toEqual([]);
+  });
+
+  it('when a feature is customers, then it imports no other feature', () => {
+    expect([...importersOf('customers/', 'loyalty/'), ...importersOf('customers/', 'credit/')]).toEqual([]);
+    expect(importersOf('customers/', 'profile/')).toEqual([]);
+  });
+
+  it('when a feature is loyalty or credit, then it never imports the other, nor profile', () => {
+    expect(importersOf('loyalty/', 'credit/')).toEqual([]);
+    expect(importersOf('credit/', 'loyalty/')).toEqual([]);
+    expect([...importersOf('loyalty/', 'profile/'), ...importersOf('credit/', 'profile/')]).toEqual([]);
+  });
+
+  it('when a feature imports another feature, then never its routes (only app.ts registers routes)', () => {
+    const offenders = [...imports].flatMap(([file, targets]) =>
+      targets
+        .filter((t) => t.endsWith('.routes.ts') && unitOf(t) !== unitOf(file) && unitOf(file) !== 'app.ts')
+        .map((t) => `${relative(SRC, file)} → ${relative(SRC, t)}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('when a file is a service or a repository, then it imports nothing from src/http/', () => {
+    const offenders = [...imports]
+      .filter(([file]) => /\.(service|repository|movements|program)\.ts$/.test(file))
+      .filter(([, targets]) => targets.some((t) => unitOf(t) === 'http/'))
+      .map(([file]) => relative(SRC, file));
+    expect(offenders).toEqual([]);
+  });
+
+  it('when a file is hand-written, then it has at most 300 lines', () => {
+    const long = files
+      .map((file) => ({ file: relative(SRC, file), lines: readFileSync(file, 'utf8').split('\n').length }))
+      .filter((f) => f.lines > 300 && f.file !== 'outbox/relay.ts');
+    expect(long).toEqual([]);
+  });
+});
