@@ -8,6 +8,7 @@ const schema = {
   properties: {
     PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
     HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
+    PUBLIC_URL: { type: 'string', pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$' },
     DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://' },
     PGLITE_DIR: { type: 'string', minLength: 1, default: './data/pglite' },
     DB_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 200, default: 10 },
@@ -34,6 +35,8 @@ const schema = {
 export interface Config {
   PORT: number;
   HOST: string;
+  /** The URL clients reach the service at (the OpenAPI document's `servers`); unset: http://HOST:PORT. */
+  PUBLIC_URL?: string;
   DATABASE_URL?: string;
   PGLITE_DIR: string;
   DB_POOL_SIZE: number;

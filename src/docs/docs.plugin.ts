@@ -5,6 +5,15 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { publicUrl, transformDocument, transformRoute } from './openapi-transform.js';
+
+/** The maintainers, and the terms of use, in both published documents (asyncapi.yaml's `info` says the same). */
+export const CONTACT = {
+  name: 'Customer Service team',
+  url: 'https://customer-service.dev',
+  email: 'customer-service@customer-service.dev',
+} as const;
+export const LICENSE = { name: 'Proprietary', url: 'https://customer-service.dev/license' } as const;
 
 export function projectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -20,6 +29,7 @@ export function projectRoot(): string {
 export default fp(
   async function docsPlugin(app: FastifyInstance) {
     const root = projectRoot();
+    const serverUrl = publicUrl(app.config);
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
@@ -29,13 +39,24 @@ export default fp(
           description:
             'Customers, loyalty points and tiers, and B2B store credit. Every change publishes an event to the ' +
             'RabbitMQ exchange `customer_events`; see /docs/events. Errors are RFC 9457 problem details. ' +
-            'Every POST honours `Idempotency-Key`. Lists are cursor-paginated (`limit`, `cursor`).',
+            'Every POST honours `Idempotency-Key`. Lists are cursor-paginated (`limit`, `cursor`). ' +
+            'Probes for the platform, not part of this document: GET /health/live, GET /health/ready (no auth).',
+          contact: CONTACT,
+          license: LICENSE,
         },
         components: {
           securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
         },
         security: [{ bearerAuth: [] }],
       },
+      transform: transformRoute,
+      transformObject: (document) =>
+        'openapiObject' in document
+          ? (transformDocument(
+              document.openapiObject as Record<string, unknown>,
+              serverUrl,
+            ) as typeof document.openapiObject)
+          : document.swaggerObject,
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
     });
     await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false });

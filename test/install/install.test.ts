@@ -44,7 +44,9 @@ describe('install from a clean clone', () => {
       .split('\n')
       .filter((f) => f && !f.endsWith('package-lock.json'));
     // Built from parts so that this file does not match itself.
-    const outside = new RegExp([['shared', 'product'].join('/'), ['/work', 'shared'].join('/'), '(\\.\\./){3,}'].join('|'));
+    const outside = new RegExp(
+      [['shared', 'product'].join('/'), ['/work', 'shared'].join('/'), '(\\.\\./){3,}'].join('|'),
+    );
     const offenders = files.filter((f) => outside.test(readFileSync(path.join(root, f), 'utf8')));
     expect(offenders).toEqual([]);
   });
