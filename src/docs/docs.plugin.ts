@@ -1,25 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-
-export function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('package root not found');
-    dir = parent;
-  }
-  return dir;
-}
+import { PROJECT_ROOT } from '../project-root.js';
 
 /** The HTTP API's OpenAPI document (from the route schemas) and UI, and the consumer docs of the events. */
 export default fp(
   async function docsPlugin(app: FastifyInstance) {
-    const root = projectRoot();
+    const root = PROJECT_ROOT;
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
