@@ -15,8 +15,8 @@
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkContract, DEFAULT_BASELINE, DEFAULT_SPEC, releaseContract } from './contract/check.js';
-import { SpecError } from './contract/load.js';
 import { formatChange, formatReport, summarise } from './contract/report.js';
+import { SpecError } from './lib/asyncapi/load.js';
 
 const HELP = `Usage: npm run contract:check -- [options]
        npm run contract:release [-- --allow-breaking]

@@ -1,5 +1,5 @@
+import { type Json, type JsonObject, jsonEqual, stableStringify } from '../lib/asyncapi/json.js';
 import type { AddChange } from './change.js';
-import { type Json, type JsonObject, jsonEqual, stableStringify } from './json.js';
 
 /**
  * Bindings are compared leaf by leaf. Anything changed or removed is breaking: a consumer declaring the exchange

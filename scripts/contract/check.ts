@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadSpec } from '../lib/asyncapi/load.js';
+import { extractContract } from '../lib/asyncapi/model.js';
 import { type Change, compareContracts } from './diff.js';
-import { loadSpec } from './load.js';
-import { extractContract } from './model.js';
 import { formatChange, summarise } from './report.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));

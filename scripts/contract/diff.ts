@@ -1,8 +1,14 @@
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
+import { jsonEqual } from '../lib/asyncapi/json.js';
+import {
+  type ChannelContract,
+  type ContractModel,
+  extractContract,
+  type Json,
+  type MessageContract,
+} from '../lib/asyncapi/model.js';
 import { compareBindings } from './bindings-diff.js';
 import type { AddChange, Change, Rule, Severity } from './change.js';
-import { jsonEqual } from './json.js';
-import { type ChannelContract, type ContractModel, extractContract, type Json, type MessageContract } from './model.js';
 import { diffSchemas } from './schema-diff.js';
 
 export type { Change, Rule, Severity } from './change.js';

@@ -1,5 +1,5 @@
+import { isObject, type Json, type JsonObject, jsonEqual } from '../lib/asyncapi/json.js';
 import type { SchemaChange, SchemaRule, Severity } from './change.js';
-import { isObject, type Json, type JsonObject, jsonEqual } from './json.js';
 import {
   compareBounds,
   compareFormat,

@@ -1,7 +1,7 @@
 // The keyword rules of the schema comparison: format, const/enum values, numeric/length/count bounds, pattern.
 
+import { type Json, type JsonObject, jsonEqual, stableStringify } from '../lib/asyncapi/json.js';
 import type { SchemaRule, Severity } from './change.js';
-import { type Json, type JsonObject, jsonEqual, stableStringify } from './json.js';
 import type { Node } from './schema-node.js';
 
 export const LOWER_BOUNDS = ['minimum', 'exclusiveMinimum', 'minLength', 'minItems', 'minProperties'] as const;

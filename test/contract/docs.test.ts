@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSpec, SpecError } from '../../scripts/contract/load.js';
-import { extractContract, type Json, type JsonObject } from '../../scripts/contract/model.js';
 import { buildDocs, type DocsResult, verifyPage } from '../../scripts/docs.js';
+import { loadSpec, SpecError } from '../../scripts/lib/asyncapi/load.js';
+import { extractContract, type Json, type JsonObject } from '../../scripts/lib/asyncapi/model.js';
 
 // The real spec when it exists (the page consumers get), else the contract fixture.
 const REAL_SPEC = fileURLToPath(new URL('../../asyncapi.yaml', import.meta.url));

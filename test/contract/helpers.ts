@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
 import { type Document, parseDocument } from 'yaml';
 import { type Change, compareContracts } from '../../scripts/contract/diff.js';
-import { parseSpecText } from '../../scripts/contract/load.js';
 import { formatChange } from '../../scripts/contract/report.js';
+import { parseSpecText } from '../../scripts/lib/asyncapi/load.js';
 
 export const BASE_FIXTURE = new URL('../fixtures/contract/base.yaml', import.meta.url);
 const baseText = readFileSync(BASE_FIXTURE, 'utf8');
