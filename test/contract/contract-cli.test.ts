@@ -108,7 +108,7 @@ describe('npm run contract:check', () => {
   });
 });
 
-describe('npm run contract:release (on a temporary copy of the project\'s contract)', () => {
+describe("npm run contract:release (on a temporary copy of the project's contract)", () => {
   it('when an optional field is added, then the minor version is bumped, archived and described in the changelog; a breaking change is refused', async () => {
     const project = join(dir, 'project');
     await cp(join(ROOT, 'contract'), join(project, 'contract'), { recursive: true });

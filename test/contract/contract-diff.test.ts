@@ -241,7 +241,9 @@ describe('compareContracts: additive and informational changes pass', () => {
       doc.setIn([...EARNED_FIELDS, 'points_balance'], { type: 'integer' });
       doc.setIn([...EARNED_DATA, 'required'], ['customer_id', 'points_earned', 'tier', 'points_balance']);
     });
-    expect(lines(changes)).toEqual(['ADDITIVE loyalty.points.earned data.points_balance: new required field (old events lack it)']);
+    expect(lines(changes)).toEqual([
+      'ADDITIVE loyalty.points.earned data.points_balance: new required field (old events lack it)',
+    ]);
   });
 
   it('when a new event is added, then it is additive and listed', async () => {

@@ -53,9 +53,19 @@ export async function renderPublishers(
   templateDir: string,
   outDir: string,
 ): Promise<void> {
+  const Generator = loadGenerator();
+  const generator = new Generator(templateDir, outDir, { forceWrite: true, templateParams: templateParams(events) });
+  // The parsed document is passed as is: the template asks for the v3 parser API, which it already is.
+  await generator.generate(document);
+}
+
+/**
+ * The template's parameters: the template reads the document through the shared model only (the events and
+ * the exchange, as JSON in `model`), never by walking the parsed document itself.
+ */
+export function templateParams(events: readonly SpecEvent[]): { model: string } {
   const [first] = events;
-  if (!first?.published.exchange) throw new Error('renderPublishers needs at least one event with an exchange');
-  // The template reads the document through the shared model only: the events and the exchange, as JSON.
+  if (!first?.published.exchange) throw new Error('the publishers template needs at least one event with an exchange');
   const model = {
     exchange: first.published.exchange,
     events: events.map(({ published: e }) => ({
@@ -68,11 +78,5 @@ export async function renderPublishers(
       wire: e.wire,
     })),
   };
-  const Generator = loadGenerator();
-  const generator = new Generator(templateDir, outDir, {
-    forceWrite: true,
-    templateParams: { model: JSON.stringify(model) },
-  });
-  // The parsed document is passed as is: the template asks for the v3 parser API, which it already is.
-  await generator.generate(document);
+  return { model: JSON.stringify(model) };
 }

@@ -9,7 +9,7 @@ function literal(value) {
     const entries = Object.entries(value).map(
       ([key, v]) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : tsString(key)}: ${literal(v)}`,
     );
-    return `{ ${entries.join(', ')} }`;
+    return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
   }
   return String(value);
 }
