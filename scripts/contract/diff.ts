@@ -108,7 +108,7 @@ export function compareModels(base: ContractModel, head: ContractModel): Change[
       event: eventName(channel),
       part: 'channel',
       path: `channels.${channel.id}`,
-      text: published ? 'new event' : 'new channel',
+      text: published ? `new event${reachedBy(channel.address)}` : 'new channel',
     });
   }
 
@@ -140,7 +140,7 @@ function compareChannel(b: ChannelContract, h: ChannelContract, add: AddChange):
       text: 'description changed',
     });
   }
-  compareBindings(b.bindings, h.bindings, event, 'channel', add);
+  compareBindings(b.bindings, h.bindings, event, 'channel', add, `channels.${h.id}`);
 
   const multi = b.messages.size > 1 || h.messages.size > 1;
   const matched = new Set<string>();
@@ -475,4 +475,15 @@ function compareAmqpProperties(base: ContractModel, head: ContractModel, add: Ad
       });
     }
   }
+}
+
+/**
+ * The documented kinds of binding (`<first word>.#`, `<first word>.*`, `#`) a new event reaches, so that a review
+ * sees which existing queues start receiving it.
+ */
+function reachedBy(address: string | undefined): string {
+  if (!address) return '';
+  const words = address.split('.');
+  const patterns = [`${words[0]}.#`, ...(words.length === 2 ? [`${words[0]}.*`] : []), '#'];
+  return `; queues bound with ${patterns.join(', ')} will receive it`;
 }

@@ -105,7 +105,7 @@ describe('npm run contract:check', () => {
     expect((await run(['--base', base, '--spec', spec, '--mode', 'backward'])).code).toBe(1);
     expect((await run(['--base', base, '--spec', spec, '--mode', 'forward'])).code).toBe(0);
     expect((await run(['--base', base, '--spec', spec, '--mode', 'sideways'])).code).toBe(2);
-  });
+  }, 120_000);
 });
 
 describe("npm run contract:release (on a temporary copy of the project's contract)", () => {
@@ -145,5 +145,5 @@ describe("npm run contract:release (on a temporary copy of the project's contrac
     expect(refused.stderr).toContain('Refusing to release');
     expect(refused.stderr).toContain('credit.used data.order_id: required field removed');
     expect((await readdir(released)).sort()).toEqual(['1.0.0.yaml', '1.1.0.yaml']);
-  });
+  }, 120_000);
 });

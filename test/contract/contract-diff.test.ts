@@ -264,7 +264,7 @@ describe('compareContracts: additive and informational changes pass', () => {
       });
     });
     expect(lines(changes)).toEqual([
-      'ADDITIVE customer.deleted: new event',
+      'ADDITIVE customer.deleted: new event; queues bound with customer.#, customer.*, # will receive it',
       'ADDITIVE customer.deleted: new operation publishCustomerDeleted',
     ]);
   });
