@@ -117,7 +117,9 @@ export async function buildDocs(options: DocsOptions = {}): Promise<DocsResult> 
     const generated = await readFile(file, 'utf8');
     // The last `</body>`: the inlined UI bundle contains the string too.
     const end = generated.lastIndexOf('</body>');
-    const page = `${generated.slice(0, end)}${STYLE_FIXES}\n${EXPAND_SCRIPT}\n${generated.slice(end)}`;
+    const page = tolerantReaderNote(
+      `${generated.slice(0, end)}${STYLE_FIXES}\n${EXPAND_SCRIPT}\n${generated.slice(end)}`,
+    );
     await writeFile(file, page);
     await rm(join(staging, '.spec.yaml'), { force: true });
     return page;
@@ -130,6 +132,15 @@ export async function buildDocs(options: DocsOptions = {}): Promise<DocsResult> 
     durationMs: Math.round(performance.now() - started),
     outboundLinks,
   };
+}
+
+/** What the page says under an open object, in the pre-rendered HTML and in the UI bundle that re-renders it. */
+export const TOLERANT_READER_NOTE =
+  'Open object: new optional fields may be added; a tolerant reader ignores fields it does not know.';
+
+/** The template says "Additional properties are allowed." under every open object: say what a tolerant reader does. */
+function tolerantReaderNote(html: string): string {
+  return html.replaceAll('Additional properties are allowed.', TOLERANT_READER_NOTE);
 }
 
 /**
