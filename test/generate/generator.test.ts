@@ -293,6 +293,15 @@ describe('when the document is wrong', () => {
     expect(await readTree(outDir)).toEqual(before);
   });
 
+  it("when a payload uses the OpenAPI keyword nullable, then generation refuses it and points to type: [X, 'null']", async () => {
+    const changed = await editedFixture('nullable.yaml', (doc) => {
+      doc.setIn(['components', 'schemas', 'GadgetCreatedData', 'properties', 'gadget_id', 'nullable'], true);
+    });
+    await expect(run(changed, path.join(workDir, 'nullable-out'))).rejects.toThrow(
+      /message GadgetCreated: `nullable` at data\.gadget_id is an OpenAPI keyword.*write `type: \[X, 'null'\]` instead/,
+    );
+  });
+
   it('when a payload has no title, then generation refuses it (Modelina would name it AnonymousSchema_N)', async () => {
     const broken = await editedFixture('no-title.yaml', (doc) => {
       doc.deleteIn(['components', 'schemas', 'GadgetRetiredEvent', 'title']);
