@@ -62,22 +62,33 @@ export class TcpProxy {
     this.forward(upstream, client);
   }
 
-  /** Copies `from` to `to`; while a delay is set, each chunk waits that long, and chunks keep their order. */
+  /**
+   * Copies `from` to `to` with back-pressure. While a delay is set, each chunk waits that long; chunks keep
+   * their order (a chunk never overtakes a delayed one).
+   */
   private forward(from: net.Socket, to: net.Socket): void {
     let queue = Promise.resolve();
+    let pending = 0;
+    const write = (chunk: Buffer) => {
+      if (to.destroyed) return;
+      if (!to.write(chunk)) {
+        from.pause();
+        to.once('drain', () => from.resume());
+      }
+    };
     from.on('data', (chunk: Buffer) => {
       const ms = this.delayMs;
-      if (ms === 0) {
-        queue = queue.then(() => {
-          if (!to.destroyed) to.write(chunk);
-        });
+      if (ms === 0 && pending === 0) {
+        write(chunk);
         return;
       }
       const due = Date.now() + ms;
+      pending += 1;
       queue = queue.then(async () => {
         const wait = due - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        if (!to.destroyed) to.write(chunk);
+        pending -= 1;
+        write(chunk);
       });
     });
   }
