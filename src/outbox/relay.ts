@@ -9,8 +9,6 @@ import { Horizon, Progress } from './progress.js';
 import { Waker } from './waker.js';
 import { PublishWindow } from './window.js';
 
-export { OUTBOX_CHANNEL };
-
 /** The longest a busy relay lets commits gather before its next read. */
 const MAX_GATHER_MS = 3;
 /** How often the mark is saved under load. */
