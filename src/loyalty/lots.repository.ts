@@ -156,11 +156,7 @@ export interface CustomerRef {
 }
 
 /** Customers with points expired as of `asOf` (of one organization, or of all when `org` is null). */
-export async function customersWithExpiredLots(
-  db: Queryable,
-  org: string | null,
-  asOf: Date,
-): Promise<CustomerRef[]> {
+export async function customersWithExpiredLots(db: Queryable, org: string | null, asOf: Date): Promise<CustomerRef[]> {
   const res = await db.query<CustomerRef>(
     `SELECT DISTINCT organization_id, customer_id FROM loyalty_lots
       WHERE remaining > 0 AND expires_at <= $2 AND ($1::text IS NULL OR organization_id = $1)

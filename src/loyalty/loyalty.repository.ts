@@ -64,13 +64,7 @@ export type NewLedgerEntry = Omit<LedgerRow, 'seq' | 'type' | 'reversed_transact
 };
 
 /** The INSERT of one ledger entry, its values added to `params`. */
-function insertEntrySql(
-  params: SqlParams,
-  org: string,
-  customerId: string,
-  type: EntryType,
-  e: NewLedgerEntry,
-) {
+function insertEntrySql(params: SqlParams, org: string, customerId: string, type: EntryType, e: NewLedgerEntry) {
   const values = [
     org,
     e.transaction_id,

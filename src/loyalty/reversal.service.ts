@@ -42,7 +42,9 @@ export async function reverse(
     throw new DomainError('transaction-not-found', `The customer has no loyalty transaction ${transactionId}.`);
   }
   if (original.type !== 'earn' && original.type !== 'redeem') {
-    throw new DomainError('not-reversible', `A ${original.type} entry cannot be reversed.`, { type: original.type });
+    throw new DomainError('not-reversible', `A ${original.type} entry cannot be reversed.`, {
+      entry_type: original.type,
+    });
   }
   const reversible = original.points - original.points_reversed;
   const points = input.points ?? reversible;
