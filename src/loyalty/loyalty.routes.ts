@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { requireRole } from '../auth/auth.js';
 import { customerIdParams, errorResponses, idempotencyHeaders, pageQuerystring } from '../http/schemas.js';
 import { contextOf, created, ok, runWrite } from '../http/write.js';
-import { JobLock, lockJob } from '../shared/jobs.js';
 import { invalid } from '../shared/domain-error.js';
+import { JobLock, lockJob } from '../shared/jobs.js';
 import type { PageQuery } from '../shared/pagination.js';
+import { runExpiry } from './expiry.service.js';
 import { getProgram, type LoyaltyProgram, programErrors, saveProgram } from './loyalty.program.js';
 import { getLoyaltyAccount, listLedger } from './loyalty.queries.js';
-import { runExpiry } from './expiry.service.js';
 import {
   earnBody,
   earnResponse,
@@ -21,8 +21,8 @@ import {
   reversalParams,
   reversalResponse,
 } from './loyalty.schemas.js';
-import { type ReversalInput, reverse } from './reversal.service.js';
 import { type EarnInput, earn, enrollCustomer, type RedeemInput, redeem } from './loyalty.service.js';
+import { type ReversalInput, reverse } from './reversal.service.js';
 
 type IdParams = { customer_id: string };
 type TransactionParams = { customer_id: string; transaction_id: string };
