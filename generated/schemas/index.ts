@@ -333,7 +333,8 @@ export const eventSchemas = {
   },
   'loyalty.points.reversed': {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $comment: 'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsReversed) — DO NOT EDIT.',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsReversed; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
     title: 'LoyaltyPointsReversedEvent',
     type: 'object',
     description: 'Envelope of the `loyalty.points.reversed` event.',
@@ -413,7 +414,8 @@ export const eventSchemas = {
   },
   'loyalty.points.expired': {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $comment: 'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsExpired) — DO NOT EDIT.',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsExpired; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
     title: 'LoyaltyPointsExpiredEvent',
     type: 'object',
     description: 'Envelope of the `loyalty.points.expired` event.',
@@ -470,7 +472,8 @@ export const eventSchemas = {
   },
   'loyalty.points.expiring': {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $comment: 'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsExpiring) — DO NOT EDIT.',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsExpiring; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
     title: 'LoyaltyPointsExpiringEvent',
     type: 'object',
     description: 'Envelope of the `loyalty.points.expiring` event.',
@@ -1110,6 +1113,204 @@ export const strictEventSchemas = {
       },
     },
     additionalProperties: false,
+  },
+  'loyalty.points.reversed': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsReversed; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'LoyaltyPointsReversedEvent',
+    type: 'object',
+    description: 'Envelope of the `loyalty.points.reversed` event.',
+    additionalProperties: false,
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'loyalty.points.reversed',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the reversal was made, RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'LoyaltyPointsReversedData',
+        type: 'object',
+        description: 'The reversal and the account after it.',
+        additionalProperties: false,
+        required: [
+          'customer_id',
+          'transaction_id',
+          'reversed_transaction_id',
+          'points_reversed',
+          'unrecovered_points',
+          'points_balance',
+          'reason',
+        ],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`).',
+          },
+          transaction_id: {
+            type: 'string',
+            description: "Id of the reversal's ledger entry (prefix `loy_txn_`).",
+          },
+          reversed_transaction_id: {
+            type: 'string',
+            description: 'Id of the earn or redemption that was reversed (prefix `loy_txn_`).',
+          },
+          points_reversed: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Points taken from the balance (earn) or given back to it (redemption).',
+          },
+          unrecovered_points: {
+            type: 'integer',
+            minimum: 0,
+            description:
+              'Points of a reversed earn that could not be taken because they were already spent; 0 for a redemption.',
+          },
+          points_balance: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Points balance after the reversal.',
+          },
+          reason: {
+            type: ['string', 'null'],
+            maxLength: 200,
+            description: 'Why the transaction was reversed, as given by the caller, or null.',
+          },
+        },
+      },
+    },
+  },
+  'loyalty.points.expired': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsExpired; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'LoyaltyPointsExpiredEvent',
+    type: 'object',
+    description: 'Envelope of the `loyalty.points.expired` event.',
+    additionalProperties: false,
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'loyalty.points.expired',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the expiry run ran (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'LoyaltyPointsExpiredData',
+        type: 'object',
+        description: 'The points that expired and the balance after.',
+        additionalProperties: false,
+        required: ['customer_id', 'transaction_id', 'points_expired', 'points_balance'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`).',
+          },
+          transaction_id: {
+            type: 'string',
+            description: "Id of the expiry's ledger entry (prefix `loy_txn_`).",
+          },
+          points_expired: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Points that expired in this run.',
+          },
+          points_balance: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Points balance after the expiry.',
+          },
+        },
+      },
+    },
+  },
+  'loyalty.points.expiring': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsExpiring; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'LoyaltyPointsExpiringEvent',
+    type: 'object',
+    description: 'Envelope of the `loyalty.points.expiring` event.',
+    additionalProperties: false,
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'loyalty.points.expiring',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the expiry run ran (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'LoyaltyPointsExpiringData',
+        type: 'object',
+        description: 'The points that will expire soon and the current balance.',
+        additionalProperties: false,
+        required: ['customer_id', 'points_expiring', 'expires_at', 'points_balance'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`).',
+          },
+          points_expiring: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Points newly within the notice window.',
+          },
+          expires_at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'The earliest expiry among those points, RFC 3339 in UTC.',
+          },
+          points_balance: {
+            type: 'integer',
+            minimum: 0,
+            description: 'The current points balance.',
+          },
+        },
+      },
+    },
   },
   'credit.approved': {
     $schema: 'http://json-schema.org/draft-07/schema#',
