@@ -338,7 +338,6 @@ export const eventSchemas = {
     title: 'LoyaltyPointsReversedEvent',
     type: 'object',
     description: 'Envelope of the `loyalty.points.reversed` event.',
-    additionalProperties: false,
     required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
     properties: {
       event: {
@@ -364,7 +363,6 @@ export const eventSchemas = {
         title: 'LoyaltyPointsReversedData',
         type: 'object',
         description: 'The reversal and the account after it.',
-        additionalProperties: false,
         required: [
           'customer_id',
           'transaction_id',
@@ -419,7 +417,6 @@ export const eventSchemas = {
     title: 'LoyaltyPointsExpiredEvent',
     type: 'object',
     description: 'Envelope of the `loyalty.points.expired` event.',
-    additionalProperties: false,
     required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
     properties: {
       event: {
@@ -445,7 +442,6 @@ export const eventSchemas = {
         title: 'LoyaltyPointsExpiredData',
         type: 'object',
         description: 'The points that expired and the balance after.',
-        additionalProperties: false,
         required: ['customer_id', 'transaction_id', 'points_expired', 'points_balance'],
         properties: {
           customer_id: {
@@ -477,7 +473,6 @@ export const eventSchemas = {
     title: 'LoyaltyPointsExpiringEvent',
     type: 'object',
     description: 'Envelope of the `loyalty.points.expiring` event.',
-    additionalProperties: false,
     required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
     properties: {
       event: {
@@ -503,7 +498,6 @@ export const eventSchemas = {
         title: 'LoyaltyPointsExpiringData',
         type: 'object',
         description: 'The points that will expire soon and the current balance.',
-        additionalProperties: false,
         required: ['customer_id', 'points_expiring', 'expires_at', 'points_balance'],
         properties: {
           customer_id: {
@@ -1121,7 +1115,6 @@ export const strictEventSchemas = {
     title: 'LoyaltyPointsReversedEvent',
     type: 'object',
     description: 'Envelope of the `loyalty.points.reversed` event.',
-    additionalProperties: false,
     required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
     properties: {
       event: {
@@ -1147,7 +1140,6 @@ export const strictEventSchemas = {
         title: 'LoyaltyPointsReversedData',
         type: 'object',
         description: 'The reversal and the account after it.',
-        additionalProperties: false,
         required: [
           'customer_id',
           'transaction_id',
@@ -1192,8 +1184,10 @@ export const strictEventSchemas = {
             description: 'Why the transaction was reversed, as given by the caller, or null.',
           },
         },
+        additionalProperties: false,
       },
     },
+    additionalProperties: false,
   },
   'loyalty.points.expired': {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -1202,7 +1196,6 @@ export const strictEventSchemas = {
     title: 'LoyaltyPointsExpiredEvent',
     type: 'object',
     description: 'Envelope of the `loyalty.points.expired` event.',
-    additionalProperties: false,
     required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
     properties: {
       event: {
@@ -1228,7 +1221,6 @@ export const strictEventSchemas = {
         title: 'LoyaltyPointsExpiredData',
         type: 'object',
         description: 'The points that expired and the balance after.',
-        additionalProperties: false,
         required: ['customer_id', 'transaction_id', 'points_expired', 'points_balance'],
         properties: {
           customer_id: {
@@ -1250,8 +1242,10 @@ export const strictEventSchemas = {
             description: 'Points balance after the expiry.',
           },
         },
+        additionalProperties: false,
       },
     },
+    additionalProperties: false,
   },
   'loyalty.points.expiring': {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -1260,7 +1254,6 @@ export const strictEventSchemas = {
     title: 'LoyaltyPointsExpiringEvent',
     type: 'object',
     description: 'Envelope of the `loyalty.points.expiring` event.',
-    additionalProperties: false,
     required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
     properties: {
       event: {
@@ -1286,7 +1279,6 @@ export const strictEventSchemas = {
         title: 'LoyaltyPointsExpiringData',
         type: 'object',
         description: 'The points that will expire soon and the current balance.',
-        additionalProperties: false,
         required: ['customer_id', 'points_expiring', 'expires_at', 'points_balance'],
         properties: {
           customer_id: {
@@ -1309,8 +1301,10 @@ export const strictEventSchemas = {
             description: 'The current points balance.',
           },
         },
+        additionalProperties: false,
       },
     },
+    additionalProperties: false,
   },
   'credit.approved': {
     $schema: 'http://json-schema.org/draft-07/schema#',
