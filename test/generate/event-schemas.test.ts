@@ -85,6 +85,9 @@ describe('the seed examples (test/fixtures/seed-examples)', () => {
       'loyalty.points.earned',
       'loyalty.points.redeemed',
       'loyalty.tier.upgraded',
+      'loyalty.points.reversed',
+      'loyalty.points.expired',
+      'loyalty.points.expiring',
       'credit.approved',
       'credit.used',
       'credit.limit.exceeded',
@@ -237,7 +240,7 @@ describe('generated types', () => {
     expectTypeOf<EventEnvelope['event']>().toEqualTypeOf<EventName>();
   });
 
-  it('when the event names are listed, then there are nine, in document order', () => {
+  it('when the event names are listed, then there are twelve, in document order', () => {
     expect(EVENT_NAMES).toEqual([
       'customer.created',
       'customer.updated',
