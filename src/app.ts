@@ -5,7 +5,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Config } from './config.js';
+import { type Config, clockOf } from './config.js';
 import creditRoutes from './credit/credit.routes.js';
 import { creditAccountSchema } from './credit/credit.schemas.js';
 import customersRoutes from './customers/customers.routes.js';
@@ -18,11 +18,13 @@ import loyaltyRoutes from './loyalty/loyalty.routes.js';
 import { loyaltyAccountSchema } from './loyalty/loyalty.schemas.js';
 import operationsRoutes from './operations/operations.routes.js';
 import authPlugin from './plugins/auth.js';
+import creditOverduePlugin from './plugins/credit-overdue.js';
 import databasePlugin from './plugins/database.js';
 import housekeepingPlugin from './plugins/housekeeping.js';
 import metricsPlugin from './plugins/metrics.js';
 import relayPlugin from './plugins/relay.js';
 import profileRoutes from './profile/profile.routes.js';
+import type { Clock } from './shared/clock.js';
 import { hasAtMostTwoDecimals } from './shared/money.js';
 
 export { openDatabase } from './plugins/database.js';
@@ -30,6 +32,8 @@ export { openDatabase } from './plugins/database.js';
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
+    /** The one service clock: every business "now". */
+    clock: Clock;
   }
 }
 
@@ -39,6 +43,8 @@ export interface AppOptions {
   db?: Db;
   /** Start the outbox relay (default true). */
   relay?: boolean;
+  /** The service clock (tests); otherwise the system clock shifted by CLOCK_OFFSET. */
+  clock?: Clock;
 }
 
 /** Two validators: bodies are never coerced ("10" is not 10); params and query strings are. */
@@ -65,11 +71,13 @@ const appPlugin = fp(
   async function customerService(app: FastifyInstance, opts: AppOptions) {
     const { config } = opts;
     app.decorate('config', config);
+    app.decorate('clock', opts.clock ?? clockOf(config));
     await app.register(databasePlugin, { config, db: opts.db });
     await app.register(metricsPlugin);
     await app.register(authPlugin, { config });
     await app.register(relayPlugin, { config, start: opts.relay });
     await app.register(housekeepingPlugin, { config });
+    await app.register(creditOverduePlugin, { config });
 
     for (const schema of [problemSchema, customerSchema, loyaltyAccountSchema, creditAccountSchema]) {
       app.addSchema(schema);

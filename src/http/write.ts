@@ -5,7 +5,7 @@ import { claimKey, type Outcome, remember, requestHash } from './idempotency.js'
 
 /** Who asks and when, for a use case. */
 export function contextOf(request: FastifyRequest): UseCaseContext {
-  return { principal: request.principal, requestId: request.id, now: new Date() };
+  return { principal: request.principal, requestId: request.id, now: request.server.clock.now() };
 }
 
 export const created = (body: unknown): Outcome => ({ status: 201, body });
