@@ -3,7 +3,10 @@
 import type { ConfirmChannel } from 'amqplib';
 import type {
   CreditApprovedEvent,
+  CreditHoldPlacedEvent,
+  CreditHoldReleasedEvent,
   CreditLimitExceededEvent,
+  CreditOverdueEvent,
   CreditPaymentReceivedEvent,
   CreditUsedEvent,
   CustomerCreatedEvent,
@@ -28,6 +31,9 @@ import { publishCreditApproved } from './publishers/publish-credit-approved.js';
 import { publishCreditUsed } from './publishers/publish-credit-used.js';
 import { publishCreditLimitExceeded } from './publishers/publish-credit-limit-exceeded.js';
 import { publishCreditPaymentReceived } from './publishers/publish-credit-payment-received.js';
+import { publishCreditOverdue } from './publishers/publish-credit-overdue.js';
+import { publishCreditHoldPlaced } from './publishers/publish-credit-hold-placed.js';
+import { publishCreditHoldReleased } from './publishers/publish-credit-hold-released.js';
 import {
   eventExamples as examples,
   eventSchemas as schemas,
@@ -50,6 +56,9 @@ export {
   publishCreditUsed,
   publishCreditLimitExceeded,
   publishCreditPaymentReceived,
+  publishCreditOverdue,
+  publishCreditHoldPlaced,
+  publishCreditHoldReleased,
 };
 
 /** Every published event (one per send operation), in the order of the AsyncAPI document. */
@@ -66,6 +75,9 @@ export const EVENT_NAMES = [
   'credit.used',
   'credit.limit.exceeded',
   'credit.payment.received',
+  'credit.overdue',
+  'credit.hold.placed',
+  'credit.hold.released',
 ] as const;
 
 /** Name of an event; also its routing key. */
@@ -90,6 +102,9 @@ export interface EventEnvelopeMap {
   'credit.used': CreditUsedEvent;
   'credit.limit.exceeded': CreditLimitExceededEvent;
   'credit.payment.received': CreditPaymentReceivedEvent;
+  'credit.overdue': CreditOverdueEvent;
+  'credit.hold.placed': CreditHoldPlacedEvent;
+  'credit.hold.released': CreditHoldReleasedEvent;
 }
 
 /** The envelope of any event; narrow it on `event`. */
@@ -155,6 +170,12 @@ export function publishEvent(
       return publishCreditLimitExceeded(channel, envelope, options, onConfirm);
     case 'credit.payment.received':
       return publishCreditPaymentReceived(channel, envelope, options, onConfirm);
+    case 'credit.overdue':
+      return publishCreditOverdue(channel, envelope, options, onConfirm);
+    case 'credit.hold.placed':
+      return publishCreditHoldPlaced(channel, envelope, options, onConfirm);
+    case 'credit.hold.released':
+      return publishCreditHoldReleased(channel, envelope, options, onConfirm);
     default:
       throw new Error(`Unknown event: ${String((envelope as { event: unknown }).event)}`);
   }

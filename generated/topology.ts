@@ -131,6 +131,30 @@ export const MESSAGE_PROPERTIES = {
     type: 'credit.payment.received',
     appId: 'customer-service',
   },
+  'credit.overdue': {
+    deliveryMode: 2,
+    persistent: true,
+    mandatory: false,
+    contentType: 'application/json',
+    type: 'credit.overdue',
+    appId: 'customer-service',
+  },
+  'credit.hold.placed': {
+    deliveryMode: 2,
+    persistent: true,
+    mandatory: false,
+    contentType: 'application/json',
+    type: 'credit.hold.placed',
+    appId: 'customer-service',
+  },
+  'credit.hold.released': {
+    deliveryMode: 2,
+    persistent: true,
+    mandatory: false,
+    contentType: 'application/json',
+    type: 'credit.hold.released',
+    appId: 'customer-service',
+  },
 } as const;
 
 /**

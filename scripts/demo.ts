@@ -186,6 +186,53 @@ async function main(): Promise<void> {
     expect: 201,
     events: ['credit.payment.received'],
   });
+  await call({
+    say: 'The credit manager holds the account by hand',
+    method: 'POST',
+    path: `/v1/customers/${shopId}/credit/hold`,
+    body: { note: 'Returned cheque, pending review' },
+    expect: 200,
+    events: ['credit.hold.placed'],
+  });
+  await call({
+    say: 'An order on a held account is refused, and nothing is published',
+    method: 'POST',
+    path: `/v1/customers/${shopId}/credit/usages`,
+    body: { order_id: `PO-${run}-3`, amount: 100 },
+    expect: 422,
+  });
+  await call({
+    say: 'The credit manager releases the hold',
+    method: 'DELETE',
+    path: `/v1/customers/${shopId}/credit/hold`,
+    expect: 200,
+    events: ['credit.hold.released'],
+  });
+  const today = new Date().toISOString().slice(0, 10);
+  await call({
+    say: "The business's statement for today",
+    method: 'GET',
+    path: `/v1/customers/${shopId}/credit/statement?from=${today}&to=${today}`,
+    expect: 200,
+  });
+  // Overdue needs time to pass: usages of an earlier run fall overdue when the service is restarted with its clock
+  // moved past their due date (`CLOCK_OFFSET=P31D npm start`, then `npm run demo` again).
+  const overdue = await call({
+    say: 'The credit manager runs the overdue job (after `CLOCK_OFFSET=P31D npm start`, earlier runs fall overdue)',
+    method: 'POST',
+    path: '/v1/credit/overdue-runs',
+    expect: 200,
+    events: ['credit.overdue', 'credit.hold.placed (when usages of an earlier run are past due)'],
+  });
+  console.log(
+    `  as of ${overdue.as_of}: ${overdue.usages_overdue} usages overdue, ${overdue.accounts_held} accounts held`,
+  );
+  await call({
+    say: 'The credit manager reads the aging report',
+    method: 'GET',
+    path: '/v1/credit/aging',
+    expect: 200,
+  });
 
   console.log(`\nDone. See the events with \`npm run events:tail\`, and the customers at ${base}/v1/customers.`);
 }

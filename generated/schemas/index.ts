@@ -767,6 +767,197 @@ export const eventSchemas = {
       },
     },
   },
+  'credit.overdue': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditOverdue; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
+    title: 'CreditOverdueEvent',
+    type: 'object',
+    description: 'Envelope of the `credit.overdue` event (an addition, the credit lifecycle).',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'credit.overdue',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the overdue run found the usage overdue (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CreditOverdueData',
+        type: 'object',
+        description: 'The overdue usage and what is still unpaid of it.',
+        required: [
+          'customer_id',
+          'credit_account_id',
+          'usage_id',
+          'order_id',
+          'amount_due',
+          'due_date',
+          'days_overdue',
+        ],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
+          },
+          credit_account_id: {
+            type: 'string',
+            description: 'Id of the credit account (prefix `credit_`).',
+          },
+          usage_id: {
+            type: 'string',
+            description: 'Id of the overdue usage (prefix `usage_`).',
+          },
+          order_id: {
+            type: 'string',
+            description: 'The order the usage paid.',
+          },
+          amount_due: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            description: 'What is still unpaid of the usage (a JSON number, at most 2 decimals).',
+          },
+          due_date: {
+            type: 'string',
+            format: 'date',
+            description: "The usage's due date (`YYYY-MM-DD`, UTC).",
+          },
+          days_overdue: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Days from `due_date` to the date of the run that found it overdue.',
+          },
+        },
+      },
+    },
+  },
+  'credit.hold.placed': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditHoldPlaced; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
+    title: 'CreditHoldPlacedEvent',
+    type: 'object',
+    description: 'Envelope of the `credit.hold.placed` event (an addition, the credit lifecycle).',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'credit.hold.placed',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the hold was placed (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CreditHoldPlacedData',
+        type: 'object',
+        description: 'The held account, why, and what it owes.',
+        required: ['customer_id', 'credit_account_id', 'reason', 'note', 'outstanding'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
+          },
+          credit_account_id: {
+            type: 'string',
+            description: 'Id of the credit account (prefix `credit_`).',
+          },
+          reason: {
+            title: 'CreditHoldReason',
+            type: 'string',
+            description:
+              '`overdue`: placed by the overdue run, lifts by itself when paid; `manual`: placed by a credit manager, lifted only by hand.',
+            enum: ['overdue', 'manual'],
+          },
+          note: {
+            type: ['string', 'null'],
+            description:
+              "The credit manager's note of a manual hold; null when none was given or the hold is for overdue.",
+          },
+          outstanding: {
+            type: 'number',
+            minimum: 0,
+            description: 'Amount outstanding when the hold was placed (a JSON number, at most 2 decimals).',
+          },
+        },
+      },
+    },
+  },
+  'credit.hold.released': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditHoldReleased; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
+    title: 'CreditHoldReleasedEvent',
+    type: 'object',
+    description: 'Envelope of the `credit.hold.released` event (an addition, the credit lifecycle).',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'credit.hold.released',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the hold was lifted (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CreditHoldReleasedData',
+        type: 'object',
+        description: 'The account whose hold was lifted and the credit available again.',
+        required: ['customer_id', 'credit_account_id', 'credit_available'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
+          },
+          credit_account_id: {
+            type: 'string',
+            description: 'Id of the credit account (prefix `credit_`).',
+          },
+          credit_available: {
+            type: 'number',
+            minimum: 0,
+            description: 'Credit available after the release (a JSON number, at most 2 decimals).',
+          },
+        },
+      },
+    },
+  },
 };
 
 /**
@@ -1558,6 +1749,203 @@ export const strictEventSchemas = {
     },
     additionalProperties: false,
   },
+  'credit.overdue': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditOverdue; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'CreditOverdueEvent',
+    type: 'object',
+    description: 'Envelope of the `credit.overdue` event (an addition, the credit lifecycle).',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'credit.overdue',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the overdue run found the usage overdue (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CreditOverdueData',
+        type: 'object',
+        description: 'The overdue usage and what is still unpaid of it.',
+        required: [
+          'customer_id',
+          'credit_account_id',
+          'usage_id',
+          'order_id',
+          'amount_due',
+          'due_date',
+          'days_overdue',
+        ],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
+          },
+          credit_account_id: {
+            type: 'string',
+            description: 'Id of the credit account (prefix `credit_`).',
+          },
+          usage_id: {
+            type: 'string',
+            description: 'Id of the overdue usage (prefix `usage_`).',
+          },
+          order_id: {
+            type: 'string',
+            description: 'The order the usage paid.',
+          },
+          amount_due: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            description: 'What is still unpaid of the usage (a JSON number, at most 2 decimals).',
+          },
+          due_date: {
+            type: 'string',
+            format: 'date',
+            description: "The usage's due date (`YYYY-MM-DD`, UTC).",
+          },
+          days_overdue: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Days from `due_date` to the date of the run that found it overdue.',
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
+  'credit.hold.placed': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditHoldPlaced; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'CreditHoldPlacedEvent',
+    type: 'object',
+    description: 'Envelope of the `credit.hold.placed` event (an addition, the credit lifecycle).',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'credit.hold.placed',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the hold was placed (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CreditHoldPlacedData',
+        type: 'object',
+        description: 'The held account, why, and what it owes.',
+        required: ['customer_id', 'credit_account_id', 'reason', 'note', 'outstanding'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
+          },
+          credit_account_id: {
+            type: 'string',
+            description: 'Id of the credit account (prefix `credit_`).',
+          },
+          reason: {
+            title: 'CreditHoldReason',
+            type: 'string',
+            description:
+              '`overdue`: placed by the overdue run, lifts by itself when paid; `manual`: placed by a credit manager, lifted only by hand.',
+            enum: ['overdue', 'manual'],
+          },
+          note: {
+            type: ['string', 'null'],
+            description:
+              "The credit manager's note of a manual hold; null when none was given or the hold is for overdue.",
+          },
+          outstanding: {
+            type: 'number',
+            minimum: 0,
+            description: 'Amount outstanding when the hold was placed (a JSON number, at most 2 decimals).',
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
+  'credit.hold.released': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditHoldReleased; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'CreditHoldReleasedEvent',
+    type: 'object',
+    description: 'Envelope of the `credit.hold.released` event (an addition, the credit lifecycle).',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'credit.hold.released',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the hold was lifted (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CreditHoldReleasedData',
+        type: 'object',
+        description: 'The account whose hold was lifted and the credit available again.',
+        required: ['customer_id', 'credit_account_id', 'credit_available'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
+          },
+          credit_account_id: {
+            type: 'string',
+            description: 'Id of the credit account (prefix `credit_`).',
+          },
+          credit_available: {
+            type: 'number',
+            minimum: 0,
+            description: 'Credit available after the release (a JSON number, at most 2 decimals).',
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
 };
 
 /** The example envelopes of each event in the AsyncAPI document. */
@@ -1753,6 +2141,64 @@ export const eventExamples = {
         amount: 500,
         credit_available: 8000,
         reference: null,
+      },
+    },
+  ],
+  'credit.overdue': [
+    {
+      event: 'credit.overdue',
+      version: '1.0',
+      timestamp: '2025-12-27T02:00:00Z',
+      organization_id: 'org_001',
+      data: {
+        customer_id: 'cust_456',
+        credit_account_id: 'credit_001',
+        usage_id: 'usage_001',
+        order_id: 'order_789',
+        amount_due: 2000,
+        due_date: '2025-12-24',
+        days_overdue: 3,
+      },
+    },
+  ],
+  'credit.hold.placed': [
+    {
+      event: 'credit.hold.placed',
+      version: '1.0',
+      timestamp: '2025-12-27T02:00:00Z',
+      organization_id: 'org_001',
+      data: {
+        customer_id: 'cust_456',
+        credit_account_id: 'credit_001',
+        reason: 'overdue',
+        note: null,
+        outstanding: 2000,
+      },
+    },
+    {
+      event: 'credit.hold.placed',
+      version: '1.0',
+      timestamp: '2025-12-02T15:45:00Z',
+      organization_id: 'org_001',
+      data: {
+        customer_id: 'cust_456',
+        credit_account_id: 'credit_001',
+        reason: 'manual',
+        note: 'Returned cheque, pending review',
+        outstanding: 5000,
+      },
+    },
+  ],
+  'credit.hold.released': [
+    {
+      event: 'credit.hold.released',
+      version: '1.0',
+      timestamp: '2025-12-29T10:05:00Z',
+      organization_id: 'org_001',
+      data: {
+        customer_id: 'cust_456',
+        credit_account_id: 'credit_001',
+        credit_available: 10000,
       },
     },
   ],

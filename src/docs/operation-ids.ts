@@ -28,6 +28,11 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/customers/:customer_id/credit/usages': 'listCreditUsages',
   'POST /v1/customers/:customer_id/credit/payments': 'receiveCreditPayment',
   'GET /v1/customers/:customer_id/credit/payments': 'listCreditPayments',
+  'POST /v1/credit/overdue-runs': 'runCreditOverdue',
+  'POST /v1/customers/:customer_id/credit/hold': 'placeCreditHold',
+  'DELETE /v1/customers/:customer_id/credit/hold': 'releaseCreditHold',
+  'GET /v1/customers/:customer_id/credit/statement': 'getCreditStatement',
+  'GET /v1/credit/aging': 'getCreditAging',
 
   // Probes: served, but not part of the published API document (see UNPUBLISHED); ids kept for when they are.
   'GET /health/live': 'getLiveness',

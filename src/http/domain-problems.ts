@@ -19,6 +19,8 @@ const answers: Record<DomainErrorCode, { status: number; title: string }> = {
   'credit-limit-below-outstanding': { status: 422, title: 'Credit limit below outstanding' },
   'credit-limit-exceeded': { status: 422, title: 'Credit limit exceeded' },
   'duplicate-order': { status: 409, title: 'Order already used credit' },
+  'credit-on-hold': { status: 422, title: 'Credit on hold' },
+  'credit-overdue': { status: 409, title: 'Credit overdue' },
   overpayment: { status: 422, title: 'Overpayment' },
 };
 

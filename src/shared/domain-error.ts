@@ -19,6 +19,8 @@ export type DomainErrorCode =
   | 'credit-limit-below-outstanding'
   | 'credit-limit-exceeded'
   | 'duplicate-order'
+  | 'credit-on-hold'
+  | 'credit-overdue'
   | 'overpayment';
 
 export interface FieldError {
