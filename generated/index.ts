@@ -6,6 +6,7 @@ import type {
   CreditLimitExceededEvent,
   CreditPaymentReceivedEvent,
   CreditUsedEvent,
+  CustomerAnonymizedEvent,
   CustomerCreatedEvent,
   CustomerUpdatedEvent,
   LoyaltyPointsEarnedEvent,
@@ -15,6 +16,7 @@ import type {
 import type { PublishOptions } from './publishers/common.js';
 import { publishCustomerCreated } from './publishers/publish-customer-created.js';
 import { publishCustomerUpdated } from './publishers/publish-customer-updated.js';
+import { publishCustomerAnonymized } from './publishers/publish-customer-anonymized.js';
 import { publishLoyaltyPointsEarned } from './publishers/publish-loyalty-points-earned.js';
 import { publishLoyaltyPointsRedeemed } from './publishers/publish-loyalty-points-redeemed.js';
 import { publishLoyaltyTierUpgraded } from './publishers/publish-loyalty-tier-upgraded.js';
@@ -29,6 +31,7 @@ export { APP_ID, EXCHANGE, EXCHANGE_TYPE, type PublishOptions } from './publishe
 export {
   publishCustomerCreated,
   publishCustomerUpdated,
+  publishCustomerAnonymized,
   publishLoyaltyPointsEarned,
   publishLoyaltyPointsRedeemed,
   publishLoyaltyTierUpgraded,
@@ -42,6 +45,7 @@ export {
 export const EVENT_NAMES = [
   'customer.created',
   'customer.updated',
+  'customer.anonymized',
   'loyalty.points.earned',
   'loyalty.points.redeemed',
   'loyalty.tier.upgraded',
@@ -63,6 +67,7 @@ export function isEventName(name: string): name is EventName {
 export interface EventEnvelopeMap {
   'customer.created': CustomerCreatedEvent;
   'customer.updated': CustomerUpdatedEvent;
+  'customer.anonymized': CustomerAnonymizedEvent;
   'loyalty.points.earned': LoyaltyPointsEarnedEvent;
   'loyalty.points.redeemed': LoyaltyPointsRedeemedEvent;
   'loyalty.tier.upgraded': LoyaltyTierUpgradedEvent;
@@ -108,6 +113,8 @@ export function publishEvent(
       return publishCustomerCreated(channel, envelope, options, onConfirm);
     case 'customer.updated':
       return publishCustomerUpdated(channel, envelope, options, onConfirm);
+    case 'customer.anonymized':
+      return publishCustomerAnonymized(channel, envelope, options, onConfirm);
     case 'loyalty.points.earned':
       return publishLoyaltyPointsEarned(channel, envelope, options, onConfirm);
     case 'loyalty.points.redeemed':

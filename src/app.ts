@@ -5,7 +5,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Config } from './config.js';
+import { type Config, clockOf } from './config.js';
 import creditRoutes from './credit/credit.routes.js';
 import { creditAccountSchema } from './credit/credit.schemas.js';
 import customersRoutes from './customers/customers.routes.js';
@@ -22,7 +22,9 @@ import databasePlugin from './plugins/database.js';
 import housekeepingPlugin from './plugins/housekeeping.js';
 import metricsPlugin from './plugins/metrics.js';
 import relayPlugin from './plugins/relay.js';
+import privacyRoutes from './privacy/privacy.routes.js';
 import profileRoutes from './profile/profile.routes.js';
+import type { Clock } from './shared/clock.js';
 import { hasAtMostTwoDecimals } from './shared/money.js';
 
 export { openDatabase } from './plugins/database.js';
@@ -30,6 +32,8 @@ export { openDatabase } from './plugins/database.js';
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
+    /** The one service clock: every business "now". */
+    clock: Clock;
   }
 }
 
@@ -39,6 +43,8 @@ export interface AppOptions {
   db?: Db;
   /** Start the outbox relay (default true). */
   relay?: boolean;
+  /** The service clock (tests); otherwise the system clock shifted by CLOCK_OFFSET. */
+  clock?: Clock;
 }
 
 /** Two validators: bodies are never coerced ("10" is not 10); params and query strings are. */
@@ -65,6 +71,7 @@ export const appPlugin = fp(
   async function customerService(app: FastifyInstance, opts: AppOptions) {
     const { config } = opts;
     app.decorate('config', config);
+    app.decorate('clock', opts.clock ?? clockOf(config));
     await app.register(databasePlugin, { config, db: opts.db });
     await app.register(metricsPlugin);
     await app.register(authPlugin, { config });
@@ -104,6 +111,7 @@ export const appPlugin = fp(
         await v1.register(customersRoutes);
         await v1.register(loyaltyRoutes);
         await v1.register(creditRoutes);
+        await v1.register(privacyRoutes);
       },
       { prefix: '/v1' },
     );

@@ -135,6 +135,61 @@ export const eventSchemas = {
       },
     },
   },
+  'customer.anonymized': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment: 'Generated from asyncapi.yaml by scripts/generate.ts (message CustomerAnonymized) — DO NOT EDIT.',
+    title: 'CustomerAnonymizedEvent',
+    type: 'object',
+    description: 'Envelope of the `customer.anonymized` event.',
+    additionalProperties: false,
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'customer.anonymized',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the customer was anonymized, RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CustomerAnonymizedData',
+        type: 'object',
+        description:
+          "The customer whose personal data was erased. No personal data: consumers MUST erase the customer's name,\nemail, phone and tax id on their side when they receive this event.\n",
+        additionalProperties: false,
+        required: ['customer_id', 'anonymized_at', 'points_forfeited'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description:
+              'Id of the customer (prefix `cust_`); it stays, the customer now answers with status `anonymized`.',
+          },
+          anonymized_at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the personal data was erased, RFC 3339 in UTC.',
+          },
+          points_forfeited: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Loyalty points that were still on the account and were forfeited (0 when none).',
+          },
+        },
+      },
+    },
+  },
   'loyalty.points.earned': {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $comment: 'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsEarned) — DO NOT EDIT.',
@@ -613,6 +668,19 @@ export const eventExamples = {
           email: 'new.email@example.com',
           phone: '+507 6111-1111',
         },
+      },
+    },
+  ],
+  'customer.anonymized': [
+    {
+      event: 'customer.anonymized',
+      version: '1.0',
+      timestamp: '2025-12-01T09:30:00Z',
+      organization_id: 'org_001',
+      data: {
+        customer_id: 'cust_123',
+        anonymized_at: '2025-12-01T09:30:00Z',
+        points_forfeited: 250,
       },
     },
   ],

@@ -3,9 +3,9 @@ import type { Queryable } from '../db/db.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { claimKey, type Outcome, remember, requestHash } from './idempotency.js';
 
-/** Who asks and when, for a use case. */
+/** Who asks and when, for a use case: "now" is the service clock's (src/shared/clock.ts). */
 export function contextOf(request: FastifyRequest): UseCaseContext {
-  return { principal: request.principal, requestId: request.id, now: new Date() };
+  return { principal: request.principal, requestId: request.id, now: request.server.clock.now() };
 }
 
 export const created = (body: unknown): Outcome => ({ status: 201, body });

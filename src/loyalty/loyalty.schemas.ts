@@ -64,7 +64,11 @@ export const ledgerEntrySchema = {
   type: 'object',
   properties: {
     transaction_id: { type: 'string' },
-    type: { type: 'string', enum: ['earn', 'redeem'] },
+    type: {
+      type: 'string',
+      enum: ['earn', 'redeem', 'forfeiture'],
+      description: '`forfeiture`: the points left on the account when its customer was anonymized',
+    },
     points: { type: 'integer' },
     points_balance: { type: 'integer', description: 'Balance after this entry' },
     reference_type: { type: ['string', 'null'] },

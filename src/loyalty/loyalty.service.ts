@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '../../generated/index.js';
 import { findCustomer } from '../customers/customers.repository.js';
+import { writableCustomer } from '../customers/customers.service.js';
 import type { Queryable } from '../db/db.js';
 import { guardedUpdate } from '../db/sql.js';
 import { newId } from '../ids.js';
@@ -56,7 +57,7 @@ export async function getLoyaltyAccount(db: Queryable, org: string, customerId: 
 
 export interface LedgerEntryView {
   transaction_id: string;
-  type: 'earn' | 'redeem';
+  type: 'earn' | 'redeem' | 'forfeiture';
   points: number;
   points_balance: number;
   reference_type: string | null;
@@ -95,7 +96,7 @@ export async function enroll(
 
 export async function enrollCustomer(tx: Queryable, ctx: UseCaseContext, customerId: string): Promise<LoyaltySummary> {
   const org = ctx.principal.org;
-  if (!(await findCustomer(tx, org, customerId, true))) throw customerNotFound();
+  await writableCustomer(tx, org, customerId);
   const summary = await enroll(tx, org, customerId, ctx.now);
   if (!summary) throw new DomainError('loyalty-account-exists', 'The customer already has a loyalty account.');
   return summary;
@@ -118,6 +119,7 @@ export interface Earned {
 
 export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: string, input: EarnInput): Promise<Earned> {
   const org = ctx.principal.org;
+  await writableCustomer(tx, org, customerId);
   const account = await repo.addPoints(
     tx,
     org,
@@ -214,6 +216,7 @@ export async function redeem(
   input: RedeemInput,
 ): Promise<Redeemed> {
   const org = ctx.principal.org;
+  await writableCustomer(tx, org, customerId);
   const taken = await guardedUpdate(
     () => repo.takePoints(tx, org, customerId, input.points, ctx.now),
     () => repo.findAccount(tx, org, customerId, true),
