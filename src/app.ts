@@ -67,7 +67,7 @@ function validatorCompiler() {
 }
 
 /** The whole service as one plugin: infrastructure plugins (src/plugins/), then routes. */
-export const appPlugin = fp(
+const appPlugin = fp(
   async function customerService(app: FastifyInstance, opts: AppOptions) {
     const { config } = opts;
     app.decorate('config', config);

@@ -3,10 +3,9 @@
  * (src/shared/domain-error.ts), mapped to a `Problem` in src/http/domain-problems.ts; the one error handler
  * (src/http/errors.plugin.ts) turns both, and Fastify's own errors, into `application/problem+json`.
  */
-export interface FieldError {
-  field: string;
-  message: string;
-}
+import type { FieldError } from './shared/domain-error.js';
+
+export type { FieldError };
 
 export interface ProblemBody {
   type: string;

@@ -25,7 +25,7 @@ export interface CreditAccountView {
   updated_at: string;
 }
 
-export function accountView(a: repo.CreditAccountRow): CreditAccountView {
+function accountView(a: repo.CreditAccountRow): CreditAccountView {
   return {
     credit_account_id: a.credit_account_id,
     customer_id: a.customer_id,

@@ -18,7 +18,7 @@ export interface CustomerRow {
 
 const columns = 'seq, customer_id, customer_type, name, email, phone, tax_id, status, created_at, updated_at';
 
-export function phoneDigits(phone: string | null | undefined): string | null {
+function phoneDigits(phone: string | null | undefined): string | null {
   return phone == null ? null : phone.replace(/\D/g, '');
 }
 

@@ -1,17 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PROJECT_ROOT } from '../project-root.js';
 import type { Db } from './db.js';
 
 /** The migrations live in src/db/migrations; compiled code (dist/src/db) finds them from the package root. */
 function migrationsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('package root not found');
-    dir = parent;
-  }
-  return resolve(dir, 'src/db/migrations');
+  return resolve(PROJECT_ROOT, 'src/db/migrations');
 }
 
 export interface Migration {

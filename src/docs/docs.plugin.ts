@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { PROJECT_ROOT } from '../project-root.js';
 import { publicUrl, transformDocument, transformRoute } from './openapi-transform.js';
 
 /** The maintainers, and the terms of use, in both published documents (asyncapi.yaml's `info` says the same). */
@@ -15,20 +15,10 @@ export const CONTACT = {
 } as const;
 export const LICENSE = { name: 'Proprietary', url: 'https://customer-service.dev/license' } as const;
 
-export function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('package root not found');
-    dir = parent;
-  }
-  return dir;
-}
-
 /** The HTTP API's OpenAPI document (from the route schemas) and UI, and the consumer docs of the events. */
 export default fp(
   async function docsPlugin(app: FastifyInstance) {
-    const root = projectRoot();
+    const root = PROJECT_ROOT;
     const serverUrl = publicUrl(app.config);
     await app.register(swagger, {
       openapi: {

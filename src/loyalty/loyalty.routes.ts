@@ -5,16 +5,9 @@ import { contextOf, created, runWrite } from '../http/write.js';
 import { invalid } from '../shared/domain-error.js';
 import type { PageQuery } from '../shared/pagination.js';
 import { getProgram, type LoyaltyProgram, programErrors, saveProgram } from './loyalty.program.js';
+import { getLoyaltyAccount, listLedger } from './loyalty.queries.js';
 import { earnBody, earnResponse, ledgerPage, programSchema, redeemBody, redeemResponse } from './loyalty.schemas.js';
-import {
-  type EarnInput,
-  earn,
-  enrollCustomer,
-  getLoyaltyAccount,
-  listLedger,
-  type RedeemInput,
-  redeem,
-} from './loyalty.service.js';
+import { type EarnInput, earn, enrollCustomer, type RedeemInput, redeem } from './loyalty.service.js';
 
 type IdParams = { customer_id: string };
 

@@ -12,7 +12,7 @@ import { anonymizeCustomer, findCustomer } from '../customers/customers.reposito
 import { type CustomerView, customerAnonymized, customerView } from '../customers/customers.service.js';
 import type { Db, Queryable } from '../db/db.js';
 import { forfeitPoints } from '../loyalty/loyalty.forfeiture.js';
-import { type LedgerEntryView, type LoyaltySummary, listLedger, loyaltySummary } from '../loyalty/loyalty.service.js';
+import { type LedgerEntryView, type LoyaltySummary, listLedger, loyaltySummary } from '../loyalty/loyalty.queries.js';
 import { envelope, eventTimestamp } from '../outbox/events.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { customerNotFound, DomainError } from '../shared/domain-error.js';

@@ -4,7 +4,7 @@ import { invalid } from './domain-error.js';
  * Cursor pagination shared by every list: cursors are opaque (base64url of the last row's sequence number) and a
  * repository returns one row more than `limit` to tell whether there is a next page.
  */
-export function encodeCursor(seq: number): string {
+function encodeCursor(seq: number): string {
   return Buffer.from(`s${seq}`).toString('base64url');
 }
 

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, TEST_JWT_SECRET, type TestApp, uniqueOrg } from '../helpers/app.js';
+import { TEST_JWT_SECRET, uniqueOrg } from '../helpers/app.js';
 import { answeredRequests, recordFigures } from '../helpers/figures.js';
 import { useTestApp } from '../helpers/fixtures.js';
 import {
@@ -780,20 +780,11 @@ describe('bearer tokens', () => {
   });
 
   describe('when the server verifies RS256 (JWT_PUBLIC_KEY)', () => {
-    let rs: TestApp;
-    let privateKey: KeyObject;
-    let publicPem: string;
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const privateKey: KeyObject = pair.privateKey;
+    const publicPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 });
-
-    beforeAll(async () => {
-      const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      privateKey = pair.privateKey;
-      publicPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-      rs = await startTestApp({ env: { JWT_PUBLIC_KEY: publicPem, JWT_SECRET: '' }, relay: false });
-    });
-    afterAll(async () => {
-      await rs?.close();
-    });
+    const rs = useTestApp({ env: { JWT_PUBLIC_KEY: publicPem, JWT_SECRET: '' }, relay: false });
 
     const rsClaims = () => ({ org: rs.org, roles: [] as string[] });
     async function call(token: string) {

@@ -1,0 +1,71 @@
+import { findCustomer } from '../customers/customers.repository.js';
+import type { Queryable } from '../db/db.js';
+import { customerNotFound, DomainError } from '../shared/domain-error.js';
+import { cursorSeq, type Page, type PageQuery, toPage } from '../shared/pagination.js';
+import { getProgram, type LoyaltyProgram, nextTier } from './loyalty.program.js';
+import * as repo from './loyalty.repository.js';
+
+/* The read side of loyalty: an account's summary and its ledger. */
+
+export interface LoyaltySummary {
+  customer_id: string;
+  points_balance: number;
+  lifetime_points: number;
+  tier: string;
+  next_tier: string | null;
+  points_to_next_tier: number | null;
+}
+
+export function summarize(program: LoyaltyProgram, a: repo.LoyaltyAccountRow): LoyaltySummary {
+  return {
+    customer_id: a.customer_id,
+    points_balance: a.points_balance,
+    lifetime_points: a.lifetime_points,
+    tier: a.tier,
+    ...nextTier(program, a.tier, a.lifetime_points),
+  };
+}
+
+export async function loyaltySummary(db: Queryable, org: string, customerId: string): Promise<LoyaltySummary | null> {
+  const account = await repo.findAccount(db, org, customerId);
+  if (!account) return null;
+  return summarize(await getProgram(db, org), account);
+}
+
+/** Throws customer-not-found when the customer does not exist in this organization, else loyalty-account-not-found. */
+export async function missingAccount(db: Queryable, org: string, customerId: string): Promise<never> {
+  if (!(await findCustomer(db, org, customerId))) throw customerNotFound();
+  throw new DomainError('loyalty-account-not-found', 'The customer has no loyalty account.');
+}
+
+/** The account's summary; throws when the customer or the account does not exist. */
+export async function getLoyaltyAccount(db: Queryable, org: string, customerId: string): Promise<LoyaltySummary> {
+  return (await loyaltySummary(db, org, customerId)) ?? missingAccount(db, org, customerId);
+}
+
+export interface LedgerEntryView {
+  transaction_id: string;
+  type: 'earn' | 'redeem' | 'forfeiture';
+  points: number;
+  points_balance: number;
+  reference_type: string | null;
+  reference_id: string | null;
+  actor: string;
+  created_at: string;
+}
+
+/** The ledger, newest first. */
+export async function listLedger(
+  db: Queryable,
+  org: string,
+  customerId: string,
+  query: PageQuery,
+): Promise<Page<LedgerEntryView>> {
+  const before = cursorSeq(query.cursor);
+  if (!(await repo.findAccount(db, org, customerId))) return missingAccount(db, org, customerId);
+  const rows = await repo.listEntries(db, org, customerId, before, query.limit);
+  return toPage(rows, query.limit, ({ seq: _seq, created_at, ...e }) => ({
+    ...e,
+    created_at: created_at.toISOString(),
+  }));
+}
