@@ -1,12 +1,11 @@
 import type { EventEnvelope } from '../../generated/index.js';
-import { findCustomer } from '../customers/customers.repository.js';
 import { writableCustomer } from '../customers/customers.service.js';
 import type { Queryable } from '../db/db.js';
 import { guardedUpdate } from '../db/sql.js';
 import { newId } from '../ids.js';
 import { envelope } from '../outbox/events.js';
 import type { UseCaseContext } from '../shared/context.js';
-import { customerNotFound, DomainError } from '../shared/domain-error.js';
+import { DomainError } from '../shared/domain-error.js';
 import { fromCents, toCents } from '../shared/money.js';
 import { DEFAULT_PROGRAM, getProgram, tierAfterEarn, tierFor } from './loyalty.program.js';
 import { type LoyaltySummary, missingAccount, summarize } from './loyalty.queries.js';
