@@ -262,7 +262,8 @@ export interface CustomerAnonymizedEvent {
  */
 export interface CustomerChanges {
   /**
-   * The new name of the customer.
+   * The new name of the customer. In a stored event of a customer who was later anonymized (a redelivery or
+   * a replay) it is `Anonymized customer`, and `email`, `phone` and `tax_id` are null.
    */
   name?: string;
   /**

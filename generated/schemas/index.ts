@@ -115,7 +115,8 @@ export const eventSchemas = {
             properties: {
               name: {
                 type: 'string',
-                description: 'The new name of the customer.',
+                description:
+                  'The new name of the customer. In a stored event of a customer who was later anonymized (a redelivery or\na replay) it is `Anonymized customer`, and `email`, `phone` and `tax_id` are null.\n',
               },
               email: {
                 type: ['string', 'null'],
