@@ -24,10 +24,15 @@ import { publishCreditApproved } from './publishers/publish-credit-approved.js';
 import { publishCreditUsed } from './publishers/publish-credit-used.js';
 import { publishCreditLimitExceeded } from './publishers/publish-credit-limit-exceeded.js';
 import { publishCreditPaymentReceived } from './publishers/publish-credit-payment-received.js';
-import { eventExamples as examples, eventSchemas as schemas } from './schemas/index.js';
+import {
+  eventExamples as examples,
+  eventSchemas as schemas,
+  strictEventSchemas as strictSchemas,
+} from './schemas/index.js';
 
 export type * from './models/index.js';
-export { APP_ID, EXCHANGE, EXCHANGE_TYPE, type PublishOptions } from './publishers/common.js';
+export type { PublishOptions } from './publishers/common.js';
+export * from './topology.js';
 export {
   publishCustomerCreated,
   publishCustomerUpdated,
@@ -84,10 +89,17 @@ export type EventEnvelope = EventEnvelopeMap[EventName];
 export type EventEnvelopeOf<N extends EventName> = EventEnvelopeMap[N];
 
 /**
- * JSON Schema (draft-07, self-contained) of each event envelope, from the AsyncAPI document. Compile each
- * once at start-up (strict ajv 8 with ajv-formats), never per message.
+ * Consumer JSON Schema (draft-07, self-contained) of each event envelope, from the AsyncAPI document: objects
+ * are open (tolerant readers). Published at `/schemas/<event name>.json`. Compile each once (strict ajv 8
+ * with ajv-formats), never per message.
  */
 export const eventSchemas: Readonly<Record<EventName, object>> = schemas;
+
+/**
+ * Strict producer variant of each schema (every object closed): the service validates what it publishes
+ * against it, so it never sends a field the document does not declare. Internal.
+ */
+export const strictEventSchemas: Readonly<Record<EventName, object>> = strictSchemas;
 
 /** The example envelopes of each event in the AsyncAPI document. */
 export const eventExamples: Readonly<Record<EventName, readonly unknown[]>> = examples;

@@ -1,48 +1,52 @@
 /**
- * contract-check: the breaking-change gate for the events this service publishes.
+ * contract-check: the gate for the events this service publishes, and their releases.
  *
- * Baseline: `contract/released/asyncapi.yaml`, a committed byte-for-byte copy of `asyncapi.yaml` written by
- * `npm run contract:release` (with `contract/released/RELEASE.md`: date, version, sha256, events, changes).
- * Why a committed file rather than "asyncapi.yaml at the last tag / on main": it needs no git history (shallow CI
- * clones, a repository with no commits yet), releasing is an explicit act that shows up in review, and the
- * baseline is what was promised to consumers rather than whatever was merged last.
+ *   npm run contract:check [-- --mode full|forward|backward]   # against every contract/released/<version>.yaml
+ *   npm run contract:release                                   # archive, bump info.version, changelog
  *
- * Both files are parsed with @asyncapi/parser; each event's payload and headers are compared as resolved JSON
- * Schema (see scripts/contract/schema-diff.ts for the rules). Exit status: 0 no breaking change, 1 breaking
- * changes (or a release refused because of them), 2 usage error, unparsable spec or missing baseline.
+ * The released versions are committed copies of asyncapi.yaml (one file per version), so the gate needs no git
+ * history and releasing is an explicit, reviewed act. Each finding names the version, the event, the JSON path
+ * and the rule. Exit status: 0 pass, 1 breaking changes (or a refused release), 2 usage error, unparsable
+ * spec or no released version.
  */
 
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkContract, DEFAULT_BASELINE, DEFAULT_SPEC, releaseContract } from './contract/check.js';
-import { SpecError } from './contract/load.js';
+import { MODES, type Mode } from './contract/change.js';
+import { checkContract, DEFAULT_RELEASED_DIR, DEFAULT_SPEC, releaseContract } from './contract/check.js';
 import { formatChange, formatReport, summarise } from './contract/report.js';
+import { SpecError } from './lib/asyncapi/load.js';
 
-const HELP = `Usage: npm run contract:check -- [options]
-       npm run contract:release [-- --allow-breaking]
+const HELP = `Usage: npm run contract:check -- [--mode full|forward|backward] [options]
+       npm run contract:release
 
-Compares asyncapi.yaml with the released contract and fails on changes that break consumers.
+Compares asyncapi.yaml with every released version (contract/released/<version>.yaml).
 
-Baseline: contract/released/asyncapi.yaml — a committed copy of asyncapi.yaml written by
-"npm run contract:release" (contract/released/RELEASE.md records when and what). Releasing is
-an explicit, reviewed act; the check needs no git history.
+Modes:
+  forward   consumers built on a released version read the new events: fails when the new schema admits
+            a value the old one did not (removed or optional field, new null, wider enum or type, looser bound)
+  backward  consumers built on the new version read old events (backlogs, dead-letter queues, replays): fails
+            when the new schema refuses a value the old one admitted (new required field, narrower enum or
+            type, tighter bound)
+  full      both (default)
+The wire fails in every mode: address (routing key), exchange, bindings, delivery mode, content type, a
+removed AMQP property or header, servers. Passes: a new optional field, a new event, descriptions and
+examples, and changes that mean the same (minimum: 1 → exclusiveMinimum: 0 on an integer, an operation or
+channel id renamed with the same address, a $ref moved into components).
 
-Breaking (exit 1): removed event/channel/message/operation/field; changed type or format; field made
-optional or nullable; enum widened; const changed or removed; looser bound/pattern; routing key or
-exchange (name, type, durable, …) changed; any change to a schema keyword the check does not analyse.
-Additive (listed, exit 0): new event, new field (required or optional), new example.
-Info (listed, exit 0): narrowed enum/type/bounds, additionalProperties opened or closed (consumers are
-expected to ignore unknown fields), description and title edits.
+contract:release refuses a breaking change, bumps info.version (minor for additions, patch for documentation
+only), writes contract/released/<version>.yaml and adds an entry to contract/CHANGELOG.md.
 
 Options:
+  --mode <mode>      full (default), forward or backward
   --spec <path>      spec to check (default: asyncapi.yaml)
-  --base <path>      baseline (default: contract/released/asyncapi.yaml)
-  --json             machine-readable output: { ok, summary, changes[] }
-  --release          write --spec as the new baseline; refused when it breaks the current one
-  --allow-breaking   with --release: accept breaking changes deliberately (recorded in RELEASE.md)
+  --released <dir>   folder of released versions (default: contract/released)
+  --base <path>      compare with this one file only
+  --json             machine-readable output: { ok, mode, against, summary, changes[] }
+  --release          release --spec (same as npm run contract:release)
   -h, --help         this text
 
-Exit status: 0 no breaking change, 1 breaking changes, 2 usage error / invalid spec / no baseline.`;
+Exit status: 0 pass, 1 breaking changes / release refused, 2 usage error / invalid spec / nothing released.`;
 
 async function main(): Promise<number> {
   let values: ReturnType<typeof parse>['values'];
@@ -56,32 +60,39 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  const mode = values.mode as Mode;
+  if (!MODES.includes(mode)) {
+    console.error(`unknown --mode ${values.mode}: use ${MODES.join(', ')}\n\n${HELP}`);
+    return 2;
+  }
   const specPath = values.spec ? resolve(values.spec) : DEFAULT_SPEC;
-  const basePath = values.base ? resolve(values.base) : DEFAULT_BASELINE;
+  const releasedDir = values.released ? resolve(values.released) : DEFAULT_RELEASED_DIR;
+  const basePath = values.base ? resolve(values.base) : undefined;
   const show = (path: string) => relative(process.cwd(), path) || path;
 
   try {
     if (values.release) {
-      const result = await releaseContract({ specPath, basePath, allowBreaking: values['allow-breaking'] });
+      const result = await releaseContract({ specPath, releasedDir });
       if (result.status === 'refused') {
-        console.error(formatReport(result.changes, `contract:release: ${show(specPath)} breaks ${show(basePath)}`));
-        console.error(
-          '\nRefusing to release. Publish the change as a new event or version, or re-run with --allow-breaking.',
-        );
+        if (result.reason === 'unchanged') {
+          console.error('contract:release: nothing changed since the last release; nothing to release.');
+          return 1;
+        }
+        console.error(formatReport(result.changes, `contract:release: ${show(specPath)} breaks a released version`));
+        console.error('\nRefusing to release. Publish the change as a new event (or a new major version).');
         return 1;
       }
-      const changes = result.changes;
-      for (const change of changes ?? []) console.log(formatChange(change));
-      const s = changes && summarise(changes);
+      for (const change of result.changes) console.log(formatChange(change));
+      const s = summarise(result.changes);
       console.log(
-        `contract:release: wrote ${show(result.basePath)}${s ? ` (${s.breaking} breaking, ${s.additive} additive, ${s.info} info against the previous baseline)` : ' (first release)'}`,
+        `contract:release: ${result.previous ?? '(none)'} → ${result.version} (${result.previous ? result.bump : 'first release'}); wrote ${show(result.path)} and the changelog (${s.additive} additive, ${s.info} info)`,
       );
       return 0;
     }
 
-    const result = await checkContract({ specPath, basePath });
+    const result = await checkContract({ specPath, releasedDir, basePath, mode });
     if (result.status === 'no-baseline') {
-      const message = `no released contract at ${show(basePath)}: run "npm run contract:release" to create it`;
+      const message = `no released contract at ${show(result.basePath)}: run "npm run contract:release" to create it`;
       if (values.json) console.log(JSON.stringify({ ok: false, error: message }, null, 2));
       else console.error(`contract-check: ${message}`);
       return 2;
@@ -89,14 +100,20 @@ async function main(): Promise<number> {
     if (values.json) {
       const output = {
         ok: result.status === 'ok',
+        mode,
         spec: show(specPath),
-        base: show(basePath),
+        against: result.against,
         summary: summarise(result.changes),
         changes: result.changes,
       };
       console.log(JSON.stringify(output, null, 2));
     } else {
-      console.log(formatReport(result.changes, `contract-check: ${show(specPath)} against ${show(basePath)}`));
+      console.log(
+        formatReport(
+          result.changes,
+          `contract-check (${mode}): ${show(specPath)} against ${result.against.join(', ')}`,
+        ),
+      );
     }
     return result.status === 'breaking' ? 1 : 0;
   } catch (error) {
@@ -110,11 +127,12 @@ async function main(): Promise<number> {
 function parse() {
   return parseArgs({
     options: {
+      mode: { type: 'string', default: 'full' },
       spec: { type: 'string' },
+      released: { type: 'string' },
       base: { type: 'string' },
       json: { type: 'boolean', default: false },
       release: { type: 'boolean', default: false },
-      'allow-breaking': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,

@@ -19,13 +19,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { watch } from 'chokidar';
 import { checkContract } from './contract/check.js';
-import { SpecError } from './contract/load.js';
 import { locateProblems } from './contract/locate.js';
 import { formatChange, formatSummary } from './contract/report.js';
 import { buildDocs } from './docs.js';
 import { GenerateError, generate } from './generate.js';
+import { SpecError } from './lib/asyncapi/load.js';
+import { PROJECT_ROOT as ROOT } from './lib/asyncapi/root.js';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 export interface CycleOptions {

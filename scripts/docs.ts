@@ -16,15 +16,17 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadSpec, SpecError } from './contract/load.js';
-import { extractContract } from './contract/model.js';
+import { parseDocument } from 'yaml';
+import { loadSpec, SpecError } from './lib/asyncapi/load.js';
+import { extractContract } from './lib/asyncapi/model.js';
+import { PROJECT_ROOT as ROOT } from './lib/asyncapi/root.js';
+import { stagedSwap } from './lib/asyncapi/swap.js';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const require = createRequire(import.meta.url);
 const TEMPLATE = dirname(require.resolve('@asyncapi/html-template/package.json'));
 
@@ -102,38 +104,62 @@ export async function buildDocs(options: DocsOptions = {}): Promise<DocsResult> 
   const model = extractContract(await loadSpec(specPath));
   const routingKeys = [...model.publishedChannelIds].map((id) => model.channels.get(id)?.address ?? id);
 
-  const parent = dirname(outDir);
-  await mkdir(parent, { recursive: true });
-  const staging = await mkdtemp(join(parent, `.${basename(outDir)}-`));
-  try {
+  const html = await stagedSwap(outDir, async (staging) => {
     const Generator = loadGenerator();
     const generator = new Generator(TEMPLATE, staging, {
       forceWrite: true,
       compile: !transpiledTemplateIsUsable(),
       templateParams: { singleFile: 'true', outFilename: 'index.html', config: JSON.stringify(COMPONENT_CONFIG) },
     });
-    await generator.generateFromFile(specPath);
+    await generator.generateFromFile(await withChangelog(specPath, staging));
 
     const file = join(staging, 'index.html');
     const generated = await readFile(file, 'utf8');
     // The last `</body>`: the inlined UI bundle contains the string too.
     const end = generated.lastIndexOf('</body>');
-    const html = `${generated.slice(0, end)}${STYLE_FIXES}\n${EXPAND_SCRIPT}\n${generated.slice(end)}`;
-    const outboundLinks = verifyPage(html, routingKeys);
-    await writeFile(file, html);
+    const page = tolerantReaderNote(
+      `${generated.slice(0, end)}${STYLE_FIXES}\n${EXPAND_SCRIPT}\n${generated.slice(end)}`,
+    );
+    await writeFile(file, page);
+    await rm(join(staging, '.spec.yaml'), { force: true });
+    return page;
+  });
+  const outboundLinks = verifyPage(html, routingKeys);
+  const outFile = join(outDir, 'index.html');
+  return {
+    outFile,
+    bytes: (await stat(outFile)).size,
+    durationMs: Math.round(performance.now() - started),
+    outboundLinks,
+  };
+}
 
-    await chmod(staging, 0o755); // mkdtemp makes it owner-only; a static file server may run as another user
-    await swapIn(staging, outDir);
-    const outFile = join(outDir, 'index.html');
-    return {
-      outFile,
-      bytes: (await stat(outFile)).size,
-      durationMs: Math.round(performance.now() - started),
-      outboundLinks,
-    };
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-  }
+/** What the page says under an open object, in the pre-rendered HTML and in the UI bundle that re-renders it. */
+export const TOLERANT_READER_NOTE =
+  'Open object: new optional fields may be added; a tolerant reader ignores fields it does not know.';
+
+/** The template says "Additional properties are allowed." under every open object: say what a tolerant reader does. */
+function tolerantReaderNote(html: string): string {
+  return html.replaceAll('Additional properties are allowed.', TOLERANT_READER_NOTE);
+}
+
+/**
+ * A copy of the spec (in `dir`, as `.spec.yaml`) whose `info.description` ends with the changelog, so the page
+ * shows what changed in each release. Headings are moved two levels down to sit under the description's own.
+ * Only internal `$ref`s survive the move, which is all the project's document uses.
+ */
+async function withChangelog(specPath: string, dir: string): Promise<string> {
+  const changelogPath = join(dirname(specPath), 'contract/CHANGELOG.md');
+  if (!existsSync(changelogPath)) return specPath;
+  const changelog = (await readFile(changelogPath, 'utf8'))
+    .replace(/^# .*\n+/, '')
+    .replace(/^(#+) /gm, (_, hashes: string) => `${hashes}## `);
+  const document = parseDocument(await readFile(specPath, 'utf8'));
+  const description = String(document.getIn(['info', 'description']) ?? '');
+  document.setIn(['info', 'description'], `${description.trimEnd()}\n\n## Changelog\n\n${changelog.trim()}\n`);
+  const copy = join(dir, '.spec.yaml');
+  await writeFile(copy, document.toString({ lineWidth: 0 }));
+  return copy;
 }
 
 /** Throws when the page would load anything from another host or misses an event; returns outbound links. */
@@ -156,22 +182,6 @@ export function verifyPage(html: string, routingKeys: readonly string[]): string
   if (problems.length > 0) throw new Error(`docs verification failed:\n  ${problems.join('\n  ')}`);
   const links = [...rendered.matchAll(/<a\b[^>]*\bhref="(https?:\/\/[^"]+)"/gi)].map((m) => m[1] ?? '');
   return [...new Set(links)].sort();
-}
-
-async function swapIn(staging: string, outDir: string): Promise<void> {
-  if (!existsSync(outDir)) {
-    await rename(staging, outDir);
-    return;
-  }
-  const old = `${staging}.old`;
-  await rename(outDir, old);
-  try {
-    await rename(staging, outDir);
-  } catch (error) {
-    await rename(old, outDir);
-    throw error;
-  }
-  await rm(old, { recursive: true, force: true });
 }
 
 /**

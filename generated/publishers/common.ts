@@ -1,17 +1,10 @@
 // Generated from asyncapi.yaml by scripts/generate.ts — DO NOT EDIT.
 
-/** Exchange every event is published to (the AMQP binding of the channels). */
-export const EXCHANGE = 'customer_events' as const;
+export { APP_ID, EXCHANGE, EXCHANGE_TYPE } from '../topology.js';
 
-/** Type of {@link EXCHANGE}. */
-export const EXCHANGE_TYPE = 'topic' as const;
-
-/** AMQP `appId` property of every message. */
-export const APP_ID = 'customer-service' as const;
-
-/** Per-message AMQP properties chosen by the caller. */
+/** Per-message AMQP properties chosen by the caller (`x-amqp-properties` and bindings of the document). */
 export interface PublishOptions {
-  /** Unique id of the event, stable across retries: consumers de-duplicate on it. */
+  /** Unique id of the event, stable across redeliveries; use it to de-duplicate. */
   messageId: string;
   /** Id of the HTTP request that caused the event. */
   correlationId?: string;

@@ -2,7 +2,7 @@
 
 import type { ConfirmChannel } from 'amqplib';
 import type { CreditUsedEvent } from '../models/index.js';
-import { APP_ID, EXCHANGE, type PublishOptions } from './common.js';
+import { EXCHANGE, type PublishOptions } from './common.js';
 
 /**
  * Publish credit.used when store credit pays an order.
@@ -13,13 +13,13 @@ import { APP_ID, EXCHANGE, type PublishOptions } from './common.js';
  * - Routing key: `credit.used`
  * - Consumers: Analytics
  *
- * Publishes persistently (deliveryMode 2) with `messageId`, `correlationId`, `type`, `timestamp`, `appId`,
- * `contentType` application/json and the header `organization_id`. The body is the envelope as JSON; validate
- * it against `eventSchemas['credit.used']` before storing it to be sent.
+ * Sets, as the AsyncAPI document declares: deliveryMode 2, `contentType` application/json, `type`, `timestamp`, `appId`, `messageId`, `correlationId`; headers `organization_id`.
+ * The body is the envelope as JSON; validate it against `strictEventSchemas['credit.used']` before storing
+ * it to be sent.
  *
  * @param channel A confirm channel, opened once and reused for every message.
  * @param envelope The message body.
- * @param options `messageId` (stable across retries), `correlationId`, publication `timestamp`.
+ * @param options The per-message AMQP properties (`messageId` stable across retries, …).
  * @param onConfirm Called with `null` when the broker confirms the message, or an error when it does not.
  * @returns The result of `channel.publish`: `false` means wait for the channel's 'drain' event before
  *   publishing more.
@@ -37,11 +37,12 @@ export function publishCreditUsed(
     {
       persistent: true,
       deliveryMode: 2,
+      mandatory: false,
       contentType: 'application/json',
+      type: 'credit.used',
+      appId: 'customer-service',
       messageId: options.messageId,
       correlationId: options.correlationId,
-      type: 'credit.used',
-      appId: APP_ID,
       timestamp: Math.floor(options.timestamp.getTime() / 1000),
       headers: { organization_id: envelope.organization_id },
     },

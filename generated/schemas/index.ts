@@ -3,15 +3,18 @@
 // Data only; `index.ts` re-exports it typed by event name. TypeScript objects rather than JSON imports,
 // so that no import attributes are needed.
 
-/** The JSON Schema (draft-07, self-contained) of each event envelope. */
+/**
+ * The consumer JSON Schema (draft-07, self-contained) of each event envelope: objects are open, so a consumer
+ * that validates keeps working when an optional field is added. Served at `/schemas/<event name>.json`.
+ */
 export const eventSchemas = {
   'customer.created': {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $comment: 'Generated from asyncapi.yaml by scripts/generate.ts (message CustomerCreated) — DO NOT EDIT.',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CustomerCreated; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
     title: 'CustomerCreatedEvent',
     type: 'object',
     description: 'Envelope of the `customer.created` event.',
-    additionalProperties: false,
     required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
     properties: {
       event: {
@@ -37,7 +40,6 @@ export const eventSchemas = {
         title: 'CustomerCreatedData',
         type: 'object',
         description: 'The customer that was created. A customer has at least one of `email` and `phone`.',
-        additionalProperties: false,
         required: ['customer_id', 'customer_type', 'email', 'phone', 'loyalty_account_created'],
         properties: {
           customer_id: {
@@ -68,11 +70,11 @@ export const eventSchemas = {
   },
   'customer.updated': {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $comment: 'Generated from asyncapi.yaml by scripts/generate.ts (message CustomerUpdated) — DO NOT EDIT.',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CustomerUpdated; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
     title: 'CustomerUpdatedEvent',
     type: 'object',
     description: 'Envelope of the `customer.updated` event.',
-    additionalProperties: false,
     required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
     properties: {
       event: {
@@ -98,7 +100,6 @@ export const eventSchemas = {
         title: 'CustomerUpdatedData',
         type: 'object',
         description: 'The customer that changed and what changed.',
-        additionalProperties: false,
         required: ['customer_id', 'changes'],
         properties: {
           customer_id: {
@@ -110,7 +111,6 @@ export const eventSchemas = {
             type: 'object',
             description:
               'Exactly the fields whose value changed, with their new values. `null` means the field was cleared.\nFields that did not change are absent.\n',
-            additionalProperties: false,
             minProperties: 1,
             properties: {
               name: {
@@ -193,11 +193,11 @@ export const eventSchemas = {
   },
   'loyalty.points.earned': {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $comment: 'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsEarned) — DO NOT EDIT.',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsEarned; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
     title: 'LoyaltyPointsEarnedEvent',
     type: 'object',
     description: 'Envelope of the `loyalty.points.earned` event.',
-    additionalProperties: false,
     required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
     properties: {
       event: {
@@ -223,7 +223,6 @@ export const eventSchemas = {
         title: 'LoyaltyPointsEarnedData',
         type: 'object',
         description: 'The points earned and the account after the earn.',
-        additionalProperties: false,
         required: [
           'customer_id',
           'transaction_id',
@@ -271,11 +270,11 @@ export const eventSchemas = {
   },
   'loyalty.points.redeemed': {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $comment: 'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsRedeemed) — DO NOT EDIT.',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsRedeemed; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
     title: 'LoyaltyPointsRedeemedEvent',
     type: 'object',
     description: 'Envelope of the `loyalty.points.redeemed` event.',
-    additionalProperties: false,
     required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
     properties: {
       event: {
@@ -301,7 +300,6 @@ export const eventSchemas = {
         title: 'LoyaltyPointsRedeemedData',
         type: 'object',
         description: 'The points redeemed and the account after the redemption.',
-        additionalProperties: false,
         required: ['customer_id', 'transaction_id', 'points_redeemed', 'points_balance', 'discount_value'],
         properties: {
           customer_id: {
@@ -334,11 +332,11 @@ export const eventSchemas = {
   },
   'loyalty.tier.upgraded': {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $comment: 'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyTierUpgraded) — DO NOT EDIT.',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyTierUpgraded; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
     title: 'LoyaltyTierUpgradedEvent',
     type: 'object',
     description: 'Envelope of the `loyalty.tier.upgraded` event.',
-    additionalProperties: false,
     required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
     properties: {
       event: {
@@ -364,7 +362,6 @@ export const eventSchemas = {
         title: 'LoyaltyTierUpgradedData',
         type: 'object',
         description: 'The tier before and after the upgrade.',
-        additionalProperties: false,
         required: ['customer_id', 'previous_tier', 'new_tier', 'lifetime_points'],
         properties: {
           customer_id: {
@@ -392,11 +389,11 @@ export const eventSchemas = {
   },
   'credit.approved': {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $comment: 'Generated from asyncapi.yaml by scripts/generate.ts (message CreditApproved) — DO NOT EDIT.',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditApproved; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
     title: 'CreditApprovedEvent',
     type: 'object',
     description: 'Envelope of the `credit.approved` event.',
-    additionalProperties: false,
     required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
     properties: {
       event: {
@@ -422,7 +419,6 @@ export const eventSchemas = {
         title: 'CreditApprovedData',
         type: 'object',
         description: 'The credit account and its current terms.',
-        additionalProperties: false,
         required: ['customer_id', 'credit_account_id', 'credit_limit', 'payment_term_days', 'approved_by'],
         properties: {
           customer_id: {
@@ -454,11 +450,11 @@ export const eventSchemas = {
   },
   'credit.used': {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $comment: 'Generated from asyncapi.yaml by scripts/generate.ts (message CreditUsed) — DO NOT EDIT.',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditUsed; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
     title: 'CreditUsedEvent',
     type: 'object',
     description: 'Envelope of the `credit.used` event.',
-    additionalProperties: false,
     required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
     properties: {
       event: {
@@ -484,7 +480,6 @@ export const eventSchemas = {
         title: 'CreditUsedData',
         type: 'object',
         description: 'The usage and the credit left after it.',
-        additionalProperties: false,
         required: ['customer_id', 'usage_id', 'order_id', 'amount', 'credit_available', 'due_date'],
         properties: {
           customer_id: {
@@ -520,11 +515,11 @@ export const eventSchemas = {
   },
   'credit.limit.exceeded': {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $comment: 'Generated from asyncapi.yaml by scripts/generate.ts (message CreditLimitExceeded) — DO NOT EDIT.',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditLimitExceeded; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
     title: 'CreditLimitExceededEvent',
     type: 'object',
     description: 'Envelope of the `credit.limit.exceeded` event.',
-    additionalProperties: false,
     required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
     properties: {
       event: {
@@ -550,7 +545,6 @@ export const eventSchemas = {
         title: 'CreditLimitExceededData',
         type: 'object',
         description: 'The refused amount and how much credit was missing.',
-        additionalProperties: false,
         required: ['customer_id', 'attempted_amount', 'credit_available', 'shortfall'],
         properties: {
           customer_id: {
@@ -578,11 +572,11 @@ export const eventSchemas = {
   },
   'credit.payment.received': {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $comment: 'Generated from asyncapi.yaml by scripts/generate.ts (message CreditPaymentReceived) — DO NOT EDIT.',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditPaymentReceived; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
     title: 'CreditPaymentReceivedEvent',
     type: 'object',
     description: 'Envelope of the `credit.payment.received` event (an addition to the original contract).',
-    additionalProperties: false,
     required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
     properties: {
       event: {
@@ -609,7 +603,6 @@ export const eventSchemas = {
         type: 'object',
         description:
           'The payment and the credit available after it. This event is an addition to the original contract\n(`eventos-publicados.md`).\n',
-        additionalProperties: false,
         required: ['customer_id', 'payment_id', 'amount', 'credit_available', 'reference'],
         properties: {
           customer_id: {
@@ -637,6 +630,599 @@ export const eventSchemas = {
         },
       },
     },
+  },
+};
+
+/**
+ * The strict producer variant of each schema: every object closed. The service validates what it publishes
+ * against it, so it never sends a field the document does not declare. Internal: never published.
+ */
+export const strictEventSchemas = {
+  'customer.created': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CustomerCreated; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'CustomerCreatedEvent',
+    type: 'object',
+    description: 'Envelope of the `customer.created` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'customer.created',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the change happened, RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CustomerCreatedData',
+        type: 'object',
+        description: 'The customer that was created. A customer has at least one of `email` and `phone`.',
+        required: ['customer_id', 'customer_type', 'email', 'phone', 'loyalty_account_created'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`).',
+          },
+          customer_type: {
+            title: 'CustomerType',
+            type: 'string',
+            description: '`b2c` for a consumer, `b2b` for a business.',
+            enum: ['b2c', 'b2b'],
+          },
+          email: {
+            type: ['string', 'null'],
+            description: 'Email address of the customer, or null when it has none.',
+          },
+          phone: {
+            type: ['string', 'null'],
+            description: 'Phone number as written by the client (e.g. `+507 6000-0000`), or null when it has none.',
+          },
+          loyalty_account_created: {
+            type: 'boolean',
+            description: 'Whether a loyalty account was opened together with the customer.',
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
+  'customer.updated': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CustomerUpdated; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'CustomerUpdatedEvent',
+    type: 'object',
+    description: 'Envelope of the `customer.updated` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'customer.updated',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the change happened, RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CustomerUpdatedData',
+        type: 'object',
+        description: 'The customer that changed and what changed.',
+        required: ['customer_id', 'changes'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`).',
+          },
+          changes: {
+            title: 'CustomerChanges',
+            type: 'object',
+            description:
+              'Exactly the fields whose value changed, with their new values. `null` means the field was cleared.\nFields that did not change are absent.\n',
+            minProperties: 1,
+            properties: {
+              name: {
+                type: 'string',
+                description: 'The new name of the customer.',
+              },
+              email: {
+                type: ['string', 'null'],
+                description: 'The new email address, or null when it was cleared.',
+              },
+              phone: {
+                type: ['string', 'null'],
+                description: 'The new phone number as written by the client, or null when it was cleared.',
+              },
+              tax_id: {
+                type: ['string', 'null'],
+                description: 'The new tax id (e.g. a Panama RUC), or null when it was cleared.',
+              },
+            },
+            additionalProperties: false,
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
+  'loyalty.points.earned': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsEarned; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'LoyaltyPointsEarnedEvent',
+    type: 'object',
+    description: 'Envelope of the `loyalty.points.earned` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'loyalty.points.earned',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the points were earned, RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'LoyaltyPointsEarnedData',
+        type: 'object',
+        description: 'The points earned and the account after the earn.',
+        required: [
+          'customer_id',
+          'transaction_id',
+          'points_earned',
+          'points_balance',
+          'tier',
+          'reference_type',
+          'reference_id',
+        ],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`).',
+          },
+          transaction_id: {
+            type: 'string',
+            description: 'Id of the loyalty ledger entry (prefix `loy_txn_`).',
+          },
+          points_earned: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Points credited by this transaction.',
+          },
+          points_balance: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Points balance after this transaction.',
+          },
+          tier: {
+            type: 'string',
+            description:
+              "Loyalty tier after this transaction. The default program's tiers are `bronze`, `silver`, `gold` and\n`platinum`; an organization can configure its own tier names, so consumers must accept any string.\n",
+          },
+          reference_type: {
+            type: 'string',
+            description: 'What the points were earned for (e.g. `purchase`).',
+          },
+          reference_id: {
+            type: 'string',
+            description: 'Id of the referenced business object (e.g. an order id); earns once per type and id.',
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
+  'loyalty.points.redeemed': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsRedeemed; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'LoyaltyPointsRedeemedEvent',
+    type: 'object',
+    description: 'Envelope of the `loyalty.points.redeemed` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'loyalty.points.redeemed',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the points were redeemed, RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'LoyaltyPointsRedeemedData',
+        type: 'object',
+        description: 'The points redeemed and the account after the redemption.',
+        required: ['customer_id', 'transaction_id', 'points_redeemed', 'points_balance', 'discount_value'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`).',
+          },
+          transaction_id: {
+            type: 'string',
+            description: 'Id of the loyalty ledger entry (prefix `loy_txn_`).',
+          },
+          points_redeemed: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Points taken from the balance by this transaction.',
+          },
+          points_balance: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Points balance after this transaction.',
+          },
+          discount_value: {
+            type: 'number',
+            minimum: 0,
+            description:
+              'Money value of the redeemed points, rounded down to cents (a JSON number, at most 2 decimals).',
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
+  'loyalty.tier.upgraded': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyTierUpgraded; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'LoyaltyTierUpgradedEvent',
+    type: 'object',
+    description: 'Envelope of the `loyalty.tier.upgraded` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'loyalty.tier.upgraded',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the tier rose, RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'LoyaltyTierUpgradedData',
+        type: 'object',
+        description: 'The tier before and after the upgrade.',
+        required: ['customer_id', 'previous_tier', 'new_tier', 'lifetime_points'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`).',
+          },
+          previous_tier: {
+            type: 'string',
+            description:
+              'Tier before the upgrade. Default tiers are `bronze`, `silver`, `gold` and `platinum`; an organization can\nconfigure its own tier names, so consumers must accept any string.\n',
+          },
+          new_tier: {
+            type: 'string',
+            description:
+              'Tier after the upgrade. Default tiers are `bronze`, `silver`, `gold` and `platinum`; an organization can\nconfigure its own tier names, so consumers must accept any string.\n',
+          },
+          lifetime_points: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Lifetime points of the customer (never reduced by redemptions) that reached the new tier.',
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
+  'credit.approved': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditApproved; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'CreditApprovedEvent',
+    type: 'object',
+    description: 'Envelope of the `credit.approved` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'credit.approved',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the credit was approved or changed, RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CreditApprovedData',
+        type: 'object',
+        description: 'The credit account and its current terms.',
+        required: ['customer_id', 'credit_account_id', 'credit_limit', 'payment_term_days', 'approved_by'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
+          },
+          credit_account_id: {
+            type: 'string',
+            description: 'Id of the credit account (prefix `credit_`).',
+          },
+          credit_limit: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            description: 'Approved credit limit (a JSON number, at most 2 decimals; 10000.00 is sent as 10000).',
+          },
+          payment_term_days: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 365,
+            description: 'Days after a usage until its payment is due.',
+          },
+          approved_by: {
+            type: 'string',
+            description: "Id of the user (the token's subject) who approved or changed the credit.",
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
+  'credit.used': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditUsed; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'CreditUsedEvent',
+    type: 'object',
+    description: 'Envelope of the `credit.used` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'credit.used',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the credit was used, RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CreditUsedData',
+        type: 'object',
+        description: 'The usage and the credit left after it.',
+        required: ['customer_id', 'usage_id', 'order_id', 'amount', 'credit_available', 'due_date'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
+          },
+          usage_id: {
+            type: 'string',
+            description: 'Id of the credit usage (prefix `usage_`).',
+          },
+          order_id: {
+            type: 'string',
+            description: 'Id of the order paid with credit (one usage per order).',
+          },
+          amount: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            description: 'Amount charged to the credit (a JSON number, at most 2 decimals).',
+          },
+          credit_available: {
+            type: 'number',
+            minimum: 0,
+            description: 'Credit available after this usage (a JSON number, at most 2 decimals).',
+          },
+          due_date: {
+            type: 'string',
+            format: 'date',
+            description: 'Date the usage must be paid by (usage day plus the payment term), `YYYY-MM-DD`.',
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
+  'credit.limit.exceeded': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditLimitExceeded; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'CreditLimitExceededEvent',
+    type: 'object',
+    description: 'Envelope of the `credit.limit.exceeded` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'credit.limit.exceeded',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the usage was refused, RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CreditLimitExceededData',
+        type: 'object',
+        description: 'The refused amount and how much credit was missing.',
+        required: ['customer_id', 'attempted_amount', 'credit_available', 'shortfall'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
+          },
+          attempted_amount: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            description: 'Amount of the refused usage (a JSON number, at most 2 decimals).',
+          },
+          credit_available: {
+            type: 'number',
+            minimum: 0,
+            description: 'Credit available when the usage was refused (a JSON number, at most 2 decimals).',
+          },
+          shortfall: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            description: '`attempted_amount` minus `credit_available` (a JSON number, at most 2 decimals).',
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
+  'credit.payment.received': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditPaymentReceived; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'CreditPaymentReceivedEvent',
+    type: 'object',
+    description: 'Envelope of the `credit.payment.received` event (an addition to the original contract).',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'credit.payment.received',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the payment was recorded, RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CreditPaymentReceivedData',
+        type: 'object',
+        description:
+          'The payment and the credit available after it. This event is an addition to the original contract\n(`eventos-publicados.md`).\n',
+        required: ['customer_id', 'payment_id', 'amount', 'credit_available', 'reference'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
+          },
+          payment_id: {
+            type: 'string',
+            description: 'Id of the payment (prefix `pay_`).',
+          },
+          amount: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            description: 'Amount paid (a JSON number, at most 2 decimals).',
+          },
+          credit_available: {
+            type: 'number',
+            minimum: 0,
+            description: 'Credit available after the payment (a JSON number, at most 2 decimals).',
+          },
+          reference: {
+            type: ['string', 'null'],
+            description: 'Reference given with the payment (e.g. a bank transfer id), or null when none was given.',
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
   },
 };
 

@@ -1,5 +1,5 @@
+import { type Json, type JsonObject, jsonEqual, stableStringify } from '../lib/asyncapi/json.js';
 import type { AddChange } from './change.js';
-import { type Json, type JsonObject, jsonEqual, stableStringify } from './json.js';
 
 /**
  * Bindings are compared leaf by leaf. Anything changed or removed is breaking: a consumer declaring the exchange
@@ -48,9 +48,13 @@ export function compareBindings(
   }
 }
 
+/** Leaves of a binding; `x-amqp-properties` is compared on its own (diff.ts), descriptions are documentation. */
 function leaves(value: Json, prefix = '', out = new Map<string, Json>()): Map<string, Json> {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value)) leaves(v, prefix ? `${prefix}.${k}` : k, out);
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'x-amqp-properties' || k === 'description') continue;
+      leaves(v, prefix ? `${prefix}.${k}` : k, out);
+    }
   } else if (prefix) out.set(prefix, value);
   return out;
 }

@@ -10,6 +10,7 @@ export type Severity = 'breaking' | 'additive' | 'info';
 export type SchemaRule =
   | 'field-removed'
   | 'field-added'
+  | 'required-field-added'
   | 'field-made-optional'
   | 'field-made-required'
   | 'made-nullable'
@@ -47,6 +48,14 @@ export type Rule =
   | 'event-unpublished'
   | 'channel-removed'
   | 'channel-added'
+  | 'channel-renamed'
+  | 'operation-renamed'
+  | 'amqp-property-removed'
+  | 'amqp-property-changed'
+  | 'amqp-property-added'
+  | 'server-removed'
+  | 'server-changed'
+  | 'server-added'
   | 'routing-key-changed'
   | 'exchange-changed'
   | 'binding-changed'
@@ -70,9 +79,84 @@ export interface Change {
   part: 'document' | 'channel' | 'operation' | 'message' | 'payload' | 'headers';
   /** JSON path of the field (`data.tier`, `headers.message_id`) or spec location (`bindings.amqp.exchange.name`). */
   path: string;
+  /** The released version the change is judged against (set by the gate). */
+  against?: string;
+  /** Who it breaks (set by the gate): see {@link directionOf}. */
+  direction?: Direction;
   /** Set when the event's channel carries more than one message. */
   messageId?: string;
   text: string;
 }
 
 export type AddChange = (change: Change) => void;
+
+/**
+ * forward: consumers built on the released version read the new events (the new schema admits a value the old
+ * one did not, or the wire changed). backward: consumers built on the new version read old events (backlogs,
+ * dead-letter queues, replays): the new schema refuses a value the old one admitted. both: the wire or a type.
+ */
+export type Direction = 'forward' | 'backward' | 'both' | 'none';
+export type Mode = 'full' | 'forward' | 'backward';
+export const MODES: readonly Mode[] = ['full', 'forward', 'backward'];
+
+const BACKWARD_RULES = new Set<Rule>([
+  'type-narrowed',
+  'enum-narrowed',
+  'constraint-tightened',
+  'made-non-nullable',
+  'field-made-required',
+  'additional-properties-closed',
+  'values-restricted',
+  'format-added',
+  'variant-removed',
+  'required-field-added',
+]);
+const BOTH_RULES = new Set<Rule>([
+  'type-changed',
+  'format-changed',
+  'const-changed',
+  'routing-key-changed',
+  'exchange-changed',
+  'binding-changed',
+  'message-changed',
+  'amqp-property-removed',
+  'amqp-property-changed',
+  'server-removed',
+  'server-changed',
+  'event-removed',
+  'event-unpublished',
+  'channel-removed',
+  'message-removed',
+  'operation-removed',
+  'operation-changed',
+  'unclassified',
+]);
+
+/** Which readers a change can break (see {@link Direction}). */
+export function directionOf(change: Change): Direction {
+  if (BACKWARD_RULES.has(change.rule)) return 'backward';
+  if (change.severity !== 'breaking') return 'none';
+  return BOTH_RULES.has(change.rule) ? 'both' : 'forward';
+}
+
+/** Whether a change of that direction fails the gate in `mode`. */
+export function breaksIn(direction: Direction, mode: Mode): boolean {
+  if (direction === 'none') return false;
+  return direction === 'both' || mode === 'full' || mode === direction;
+}
+
+/**
+ * The changes as the gate reports them in `mode`: `direction` set, and `severity` breaking exactly when the
+ * change fails in that mode (a change that only breaks the other direction is listed as info).
+ */
+export function judge(changes: readonly Change[], mode: Mode, against?: string): Change[] {
+  return changes.map((change) => {
+    const direction = directionOf(change);
+    const severity: Severity = breaksIn(direction, mode)
+      ? 'breaking'
+      : change.severity === 'breaking' || direction === 'backward'
+        ? 'info'
+        : change.severity;
+    return { ...change, severity, direction, ...(against !== undefined && { against }) };
+  });
+}

@@ -1,8 +1,15 @@
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
+import { isObject, jsonEqual } from '../lib/asyncapi/json.js';
+import {
+  type ChannelContract,
+  type ContractModel,
+  extractContract,
+  type Json,
+  type MessageContract,
+  type OperationContract,
+} from '../lib/asyncapi/model.js';
 import { compareBindings } from './bindings-diff.js';
 import type { AddChange, Change, Rule, Severity } from './change.js';
-import { jsonEqual } from './json.js';
-import { type ChannelContract, type ContractModel, extractContract, type Json, type MessageContract } from './model.js';
 import { diffSchemas } from './schema-diff.js';
 
 export type { Change, Rule, Severity } from './change.js';
@@ -48,13 +55,14 @@ export function compareModels(base: ContractModel, head: ContractModel): Change[
         !matchedHead.has(c.id) && !base.channels.has(c.id) && c.address !== undefined && c.address === channel.address,
     );
     if (renamed) {
+      // The id is the document's own name for the channel; the wire (its address) is unchanged.
       add({
-        severity: 'breaking',
-        rule: 'channel-removed',
+        severity: 'info',
+        rule: 'channel-renamed',
         event,
         part: 'channel',
         path: `channels.${channel.id}`,
-        text: `channel id renamed ${channel.id} → ${renamed.id}`,
+        text: `channel id renamed ${channel.id} → ${renamed.id} (same address)`,
       });
       pairs.push([channel, renamed]);
       matchedHead.add(renamed.id);
@@ -100,11 +108,13 @@ export function compareModels(base: ContractModel, head: ContractModel): Change[
       event: eventName(channel),
       part: 'channel',
       path: `channels.${channel.id}`,
-      text: published ? 'new event' : 'new channel',
+      text: published ? `new event${reachedBy(channel.address)}` : 'new channel',
     });
   }
 
   compareOperations(base, head, new Map(pairs.map(([b, h]) => [b.id, h.id])), add);
+  compareServers(base, head, add);
+  compareAmqpProperties(base, head, add);
   return changes;
 }
 
@@ -130,7 +140,7 @@ function compareChannel(b: ChannelContract, h: ChannelContract, add: AddChange):
       text: 'description changed',
     });
   }
-  compareBindings(b.bindings, h.bindings, event, 'channel', add);
+  compareBindings(b.bindings, h.bindings, event, 'channel', add, `channels.${h.id}`);
 
   const multi = b.messages.size > 1 || h.messages.size > 1;
   const matched = new Set<string>();
@@ -229,10 +239,35 @@ function compareOperations(
 ): void {
   const label = (model: ContractModel, channelIds: string[]) =>
     channelIds.map((id) => eventName(model.channels.get(id) ?? { id, address: undefined })).join(', ');
+  // An operation whose id changed is followed by what it does: the same action on the same (matched) channels.
+  const renamedTo = new Map<string, OperationContract>();
+  for (const op of base.operations.values()) {
+    if (head.operations.has(op.id)) continue;
+    const channels = op.channelIds.map((id) => channelMap.get(id)).join();
+    const match = [...head.operations.values()].find(
+      (o) =>
+        !base.operations.has(o.id) &&
+        ![...renamedTo.values()].includes(o) &&
+        o.action === op.action &&
+        o.channelIds.join() === channels,
+    );
+    if (match) renamedTo.set(op.id, match);
+  }
   for (const op of base.operations.values()) {
     const event = label(base, op.channelIds);
-    const other = head.operations.get(op.id);
+    const renamed = renamedTo.get(op.id);
+    const other = head.operations.get(op.id) ?? renamed;
     const path = `operations.${op.id}`;
+    if (renamed) {
+      add({
+        severity: 'info',
+        rule: 'operation-renamed',
+        event,
+        part: 'operation',
+        path,
+        text: `operation id renamed ${op.id} → ${renamed.id} (same action and address)`,
+      });
+    }
     if (!other) {
       add({
         severity: 'breaking',
@@ -306,8 +341,9 @@ function compareOperations(
     }
     compareBindings(op.bindings, other.bindings, event, 'operation', add, path);
   }
+  const renamedHead = new Set([...renamedTo.values()].map((o) => o.id));
   for (const op of head.operations.values()) {
-    if (base.operations.has(op.id)) continue;
+    if (base.operations.has(op.id) || renamedHead.has(op.id)) continue;
     add({
       severity: 'additive',
       rule: 'operation-added',
@@ -321,4 +357,133 @@ function compareOperations(
 
 function eventName(channel: Pick<ChannelContract, 'id' | 'address'>): string {
   return channel.address ?? channel.id;
+}
+
+function compareServers(base: ContractModel, head: ContractModel, add: AddChange): void {
+  for (const server of base.servers.values()) {
+    const other = head.servers.get(server.id);
+    const path = `servers.${server.id}`;
+    if (!other) {
+      add({ severity: 'breaking', rule: 'server-removed', event: '', part: 'document', path, text: 'server removed' });
+      continue;
+    }
+    for (const key of ['host', 'protocol', 'protocolVersion', 'pathname'] as const) {
+      if (server[key] !== other[key]) {
+        add({
+          severity: 'breaking',
+          rule: 'server-changed',
+          event: '',
+          part: 'document',
+          path: `${path}.${key}`,
+          text: `server ${key} changed ${server[key] ?? '(none)'} → ${other[key] ?? '(none)'}`,
+        });
+      }
+    }
+    if (!jsonEqual(server.bindings, other.bindings)) {
+      add({
+        severity: 'breaking',
+        rule: 'server-changed',
+        event: '',
+        part: 'document',
+        path: `${path}.bindings`,
+        text: 'server bindings changed',
+      });
+    }
+  }
+  for (const server of head.servers.values()) {
+    if (base.servers.has(server.id)) continue;
+    const path = `servers.${server.id}`;
+    add({ severity: 'additive', rule: 'server-added', event: '', part: 'document', path, text: 'new server' });
+  }
+}
+
+/**
+ * The AMQP properties each published message carries, by name, with their constant value where the document
+ * gives one: from the bindings (`deliveryMode`, `timestamp`, `type` = `messageType`), the message's `contentType`,
+ * `x-amqp-properties` of the operation binding, and (as 1.0.0 declared them) `x-amqp-properties` of the headers
+ * schema.
+ */
+function amqpProperties(model: ContractModel): Map<string, Map<string, Json>> {
+  const out = new Map<string, Map<string, Json>>();
+  for (const op of model.operations.values()) {
+    if (op.action !== 'send') continue;
+    const opBinding = isObject(op.bindings.amqp) ? op.bindings.amqp : {};
+    for (const channelId of op.channelIds) {
+      const channel = model.channels.get(channelId);
+      if (!channel) continue;
+      for (const messageId of op.messageIds) {
+        const message = channel.messages.get(messageId);
+        if (!message) continue;
+        const properties = new Map<string, Json>();
+        const legacy = isObject(message.headers) ? message.headers['x-amqp-properties'] : undefined;
+        if (isObject(legacy)) for (const name of Object.keys(legacy)) properties.set(name, null);
+        if (opBinding.deliveryMode !== undefined) properties.set('deliveryMode', opBinding.deliveryMode);
+        if (opBinding.timestamp === true) properties.set('timestamp', null);
+        const messageBinding = isObject(message.bindings.amqp) ? message.bindings.amqp : {};
+        if (messageBinding.messageType !== undefined) properties.set('type', messageBinding.messageType);
+        if (message.contentType !== undefined) properties.set('contentType', message.contentType);
+        const declared = opBinding['x-amqp-properties'];
+        if (isObject(declared)) {
+          for (const [name, spec] of Object.entries(declared)) {
+            properties.set(name, isObject(spec) && spec.value !== undefined ? spec.value : null);
+          }
+        }
+        out.set(channel.address ?? channel.id, properties);
+      }
+    }
+  }
+  return out;
+}
+
+function compareAmqpProperties(base: ContractModel, head: ContractModel, add: AddChange): void {
+  const before = amqpProperties(base);
+  const after = amqpProperties(head);
+  for (const [event, properties] of before) {
+    const now = after.get(event);
+    if (!now) continue; // a removed event is reported once, on its channel
+    for (const [name, value] of properties) {
+      const path = `amqp.properties.${name}`;
+      if (!now.has(name)) {
+        add({
+          severity: 'breaking',
+          rule: 'amqp-property-removed',
+          event,
+          part: 'message',
+          path,
+          text: `AMQP property ${name} no longer set`,
+        });
+      } else if (value !== null && now.get(name) !== null && !jsonEqual(value, now.get(name))) {
+        add({
+          severity: 'breaking',
+          rule: 'amqp-property-changed',
+          event,
+          part: 'message',
+          path,
+          text: `AMQP property ${name} changed ${JSON.stringify(value)} → ${JSON.stringify(now.get(name))}`,
+        });
+      }
+    }
+    for (const name of now.keys()) {
+      if (properties.has(name)) continue;
+      add({
+        severity: 'additive',
+        rule: 'amqp-property-added',
+        event,
+        part: 'message',
+        path: `amqp.properties.${name}`,
+        text: `AMQP property ${name} now declared`,
+      });
+    }
+  }
+}
+
+/**
+ * The documented kinds of binding (`<first word>.#`, `<first word>.*`, `#`) a new event reaches, so that a review
+ * sees which existing queues start receiving it.
+ */
+function reachedBy(address: string | undefined): string {
+  if (!address) return '';
+  const words = address.split('.');
+  const patterns = [`${words[0]}.#`, ...(words.length === 2 ? [`${words[0]}.*`] : []), '#'];
+  return `; queues bound with ${patterns.join(', ')} will receive it`;
 }

@@ -21,15 +21,20 @@ export function formatChange(change: Change): string {
   const where = [change.event || '(document)', change.messageId && `[${change.messageId}]`, displayPath(change)]
     .filter(Boolean)
     .join(' ');
-  return `${change.severity.toUpperCase()} ${where}: ${change.text}`;
+  const since = change.against ? ` [against ${change.against}]` : '';
+  const rule =
+    change.direction && change.direction !== 'none'
+      ? ` (${change.rule}, breaks ${change.direction})`
+      : ` (${change.rule})`;
+  return `${change.severity.toUpperCase()} ${where}: ${change.text}${rule}${since}`;
 }
 
 function displayPath(change: Change): string {
   if (change.part === 'payload' && change.path === '') return '(payload)';
   if (change.part === 'channel' || change.part === 'operation') {
-    // Event-level changes are named by the event alone (the spec location is in --json), bindings by their key.
+    // Bindings are named by their key; other event-level changes by their spec location.
     const binding = change.path.indexOf('bindings.');
-    return binding >= 0 ? change.path.slice(binding) : '';
+    return binding >= 0 ? change.path.slice(binding) : change.path;
   }
   return change.path;
 }

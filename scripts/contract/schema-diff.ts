@@ -1,5 +1,5 @@
+import { isObject, type Json, type JsonObject, jsonEqual } from '../lib/asyncapi/json.js';
 import type { SchemaChange, SchemaRule, Severity } from './change.js';
-import { isObject, type Json, type JsonObject, jsonEqual } from './json.js';
 import {
   compareBounds,
   compareFormat,
@@ -117,7 +117,7 @@ function compare(
 
   compareFormat(base.raw.format, head.raw.format, push);
   compareValues(base, head, push);
-  compareBounds(base.raw, head.raw, push);
+  compareBounds(base.raw, head.raw, push, isInteger(base) && isInteger(head));
   compareObject(base, head, path, out, visited, push);
   compareItems(base.raw, head.raw, path, out, visited, push);
   compareVariants(base, head, path, out, visited, push);
@@ -159,7 +159,9 @@ function compareObject(
   for (const name of head.properties.keys()) {
     if (base.properties.has(name)) continue;
     const required = head.required.has(name);
-    push('additive', 'field-added', required ? 'new required field' : 'new optional field', child(path, name));
+    if (required)
+      push('additive', 'required-field-added', 'new required field (old events lack it)', child(path, name));
+    else push('additive', 'field-added', 'new optional field', child(path, name));
   }
   // `required` names without a `properties` entry on either side.
   for (const name of base.required) {
@@ -270,6 +272,10 @@ function compareVariants(
   h.branches.forEach((_, k) => {
     if (!usedHead.has(k)) push('breaking', 'variant-added', `${h.keyword} variant added`, `${path}.${h.keyword}[${k}]`);
   });
+}
+
+function isInteger(node: Node): boolean {
+  return node.types !== undefined && node.types.size === 1 && node.types.has('integer');
 }
 
 function child(path: string, name: string): string {

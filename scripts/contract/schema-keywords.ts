@@ -1,7 +1,7 @@
 // The keyword rules of the schema comparison: format, const/enum values, numeric/length/count bounds, pattern.
 
+import { type Json, type JsonObject, jsonEqual, stableStringify } from '../lib/asyncapi/json.js';
 import type { SchemaRule, Severity } from './change.js';
-import { type Json, type JsonObject, jsonEqual, stableStringify } from './json.js';
 import type { Node } from './schema-node.js';
 
 export const LOWER_BOUNDS = ['minimum', 'exclusiveMinimum', 'minLength', 'minItems', 'minProperties'] as const;
@@ -51,10 +51,63 @@ export function compareValues(base: Node, head: Node, push: Push): void {
   }
 }
 
-export function compareBounds(base: JsonObject, head: JsonObject, push: Push): void {
+type Bound = { value: number; exclusive: boolean } | undefined;
+
+/**
+ * The effective lower or upper bound of a number: `minimum`/`exclusiveMinimum` (draft-07 numbers) taken together,
+ * and on an integer turned inclusive (`exclusiveMinimum: 0` is `minimum: 1`), so that two spellings of the same
+ * bound compare equal.
+ */
+function effectiveBound(schema: JsonObject, side: 'lower' | 'upper', integer: boolean): Bound {
+  const inclusive = schema[side === 'lower' ? 'minimum' : 'maximum'];
+  const exclusive = schema[side === 'lower' ? 'exclusiveMinimum' : 'exclusiveMaximum'];
+  const candidates: { value: number; exclusive: boolean }[] = [];
+  if (typeof inclusive === 'number') candidates.push({ value: inclusive, exclusive: false });
+  if (typeof exclusive === 'number') candidates.push({ value: exclusive, exclusive: true });
+  const normal = candidates.map((b) => {
+    if (!integer) return b;
+    if (side === 'lower')
+      return { value: b.exclusive ? Math.floor(b.value) + 1 : Math.ceil(b.value), exclusive: false };
+    return { value: b.exclusive ? Math.ceil(b.value) - 1 : Math.floor(b.value), exclusive: false };
+  });
+  // The tightest of the two when both are given.
+  const sign = side === 'lower' ? 1 : -1;
+  return normal.reduce<Bound>((best, b) => {
+    if (!best) return b;
+    const d = (b.value - best.value) * sign;
+    return d > 0 || (d === 0 && b.exclusive) ? b : best;
+  }, undefined);
+}
+
+/** > 0 when `head` is tighter than `base`, < 0 when looser, 0 when the same. */
+function boundOrder(base: Bound, head: Bound, side: 'lower' | 'upper'): number {
+  if (!base && !head) return 0;
+  if (!base) return 1;
+  if (!head) return -1;
+  const d = (head.value - base.value) * (side === 'lower' ? 1 : -1);
+  if (d !== 0) return d;
+  return Number(head.exclusive) - Number(base.exclusive);
+}
+
+function showBound(bound: Bound, side: 'lower' | 'upper'): string {
+  if (!bound) return 'none';
+  return `${side === 'lower' ? '>' : '<'}${bound.exclusive ? '' : '='} ${bound.value}`;
+}
+
+export function compareBounds(base: JsonObject, head: JsonObject, push: Push, integer = false): void {
+  for (const side of ['lower', 'upper'] as const) {
+    const b = effectiveBound(base, side, integer);
+    const h = effectiveBound(head, side, integer);
+    const order = boundOrder(b, h, side);
+    const what = side === 'lower' ? 'minimum' : 'maximum';
+    if (order > 0)
+      push('info', 'constraint-tightened', `${what} tightened ${showBound(b, side)} → ${showBound(h, side)}`);
+    else if (order < 0)
+      push('breaking', 'constraint-loosened', `${what} loosened ${showBound(b, side)} → ${showBound(h, side)}`);
+  }
   for (const [keys, direction] of [
-    [LOWER_BOUNDS, 1],
-    [UPPER_BOUNDS, -1],
+    [LOWER_BOUNDS.filter((k) => k !== 'minimum' && k !== 'exclusiveMinimum'), 1],
+    [UPPER_BOUNDS.filter((k) => k !== 'maximum' && k !== 'exclusiveMaximum'), -1],
   ] as const) {
     for (const key of keys) {
       const b = base[key];

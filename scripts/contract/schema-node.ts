@@ -1,4 +1,4 @@
-import { isObject, type Json, type JsonObject } from './json.js';
+import { isObject, type Json, type JsonObject } from '../lib/asyncapi/json.js';
 
 /** A schema node reduced to what the comparison rules look at. */
 export interface Node {

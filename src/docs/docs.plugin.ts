@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { eventSchemas, isEventName } from '../../generated/index.js';
 import { PROJECT_ROOT } from '../project-root.js';
 import { publicUrl, transformDocument, transformRoute } from './openapi-transform.js';
 
@@ -57,6 +58,23 @@ export default fp(
     app.get('/asyncapi.yaml', { schema: { hide: true } }, async (_request, reply) =>
       reply.type('application/yaml; charset=utf-8').send(readFileSync(specPath, 'utf8')),
     );
+
+    // The consumer JSON Schemas (open objects: tolerant readers); the strict producer variant stays internal.
+    app.get<{ Params: { file: string } }>('/schemas/:file', { schema: { hide: true } }, async (request, reply) => {
+      const name = request.params.file.replace(/\.json$/, '');
+      if (!request.params.file.endsWith('.json') || !isEventName(name)) {
+        return reply
+          .code(404)
+          .type('application/problem+json')
+          .send({
+            type: 'https://customer-service.dev/problems/not-found',
+            title: 'Not Found',
+            status: 404,
+            detail: `No event schema ${request.params.file}; the events are listed in /asyncapi.yaml.`,
+          });
+      }
+      return reply.type('application/schema+json; charset=utf-8').send(eventSchemas[name]);
+    });
 
     const eventsPage = join(root, 'build/docs/events/index.html');
     app.get('/docs/events', { schema: { hide: true } }, async (_request, reply) => {

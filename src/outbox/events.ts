@@ -5,16 +5,19 @@ import {
   type EventEnvelope,
   type EventEnvelopeMap,
   type EventName,
-  eventSchemas,
+  strictEventSchemas,
 } from '../../generated/index.js';
 
 export type EventData<N extends EventName> = EventEnvelopeMap[N]['data'];
 
-/** Validators for every event payload, compiled once (module load) from the generated JSON Schemas. */
+/**
+ * Validators for every event payload, compiled once (module load) from the strict generated schemas (every
+ * object closed): the service never publishes a field the document does not declare.
+ */
 const validators: ReadonlyMap<EventName, ValidateFunction> = (() => {
   const ajv = new Ajv({ allErrors: true, strict: true });
   addFormats.default(ajv);
-  return new Map(EVENT_NAMES.map((name) => [name, ajv.compile(eventSchemas[name])]));
+  return new Map(EVENT_NAMES.map((name) => [name, ajv.compile(strictEventSchemas[name])]));
 })();
 
 export class EventContractViolation extends Error {}

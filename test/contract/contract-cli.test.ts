@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
 import { BASE_FIXTURE, baseYaml, EARNED_FIELDS } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -84,32 +85,65 @@ describe('npm run contract:check', () => {
     expect(stderr).toMatch(/invalid\.yaml:\d+:\d+ .*action/);
   });
 
-  it('when --help is given, then it explains the baseline', async () => {
+  it('when --help is given, then it explains the modes and where the released versions are', async () => {
     const { code, stdout } = await run(['--help']);
     expect(code).toBe(0);
-    expect(stdout).toContain('contract/released/asyncapi.yaml');
+    expect(stdout).toContain('contract/released/<version>.yaml');
+    expect(stdout).toMatch(/--mode <mode>\s+full \(default\), forward or backward/);
   });
+
+  it('when a bound is tightened, then full and backward fail naming event, path and rule, and forward passes', async () => {
+    const tightened = baseYaml();
+    tightened.setIn([...EARNED_FIELDS, 'reference_id', 'maxLength'], 32);
+    const spec = join(dir, 'tightened.yaml');
+    await writeFile(spec, tightened.toString());
+    const full = await run(['--base', base, '--spec', spec]);
+    expect(full.code).toBe(1);
+    expect(full.stdout).toContain(
+      'BREAKING loyalty.points.earned data.reference_id: maxLength tightened 64 → 32 (constraint-tightened, breaks backward)',
+    );
+    expect((await run(['--base', base, '--spec', spec, '--mode', 'backward'])).code).toBe(1);
+    expect((await run(['--base', base, '--spec', spec, '--mode', 'forward'])).code).toBe(0);
+    expect((await run(['--base', base, '--spec', spec, '--mode', 'sideways'])).code).toBe(2);
+  }, 120_000);
 });
 
-describe('npm run contract:release', () => {
-  it('when released, then the baseline is a copy with a note; a breaking spec is refused unless --allow-breaking', async () => {
-    const baseline = join(dir, 'released', 'asyncapi.yaml');
-    const first = await run(['--release', '--spec', base, '--base', baseline]);
-    expect(first.code).toBe(0);
-    expect(await readFile(baseline, 'utf8')).toBe(await readFile(base, 'utf8'));
-    expect(await readFile(join(dir, 'released', 'RELEASE.md'), 'utf8')).toContain('First release.');
+describe("npm run contract:release (on a temporary copy of the project's contract)", () => {
+  it('when an optional field is added, then the minor version is bumped, archived and described in the changelog; a breaking change is refused', async () => {
+    const project = join(dir, 'project');
+    await cp(join(ROOT, 'contract'), join(project, 'contract'), { recursive: true });
+    const doc = parseDocument(await readFile(join(ROOT, 'asyncapi.yaml'), 'utf8'));
+    doc.setIn(['components', 'schemas', 'CreditUsedData', 'properties', 'channel'], {
+      type: 'string',
+      description: 'Sales channel of the order.',
+    });
+    const spec = join(project, 'asyncapi.yaml');
+    await writeFile(spec, doc.toString({ lineWidth: 0 }));
+    const released = join(project, 'contract', 'released');
 
-    const refused = await run(['--release', '--spec', breakingSpec, '--base', baseline]);
+    const result = await run(['--release', '--spec', spec, '--released', released]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('1.0.0 → 1.1.0 (minor)');
+    expect((await readdir(released)).sort()).toEqual(['1.0.0.yaml', '1.1.0.yaml']);
+    const archived = await readFile(join(released, '1.1.0.yaml'), 'utf8');
+    expect(archived).toBe(await readFile(spec, 'utf8'));
+    expect(parseDocument(archived).getIn(['info', 'version'])).toBe('1.1.0');
+    const changelog = await readFile(join(project, 'contract', 'CHANGELOG.md'), 'utf8');
+    expect(changelog.indexOf('## 1.1.0')).toBeLessThan(changelog.indexOf('## 1.0.0'));
+    expect(changelog).toMatch(/### credit\.used\n\n(?:- .*\n)*- `data\.channel`: new optional field\n/);
+
+    const again = await run(['--release', '--spec', spec, '--released', released]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('nothing to release');
+
+    doc.deleteIn(['components', 'schemas', 'CreditUsedData', 'properties', 'order_id']);
+    doc.setIn(['info', 'version'], '1.1.0');
+    await writeFile(spec, doc.toString({ lineWidth: 0 }));
+    const refused = await run(['--release', '--spec', spec, '--released', released]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('Refusing to release');
-    expect(await readFile(baseline, 'utf8')).toBe(await readFile(base, 'utf8'));
-
-    const forced = await run(['--release', '--allow-breaking', '--spec', breakingSpec, '--base', baseline]);
-    expect(forced.code).toBe(0);
-    expect(await readFile(baseline, 'utf8')).toBe(await readFile(breakingSpec, 'utf8'));
-    const note = await readFile(join(dir, 'released', 'RELEASE.md'), 'utf8');
-    expect(note).toContain('- BREAKING loyalty.points.earned data.tier: type changed string → integer');
-    expect(note).toContain('--allow-breaking');
-    expect((await readdir(join(dir, 'released'))).sort()).toEqual(['RELEASE.md', 'asyncapi.yaml']);
-  });
+    expect(refused.stderr).toContain('credit.used data.order_id: required field removed');
+    expect((await readdir(released)).sort()).toEqual(['1.0.0.yaml', '1.1.0.yaml']);
+  }, 120_000);
 });

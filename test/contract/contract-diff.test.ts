@@ -29,7 +29,7 @@ describe('compareContracts: breaking changes', () => {
     ]);
   });
 
-  it('when a channel id is renamed (same routing key), then it is breaking as a removed channel', async () => {
+  it('when a channel id is renamed (same routing key), then it is info: nothing changed on the wire', async () => {
     const changes = await changesAfter((doc) => {
       const channel = doc.getIn(['channels', 'customerCreated']);
       doc.deleteIn(['channels', 'customerCreated']);
@@ -41,7 +41,7 @@ describe('compareContracts: breaking changes', () => {
       );
     });
     expect(lines(changes)).toEqual([
-      'BREAKING customer.created: channel id renamed customerCreated → customerRegistered',
+      'INFO customer.created: channel id renamed customerCreated → customerRegistered (same address)',
     ]);
   });
 
@@ -201,7 +201,7 @@ describe('compareContracts: breaking changes', () => {
       doc.deleteIn([...EARNED_FIELDS, 'points_earned', 'minimum']);
     });
     expect(lines(changes)).toEqual([
-      'BREAKING loyalty.points.earned data.points_earned: minimum 1 removed',
+      'BREAKING loyalty.points.earned data.points_earned: minimum loosened >= 1 → none',
       'BREAKING loyalty.points.earned data.reference_id: maxLength loosened 64 → 128',
     ]);
   });
@@ -220,6 +220,7 @@ describe('compareContracts: breaking changes', () => {
     );
     expect(lines(changes)).toEqual([
       'BREAKING customer.created contentType: content type changed application/json → application/avro',
+      'BREAKING customer.created amqp.properties.contentType: AMQP property contentType changed "application/json" → "application/avro"',
     ]);
   });
 
@@ -235,12 +236,14 @@ describe('compareContracts: additive and informational changes pass', () => {
     expect(lines(changes)).toEqual(['ADDITIVE loyalty.points.earned data.channel: new optional field']);
   });
 
-  it('when a required field is added, then it is additive (the producer sends more) and listed', async () => {
+  it('when a required field is added, then it is listed as a new required field (the gate judges it backward-breaking)', async () => {
     const changes = await changesAfter((doc) => {
       doc.setIn([...EARNED_FIELDS, 'points_balance'], { type: 'integer' });
       doc.setIn([...EARNED_DATA, 'required'], ['customer_id', 'points_earned', 'tier', 'points_balance']);
     });
-    expect(lines(changes)).toEqual(['ADDITIVE loyalty.points.earned data.points_balance: new required field']);
+    expect(lines(changes)).toEqual([
+      'ADDITIVE loyalty.points.earned data.points_balance: new required field (old events lack it)',
+    ]);
   });
 
   it('when a new event is added, then it is additive and listed', async () => {
@@ -261,7 +264,7 @@ describe('compareContracts: additive and informational changes pass', () => {
       });
     });
     expect(lines(changes)).toEqual([
-      'ADDITIVE customer.deleted: new event',
+      'ADDITIVE customer.deleted: new event; queues bound with customer.#, customer.*, # will receive it',
       'ADDITIVE customer.deleted: new operation publishCustomerDeleted',
     ]);
   });

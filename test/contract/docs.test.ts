@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSpec, SpecError } from '../../scripts/contract/load.js';
-import { extractContract, type Json, type JsonObject } from '../../scripts/contract/model.js';
-import { buildDocs, type DocsResult, verifyPage } from '../../scripts/docs.js';
+import { buildDocs, type DocsResult, TOLERANT_READER_NOTE, verifyPage } from '../../scripts/docs.js';
+import { loadSpec, SpecError } from '../../scripts/lib/asyncapi/load.js';
+import { extractContract, type Json, type JsonObject } from '../../scripts/lib/asyncapi/model.js';
 
 // The real spec when it exists (the page consumers get), else the contract fixture.
 const REAL_SPEC = fileURLToPath(new URL('../../asyncapi.yaml', import.meta.url));
@@ -169,6 +169,17 @@ describe('npm run docs', () => {
         for (const value of leafStrings(example?.payload)) expect(text, `${channel.address} example`).toContain(value);
       }
     }
+  });
+
+  it('when the page is read, then no schema says additional properties are not allowed, open objects say what a tolerant reader does, and the changelog is shown', () => {
+    const root = window.document.getElementById('root');
+    expect(root).not.toBeNull();
+    const text = visibleText(root!);
+    expect(text).not.toMatch(/Additional properties are\s+NOT\s+allowed/);
+    expect(text).toContain(TOLERANT_READER_NOTE);
+    expect(text).toContain('A tolerant reader reads the fields it knows');
+    expect(text).toContain('Changelog');
+    expect(text).toMatch(/1\.0\.0 — \d{4}-\d{2}-\d{2}/);
   });
 
   it('when the spec is invalid, then it fails with file:line:col and keeps the previous page', async () => {

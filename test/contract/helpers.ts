@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
 import { type Document, parseDocument } from 'yaml';
 import { type Change, compareContracts } from '../../scripts/contract/diff.js';
-import { parseSpecText } from '../../scripts/contract/load.js';
 import { formatChange } from '../../scripts/contract/report.js';
+import { parseSpecText } from '../../scripts/lib/asyncapi/load.js';
 
 export const BASE_FIXTURE = new URL('../fixtures/contract/base.yaml', import.meta.url);
 const baseText = readFileSync(BASE_FIXTURE, 'utf8');
@@ -46,9 +46,18 @@ export async function changesBetween(
   return compareContracts(b, h);
 }
 
-/** The report lines, e.g. `BREAKING loyalty.points.earned data.tier: type changed string → integer`. */
+/**
+ * Short report lines, e.g. `BREAKING loyalty.points.earned data.tier: type changed string → integer`: the CLI's
+ * line (formatChange) without the rule and version suffix, and with event-level changes named by the event alone.
+ */
 export function lines(changes: readonly Change[]): string[] {
-  return changes.map(formatChange);
+  return changes.map((change) => {
+    const short = { ...change, against: undefined, direction: undefined };
+    if ((change.part === 'channel' || change.part === 'operation') && !change.path.includes('bindings.')) {
+      short.path = '';
+    }
+    return formatChange(short).replace(/ \([a-z-]+\)$/, '');
+  });
 }
 
 export function breaking(changes: readonly Change[]): Change[] {

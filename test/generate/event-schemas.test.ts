@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { describe, expect, expectTypeOf, it } from 'vitest';
@@ -10,34 +10,54 @@ import {
   eventExamples,
   eventSchemas,
   isEventName,
+  strictEventSchemas,
 } from '../../generated/index.js';
 import { createAjv, describeErrors } from '../../scripts/lib/generate/examples.js';
 
-const SEED_CONTRACT = path.resolve(import.meta.dirname, '../../../shared/product/eventos-publicados.md');
+const SEED_DIR = path.resolve(import.meta.dirname, '../fixtures/seed-examples');
+const SEED_ORDER = [
+  'customer.created',
+  'customer.updated',
+  'loyalty.points.earned',
+  'loyalty.points.redeemed',
+  'loyalty.tier.upgraded',
+  'credit.approved',
+  'credit.used',
+  'credit.limit.exceeded',
+];
 
-/** Every ```json block of the original (Spanish) contract, parsed. */
+/** The example of each event of the original (Spanish) contract, copied verbatim into test/fixtures/seed-examples. */
 function seedExamples(): Record<string, unknown>[] {
-  const markdown = readFileSync(SEED_CONTRACT, 'utf8');
-  return [...markdown.matchAll(/```json\n([\s\S]*?)```/g)].map(
-    (match) => JSON.parse(match[1] ?? '') as Record<string, unknown>,
-  );
+  const files = readdirSync(SEED_DIR).filter((file) => file.endsWith('.json'));
+  return files
+    .map((file) => JSON.parse(readFileSync(path.join(SEED_DIR, file), 'utf8')) as Record<string, unknown>)
+    .sort((a, b) => SEED_ORDER.indexOf(String(a.event)) - SEED_ORDER.indexOf(String(b.event)));
 }
 
 // Compiled once, with the same strictness as the service's validators.
 const ajv = createAjv();
-const validators = new Map<EventName, ValidateFunction>(
+const consumerValidators = new Map<EventName, ValidateFunction>(
   EVENT_NAMES.map((name) => [name, ajv.compile(eventSchemas[name])]),
 );
+const strictValidators = new Map<EventName, ValidateFunction>(
+  EVENT_NAMES.map((name) => [name, ajv.compile(strictEventSchemas[name])]),
+);
 
-function validatorFor(name: string): ValidateFunction {
+type Variant = 'consumer' | 'strict';
+
+function validatorFor(name: string, variant: Variant): ValidateFunction {
+  const validators = variant === 'consumer' ? consumerValidators : strictValidators;
   const validate = isEventName(name) ? validators.get(name) : undefined;
   if (!validate) throw new Error(`no schema for event ${name}`);
   return validate;
 }
 
-/** The ajv errors of `value` against the schema of `name`, one line each (empty when valid). */
-function errorsOf(name: EventName, value: unknown): string[] {
-  const validate = validatorFor(name);
+/**
+ * The ajv errors of `value` against the schema of `name`, one line each (empty when valid): by default the strict
+ * variant, what the service validates what it publishes against.
+ */
+function errorsOf(name: EventName, value: unknown, variant: Variant = 'strict'): string[] {
+  const validate = validatorFor(name, variant);
   return validate(value) ? [] : describeErrors(validate.errors);
 }
 
@@ -55,7 +75,7 @@ function dataOf(envelope: Record<string, unknown>): Record<string, unknown> {
   return envelope.data as Record<string, unknown>;
 }
 
-describe('the seed contract (eventos-publicados.md)', () => {
+describe('the seed examples (test/fixtures/seed-examples)', () => {
   const seeds = seedExamples();
 
   it('when its JSON blocks are read, then all eight original events are found', () => {
@@ -76,7 +96,23 @@ describe('the seed contract (eventos-publicados.md)', () => {
     (name, seed) => {
       expect(isEventName(name)).toBe(true);
       if (!isEventName(name)) return;
-      expect(errorsOf(name, seed)).toEqual([]);
+      expect(errorsOf(name, seed, 'consumer')).toEqual([]);
+      expect(errorsOf(name, seed, 'strict')).toEqual([]);
+    },
+  );
+
+  it.each(seeds.map((seed) => [String(seed.event), seed]))(
+    'when the seed example of %s carries an extra field (envelope and data), then the consumer schema accepts it and the strict one refuses it',
+    (name, seed) => {
+      if (!isEventName(name)) throw new Error(`unknown event ${name}`);
+      const extended = structuredClone(seed) as Record<string, unknown>;
+      extended.trace_id = 'tr_1';
+      (extended.data as Record<string, unknown>).added_later = 42;
+      expect(errorsOf(name, extended, 'consumer')).toEqual([]);
+      expect(errorsOf(name, extended, 'strict')).toEqual([
+        '(root) must NOT have additional properties (trace_id)',
+        '/data must NOT have additional properties (added_later)',
+      ]);
     },
   );
 
@@ -217,25 +253,31 @@ describe('generated types', () => {
     expect(isEventName('customer.deleted')).toBe(false);
   });
 
-  it('when a schema is walked, then every object is closed and every field is described', () => {
+  it('when the schemas are walked, then every consumer object is open, every strict one closed, every field described', () => {
     const problems: string[] = [];
-    const walk = (schema: Record<string, unknown>, where: string): void => {
-      if (schema.type === 'object' && schema.additionalProperties !== false) problems.push(`${where} is open`);
+    const walk = (schema: Record<string, unknown>, where: string, variant: Variant = 'strict'): void => {
+      if (schema.type === 'object' && variant === 'strict' && schema.additionalProperties !== false) {
+        problems.push(`${where} is open in the strict variant`);
+      }
+      if (variant === 'consumer' && 'additionalProperties' in schema) problems.push(`${where} is closed for consumers`);
       const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
       for (const [name, property] of Object.entries(properties)) {
         if (typeof property.description !== 'string' || property.description === '') {
           problems.push(`${where}/${name} has no description`);
         }
-        walk(property, `${where}/${name}`);
+        walk(property, `${where}/${name}`, variant);
       }
     };
-    for (const name of EVENT_NAMES) walk(eventSchemas[name] as Record<string, unknown>, name);
+    for (const name of EVENT_NAMES) {
+      walk(strictEventSchemas[name] as Record<string, unknown>, name, 'strict');
+      walk(eventSchemas[name] as Record<string, unknown>, name, 'consumer');
+    }
     expect(problems).toEqual([]);
   });
 
   it('when a schema is read, then it is self-contained and carries no parser keys', () => {
-    for (const name of EVENT_NAMES) {
-      const text = JSON.stringify(eventSchemas[name]);
+    for (const name of [...EVENT_NAMES]) {
+      const text = JSON.stringify([eventSchemas[name], strictEventSchemas[name]]);
       expect(text).not.toContain('$ref');
       expect(text).not.toContain('x-parser');
     }

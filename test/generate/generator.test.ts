@@ -76,9 +76,12 @@ describe('when the generator runs on the fixture document', () => {
       'publishers/common.ts',
       'publishers/publish-gadget-created.ts',
       'publishers/publish-gadget-retired.ts',
-      'schemas/gadget.created.json',
-      'schemas/gadget.retired.json',
+      'schemas/consumer/gadget.created.json',
+      'schemas/consumer/gadget.retired.json',
       'schemas/index.ts',
+      'schemas/strict/gadget.created.json',
+      'schemas/strict/gadget.retired.json',
+      'topology.ts',
     ]);
   });
 
@@ -107,7 +110,11 @@ describe('when the generator runs on the fixture document', () => {
     expect(generated.EVENT_NAMES).toEqual(['gadget.created', 'gadget.retired']);
     expect(generated.EXCHANGE).toBe('fixture_events');
     expect(generated.EXCHANGE_TYPE).toBe('topic');
-    expect(generated.APP_ID).toBe('customer-service');
+    expect(generated.APP_ID).toBe('fixture-service');
+    expect(generated.MESSAGE_PROPERTIES).toMatchObject({
+      'gadget.created': { deliveryMode: 2, appId: 'fixture-service' },
+    });
+    expect(Object.keys(generated.strictEventSchemas as object)).toEqual(['gadget.created', 'gadget.retired']);
     expect(Object.keys(generated.eventSchemas as object)).toEqual(['gadget.created', 'gadget.retired']);
     expect(generated.eventExamples).toMatchObject({ 'gadget.retired': [{ data: { reason: null } }] });
   });
@@ -153,9 +160,16 @@ describe('when the fixture changes', () => {
     const after = await readTree(outDir);
 
     const changedFiles = Object.keys(after).filter((file) => after[file] !== before[file]);
-    expect(changedFiles).toEqual(['models/index.ts', 'schemas/gadget.created.json', 'schemas/index.ts']);
+    expect(changedFiles).toEqual([
+      'models/index.ts',
+      'schemas/consumer/gadget.created.json',
+      'schemas/index.ts',
+      'schemas/strict/gadget.created.json',
+    ]);
     expect(after['models/index.ts']).toContain('  /**\n   * Colour of the gadget.\n   */\n  color: string;\n');
-    expect(JSON.parse(after['schemas/gadget.created.json'] ?? '{}').properties.data.required).toContain('color');
+    expect(JSON.parse(after['schemas/consumer/gadget.created.json'] ?? '{}').properties.data.required).toContain(
+      'color',
+    );
     // The publisher's parameter is the model, so the same call no longer type-checks.
     expect(typeErrors([probeFile]).join('\n')).toMatch(/Property 'color' is missing/);
   });
@@ -172,11 +186,14 @@ describe('when the fixture changes', () => {
       summary: 'Publish gadget.repaired when a gadget is repaired.',
       channel: { $ref: '#/channels/gadgetRepaired' },
       messages: [{ $ref: '#/channels/gadgetRepaired/messages/GadgetRepaired' }],
+      bindings: { $ref: '#/components/operationBindings/fixturePublish' },
     });
     doc.setIn(['components', 'messages', 'GadgetRepaired'], {
       name: 'GadgetRepaired',
       summary: 'A gadget was repaired.',
       'x-consumers': ['Support'],
+      contentType: 'application/json',
+      headers: { $ref: '#/components/schemas/FixtureHeaders' },
       payload: { $ref: payloadRef },
       examples: [
         {
@@ -276,6 +293,15 @@ describe('when the document is wrong', () => {
     expect(await readTree(outDir)).toEqual(before);
   });
 
+  it("when a payload uses the OpenAPI keyword nullable, then generation refuses it and points to type: [X, 'null']", async () => {
+    const changed = await editedFixture('nullable.yaml', (doc) => {
+      doc.setIn(['components', 'schemas', 'GadgetCreatedData', 'properties', 'gadget_id', 'nullable'], true);
+    });
+    await expect(run(changed, path.join(workDir, 'nullable-out'))).rejects.toThrow(
+      /message GadgetCreated: `nullable` at data\.gadget_id is an OpenAPI keyword.*write `type: \[X, 'null'\]` instead/,
+    );
+  });
+
   it('when a payload has no title, then generation refuses it (Modelina would name it AnonymousSchema_N)', async () => {
     const broken = await editedFixture('no-title.yaml', (doc) => {
       doc.deleteIn(['components', 'schemas', 'GadgetRetiredEvent', 'title']);
@@ -300,13 +326,13 @@ describe('when generated code is checked for drift', () => {
   it('when files are edited, removed or added, then the check lists them as stale, missing and extra', async () => {
     const publisher = path.join(outDir, 'publishers/publish-gadget-created.ts');
     await writeFile(publisher, `${await readFile(publisher, 'utf8')}// hand edit\n`);
-    await rm(path.join(outDir, 'schemas/gadget.retired.json'));
+    await rm(path.join(outDir, 'schemas/consumer/gadget.retired.json'));
     await writeFile(path.join(outDir, 'publishers/handwritten.ts'), 'export {};\n');
     const result = await checkGenerated({ specPath: FIXTURE, outDir });
     expect(result).toMatchObject({
       upToDate: false,
       stale: ['publishers/publish-gadget-created.ts'],
-      missing: ['schemas/gadget.retired.json'],
+      missing: ['schemas/consumer/gadget.retired.json'],
       extra: ['publishers/handwritten.ts'],
     });
   });
@@ -323,7 +349,7 @@ describe('when generated code is checked for drift', () => {
     expect(failure).toMatchObject({ code: 1 });
     const { stderr } = failure as { stderr: string };
     expect(stderr).toMatch(/stale: .*publishers\/publish-gadget-created\.ts/);
-    expect(stderr).toMatch(/missing: .*schemas\/gadget\.retired\.json/);
+    expect(stderr).toMatch(/missing: .*schemas\/consumer\/gadget\.retired\.json/);
     expect(stderr).toMatch(/extra: .*publishers\/handwritten\.ts/);
   });
 });

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { render } from '@asyncapi/generator-react-sdk';
-import { Parser } from '@asyncapi/parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, TEMPLATE_DIR } from '../../scripts/lib/generate/generate.js';
+import { templateParams } from '../../scripts/lib/generate/publishers.js';
+import { parseSpec } from '../../scripts/lib/generate/spec.js';
 
 // Each component of templates/publishers rendered on its own against a small parsed document, as the
 // generator's built-in templates test theirs. The template is plain JavaScript with JSX, so it is imported
@@ -20,6 +21,7 @@ interface EventDescriptor {
   consumers: string[];
   exchange: string;
   exchangeType: string;
+  wire: { routingKey: string; deliveryMode: number; properties: Record<string, unknown> };
 }
 type Component<P> = (props: P) => unknown;
 type EventsProps = { events: EventDescriptor[] };
@@ -32,13 +34,13 @@ const FIXTURE = path.join(PROJECT_ROOT, 'test/fixtures/generate/small.asyncapi.y
 
 let events: EventDescriptor[];
 let gadgetCreated: EventDescriptor;
+let params: { model: string };
 
 beforeAll(async () => {
-  const { readFile } = await import('node:fs/promises');
-  const { document, diagnostics } = await new Parser().parse(await readFile(FIXTURE, 'utf8'));
-  if (!document) throw new Error(diagnostics.map((d) => d.message).join('\n'));
-  const helpers = await importTemplate<{ eventDescriptors: (doc: unknown) => EventDescriptor[] }>('helpers/events.js');
-  events = helpers.eventDescriptors(document);
+  // The same parameters scripts/generate.ts gives the template: the shared model's events, as JSON.
+  params = templateParams((await parseSpec(FIXTURE)).events);
+  const helpers = await importTemplate<{ eventDescriptors: (p: unknown) => EventDescriptor[] }>('helpers/events.js');
+  events = helpers.eventDescriptors(params);
   const [first] = events;
   if (!first) throw new Error('the fixture has no send operation');
   gadgetCreated = first;
@@ -53,7 +55,7 @@ async function renderComponent<P>(file: string, name: string, props: P): Promise
 
 describe('helpers/events.js', () => {
   it('when the fixture is read, then there is one descriptor per send operation, in document order', () => {
-    expect(events).toEqual([
+    expect(events).toMatchObject([
       {
         eventName: 'gadget.created',
         functionName: 'publishGadgetCreated',
@@ -65,6 +67,7 @@ describe('helpers/events.js', () => {
         consumers: ['Inventory', 'Analytics'],
         exchange: 'fixture_events',
         exchangeType: 'topic',
+        wire: { routingKey: 'gadget.created', deliveryMode: 2, messageType: 'gadget.created', timestamp: true },
       },
       {
         eventName: 'gadget.retired',
@@ -87,13 +90,16 @@ describe('helpers/events.js', () => {
     expect(kebabCase('publishAMQPEvent')).toBe('publish-amqp-event');
   });
 
-  it('when send operations use two exchanges, then sharedExchange refuses them', async () => {
-    const { sharedExchange } = await importTemplate<{ sharedExchange: (e: EventDescriptor[]) => unknown }>(
-      'helpers/events.js',
-    );
-    const other = { ...gadgetCreated, exchange: 'other_events' };
-    expect(() => sharedExchange([gadgetCreated, other])).toThrow(/one exchange/);
-    expect(sharedExchange(events)).toEqual({ name: 'fixture_events', type: 'topic' });
+  it('when the exchange is asked for, then it is the one the model describes, alternate exchange included', async () => {
+    const { sharedExchange } = await importTemplate<{ sharedExchange: (p: unknown) => unknown }>('helpers/events.js');
+    expect(sharedExchange(params)).toEqual({
+      name: 'fixture_events',
+      type: 'topic',
+      durable: true,
+      autoDelete: false,
+      vhost: '/',
+    });
+    expect(() => sharedExchange({})).toThrow(/passes `model`/);
   });
 });
 
@@ -105,11 +111,13 @@ describe('publisher components', () => {
   });
 
   it('when CommonModule renders, then it matches the snapshot', async () => {
-    const output = await renderComponent('CommonModule.jsx', 'CommonModule', {
-      exchange: 'fixture_events',
-      exchangeType: 'topic',
-      appId: 'customer-service',
-    });
+    const { publishOptions } = await importTemplate<{ publishOptions: (e: EventDescriptor[]) => unknown }>(
+      'helpers/events.js',
+    );
+    const output = await renderComponent('CommonModule.jsx', 'CommonModule', { options: publishOptions(events) });
+    expect(output).toContain('  messageId: string;\n');
+    expect(output).toContain('  correlationId?: string;\n');
+    expect(output).toContain('  timestamp: Date;\n');
     expect(output).toMatchSnapshot();
   });
 
@@ -126,10 +134,35 @@ describe('publisher components', () => {
     expect(output).toContain("    'gadget.created',\n");
     expect(output).toContain("      type: 'gadget.created',\n");
     expect(output).toContain(' * - Consumers: Inventory, Analytics\n');
+    expect(output).toContain("      appId: 'fixture-service',\n");
+    expect(output).toContain('      deliveryMode: 2,\n');
+  });
+
+  it('when the document says deliveryMode 1, then the publisher sends transient messages', async () => {
+    const event = { ...gadgetCreated, wire: { ...gadgetCreated.wire, deliveryMode: 1 } };
+    const output = await renderComponent('PublisherFunction.jsx', 'PublisherFunction', { event });
+    expect(output).toContain('      persistent: false,\n      deliveryMode: 1,\n');
+  });
+
+  it('when TopologyModule renders the fixture, then it declares what the model describes', async () => {
+    const { sharedExchange } = await importTemplate<{ sharedExchange: (p: unknown) => unknown }>('helpers/events.js');
+    const output = await renderComponent('TopologyModule.jsx', 'TopologyModule', {
+      exchange: sharedExchange(params),
+      events,
+    });
+    expect(output).toMatchSnapshot();
+    expect(output).toContain(
+      'export const EXCHANGE_OPTIONS = { durable: true, autoDelete: false, arguments: {} } as const;',
+    );
   });
 
   it('when a summary holds a comment terminator or a quote, then the output stays valid', async () => {
-    const event = { ...gadgetCreated, summary: 'Ends */ early', eventName: "it's.odd" };
+    const event = {
+      ...gadgetCreated,
+      summary: 'Ends */ early',
+      eventName: "it's.odd",
+      wire: { ...gadgetCreated.wire, routingKey: "it's.odd" },
+    };
     const output = await renderComponent('PublisherFunction.jsx', 'PublisherFunction', { event });
     expect(output).toContain(' * Ends *\\/ early\n');
     expect(output).toContain("    'it\\'s.odd',\n");

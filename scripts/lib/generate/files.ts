@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -69,40 +68,4 @@ export async function compareDirs(expectedDir: string, actualDir: string): Promi
     if (!a.equals(b)) stale.push(file);
   }
   return { stale, missing, extra: [...actual].sort() };
-}
-
-/**
- * A fresh folder next to `outDir` (in `.tmp/` of its parent), so that it can be renamed onto `outDir`
- * (a rename across file systems would fail).
- */
-export async function makeStagingDir(outDir: string): Promise<string> {
-  const staging = path.join(
-    path.dirname(outDir),
-    '.tmp',
-    `generate-${path.basename(outDir)}-${process.pid}-${randomBytes(4).toString('hex')}`,
-  );
-  await mkdir(staging, { recursive: true });
-  return staging;
-}
-
-/** Replaces `outDir` with `stagingDir` (two renames; the old content is removed afterwards). */
-export async function replaceDir(stagingDir: string, outDir: string): Promise<void> {
-  const exists = await stat(outDir).then(
-    () => true,
-    () => false,
-  );
-  if (!exists) {
-    await mkdir(path.dirname(outDir), { recursive: true });
-    await rename(stagingDir, outDir);
-    return;
-  }
-  const old = `${stagingDir}.old`;
-  await rename(outDir, old);
-  try {
-    await rename(stagingDir, outDir);
-  } catch (error) {
-    await rename(old, outDir);
-    throw error;
-  }
-  await rm(old, { recursive: true, force: true });
 }

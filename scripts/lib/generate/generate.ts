@@ -1,17 +1,10 @@
-import { mkdtemp, rm, rmdir } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../asyncapi/root.js';
+import { stagedSwap } from '../asyncapi/swap.js';
 import { validateExamples } from './examples.js';
-import {
-  compareDirs,
-  type DirDifference,
-  formatDir,
-  listFiles,
-  makeStagingDir,
-  replaceDir,
-  writeFiles,
-} from './files.js';
+import { compareDirs, type DirDifference, formatDir, listFiles, writeFiles } from './files.js';
 import { renderModels } from './models.js';
 import { renderPublishers } from './publishers.js';
 import { renderSchemaFiles } from './schemas.js';
@@ -22,7 +15,7 @@ export { GenerateError } from './errors.js';
 /** First line of every generated TypeScript file. */
 export const BANNER = '// Generated from asyncapi.yaml by scripts/generate.ts — DO NOT EDIT.';
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export { PROJECT_ROOT };
 export const TEMPLATE_DIR = path.join(PROJECT_ROOT, 'templates/publishers');
 
 export interface GenerateOptions {
@@ -56,7 +49,7 @@ async function generateInto(specPath: string, dir: string, warn: (line: string) 
   validateExamples(spec.events);
   const models = await renderModels(spec.document, spec.events, BANNER);
   await writeFiles(dir, new Map([['models/index.ts', models], ...renderSchemaFiles(spec.events, BANNER)]));
-  await renderPublishers(spec.document, TEMPLATE_DIR, dir);
+  await renderPublishers(spec.document, spec.events, TEMPLATE_DIR, dir);
   await formatDir(dir, PROJECT_ROOT);
   return spec.warnings.slice();
 }
@@ -69,17 +62,11 @@ async function generateInto(specPath: string, dir: string, warn: (line: string) 
 export async function generate(options: GenerateOptions = {}): Promise<GenerateResult> {
   const started = performance.now();
   const { specPath, outDir, warn } = resolveOptions(options);
-  const staging = await makeStagingDir(outDir);
-  try {
+  return stagedSwap(outDir, async (staging) => {
     const warnings = await generateInto(specPath, staging, warn);
     const files = await listFiles(staging);
-    await replaceDir(staging, outDir);
     return { files, warnings, durationMs: Math.round(performance.now() - started) };
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-    // Leave no empty `.tmp/` behind (it stays when something else uses it).
-    await rmdir(path.dirname(staging)).catch(() => undefined);
-  }
+  });
 }
 
 export interface CheckResult extends DirDifference {

@@ -7,7 +7,8 @@ import type { SpecEvent } from './spec.js';
  * The payload models, as one TypeScript module (`models/index.ts`), sorted by name.
  *
  * One file rather than Modelina's file per model: its ESM output imports siblings without `.js`, which
- * `moduleResolution: NodeNext` refuses. Interfaces keep the wire names (`rawPropertyNames`), `const` becomes a
+ * `moduleResolution: NodeNext` refuses. Open objects get no `additionalProperties` member (the interpreter's
+ * `ignoreAdditionalProperties`): the models describe the declared fields. Interfaces keep the wire names (`rawPropertyNames`), `const` becomes a
  * literal type and enums become string unions.
  */
 export async function renderModels(
@@ -20,6 +21,9 @@ export async function renderModels(
     enumType: 'union',
     rawPropertyNames: true,
     presets: [TS_DESCRIPTION_PRESET],
+    // The document's objects are open (tolerant readers); without this Modelina adds
+    // `additionalProperties?: Map<string, any>` to every model.
+    processorOptions: { jsonSchema: { ignoreAdditionalProperties: true } },
   });
   const models = await generator.generate(document);
   const problems: string[] = [];

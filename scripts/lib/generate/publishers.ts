@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
+import type { SpecEvent } from './spec.js';
 
 /** The part of @asyncapi/generator 3.x used here (the package ships no typings). */
 interface AsyncApiGenerator {
@@ -42,17 +43,40 @@ function loadGenerator(): GeneratorConstructor {
 
 /**
  * Runs our local template (`templates/publishers`, React renderer) with @asyncapi/generator into `outDir`:
- * `index.ts` and `publishers/*.ts`. The template is a local path, so nothing is installed; `forceWrite`
+ * `index.ts`, `topology.ts` and `publishers/*.ts`. The template is a local path, so nothing is installed; `forceWrite`
  * because `outDir` is a fresh temporary folder inside a git work tree. The generator transpiles the template
  * into `templates/publishers/__transpiled` (git-ignored) on every run, so template edits always apply.
  */
 export async function renderPublishers(
   document: AsyncAPIDocumentInterface,
+  events: readonly SpecEvent[],
   templateDir: string,
   outDir: string,
 ): Promise<void> {
   const Generator = loadGenerator();
-  const generator = new Generator(templateDir, outDir, { forceWrite: true });
+  const generator = new Generator(templateDir, outDir, { forceWrite: true, templateParams: templateParams(events) });
   // The parsed document is passed as is: the template asks for the v3 parser API, which it already is.
   await generator.generate(document);
+}
+
+/**
+ * The template's parameters: the template reads the document through the shared model only (the events and
+ * the exchange, as JSON in `model`), never by walking the parsed document itself.
+ */
+export function templateParams(events: readonly SpecEvent[]): { model: string } {
+  const [first] = events;
+  if (!first?.published.exchange) throw new Error('the publishers template needs at least one event with an exchange');
+  const model = {
+    exchange: first.published.exchange,
+    events: events.map(({ published: e }) => ({
+      eventName: e.eventName,
+      operationId: e.operationId,
+      modelName: e.modelName,
+      summary: e.summary,
+      messageSummary: e.messageSummary,
+      consumers: e.consumers,
+      wire: e.wire,
+    })),
+  };
+  return { model: JSON.stringify(model) };
 }

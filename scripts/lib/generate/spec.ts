@@ -1,6 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type AsyncAPIDocumentInterface, type Diagnostic, DiagnosticSeverity, Parser } from '@asyncapi/parser';
+import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
+import { type PublishedEvent, publishedEvents } from '../asyncapi/events.js';
+import { formatDiagnostic, loadSpecWithWarnings, SpecError } from '../asyncapi/load.js';
+import { type ContractModel, extractContract } from '../asyncapi/model.js';
 import { GenerateError } from './errors.js';
 
 /** A JSON Schema as plain data (no parser metadata). */
@@ -22,10 +24,13 @@ export interface SpecEvent {
   readonly payloadSchema: JsonSchema;
   readonly headersSchema: JsonSchema | undefined;
   readonly examples: readonly EventExample[];
+  /** The event as the shared model describes it (wire, exchange, consumers…). */
+  readonly published: PublishedEvent;
 }
 
 export interface ParsedSpec {
   readonly document: AsyncAPIDocumentInterface;
+  readonly model: ContractModel;
   readonly events: readonly SpecEvent[];
   readonly warnings: readonly string[];
 }
@@ -39,12 +44,6 @@ const SUPPORTED_SCHEMA_FORMATS = [
   'application/schema+json;version=draft-07',
   'application/schema+yaml;version=draft-07',
 ];
-
-function formatDiagnostic(specLabel: string, diagnostic: Diagnostic): string {
-  const { line, character } = diagnostic.range.start;
-  const where = diagnostic.path.length > 0 ? ` (at ${diagnostic.path.join('.')})` : '';
-  return `${specLabel}:${line + 1}:${character + 1} ${diagnostic.message}${where}`;
-}
 
 // Keywords whose value maps names (of properties, definitions…) to schemas: their keys are names, not keywords.
 const NAME_MAPS = new Set([
@@ -99,62 +98,71 @@ function isRequired(schema: JsonSchema, name: string): boolean {
 }
 
 /**
- * Reads every `send` operation. Walks from the operations because `message.operations()` is empty in
- * @asyncapi/parser 3.6.6. Checks what the generated publishers rely on: the routing key (channel address) is
- * the event name and the payload's `event` const, and the payload has a required string `organization_id`.
+ * `nullable` is an OpenAPI keyword, not JSON Schema: ajv ignores it (so `nullable: true` would still refuse null)
+ * and Modelina types the field non-null. Refuse it wherever it appears, naming the JSON path.
  */
-function collectEvents(document: AsyncAPIDocumentInterface, problems: string[]): SpecEvent[] {
+function findNullable(schema: unknown, path: string, out: string[]): void {
+  if (Array.isArray(schema)) {
+    for (const [i, item] of schema.entries()) findNullable(item, `${path}[${i}]`, out);
+    return;
+  }
+  if (schema === null || typeof schema !== 'object') return;
+  for (const [key, child] of Object.entries(schema)) {
+    if (DATA_KEYWORDS.has(key)) continue;
+    if (key === 'nullable') out.push(path || '(root)');
+    else if (NAME_MAPS.has(key) && child !== null && typeof child === 'object' && !Array.isArray(child)) {
+      for (const [name, sub] of Object.entries(child)) findNullable(sub, path ? `${path}.${name}` : name, out);
+    } else if (key !== 'properties') findNullable(child, path, out);
+  }
+}
+
+/**
+ * Reads every `send` operation from the one model of the document (scripts/lib/asyncapi) and checks what the
+ * generated publishers rely on: the routing key (channel address) is the event name, the payload's `event`
+ * const and the AMQP `messageType`; the payload has a required string `organization_id`; every header names
+ * the payload field it copies; one exchange, with the properties the publishers set.
+ */
+function collectEvents(published: readonly PublishedEvent[], problems: string[]): SpecEvent[] {
   const events: SpecEvent[] = [];
   const exchanges = new Set<string>();
-  for (const operation of document.operations().filterBySend()) {
-    const operationId = operation.id() ?? '(no id)';
+  for (const event of published) {
+    const { eventName, operationId } = event;
     const where = `operation ${operationId}`;
-    const channels = operation.channels().all();
-    const messages = operation.messages().all();
-    const [channel] = channels;
-    const [message] = messages;
-    if (channels.length !== 1 || messages.length !== 1 || !channel || !message) {
-      problems.push(`${where}: must have exactly one channel and one message`);
-      continue;
-    }
-    const eventName = channel.address();
-    if (!eventName) {
-      problems.push(`${where}: channel ${channel.id()} has no address (the routing key)`);
-      continue;
-    }
-    const exchange: unknown = channel.bindings().get('amqp')?.value()?.exchange;
-    const exchangeName =
-      exchange !== null && typeof exchange === 'object' ? (exchange as Record<string, unknown>).name : undefined;
-    if (typeof exchangeName !== 'string') {
-      problems.push(`${where}: channel ${channel.id()} needs an AMQP binding with exchange.name`);
+    if (!event.exchange) {
+      problems.push(`${where}: channel ${event.channelId} needs an AMQP binding with exchange.name`);
     } else {
-      exchanges.add(exchangeName);
+      exchanges.add(JSON.stringify(event.exchange));
     }
-    const payload = message.payload();
-    if (!payload) {
-      problems.push(`${where}: message ${message.id()} has no payload`);
+    if (event.payload === undefined) {
+      problems.push(`${where}: message ${event.messageId} has no payload`);
       continue;
     }
-    const schemaFormat = message.schemaFormat();
-    if (schemaFormat !== undefined && !SUPPORTED_SCHEMA_FORMATS.includes(schemaFormat)) {
-      problems.push(`${where}: message ${message.id()} uses schema format ${schemaFormat}`);
+    if (event.schemaFormat !== undefined && !SUPPORTED_SCHEMA_FORMATS.includes(event.schemaFormat)) {
+      problems.push(`${where}: message ${event.messageId} uses schema format ${event.schemaFormat}`);
       continue;
     }
-    const modelName = payload.title();
-    if (!modelName) {
-      problems.push(`${where}: the payload schema of ${message.id()} needs a title (it names the generated model)`);
+    if (!event.modelName) {
+      problems.push(`${where}: the payload schema of ${event.messageId} needs a title (it names the generated model)`);
       continue;
     }
-    const payloadSchema = asJsonSchema(payload.json());
+    const nullable: string[] = [];
+    findNullable(event.payload, '', nullable);
+    findNullable(event.headersSchema, 'headers', nullable);
+    for (const at of nullable) {
+      problems.push(
+        `message ${event.messageId}: \`nullable\` at ${at} is an OpenAPI keyword, not JSON Schema (ajv ignores it and the model would be typed non-null); write \`type: [X, 'null']\` instead`,
+      );
+    }
+    const payloadSchema = asJsonSchema(event.payload);
     const eventConst = property(payloadSchema, 'event')?.const;
     if (eventConst !== eventName) {
       problems.push(
         `${where}: payload property "event" must be const "${eventName}" (the channel address), found ${JSON.stringify(eventConst)}`,
       );
     }
-    const messageType: unknown = message.bindings().get('amqp')?.value()?.messageType;
-    if (messageType !== undefined && messageType !== eventName) {
-      problems.push(`${where}: AMQP messageType ${JSON.stringify(messageType)} differs from the event name`);
+    const { wire } = event;
+    if (wire.messageType !== undefined && wire.messageType !== eventName) {
+      problems.push(`${where}: AMQP messageType ${JSON.stringify(wire.messageType)} differs from the event name`);
     }
     if (
       property(payloadSchema, 'organization_id')?.type !== 'string' ||
@@ -162,28 +170,39 @@ function collectEvents(document: AsyncAPIDocumentInterface, problems: string[]):
     ) {
       problems.push(`${where}: payload needs a required string property "organization_id" (sent as a header)`);
     }
-    if (events.some((event) => event.eventName === eventName)) {
+    for (const header of wire.headers) {
+      const field = property(payloadSchema, header.fromPayload);
+      if (!header.fromPayload || field?.type !== 'string' || !isRequired(payloadSchema, header.fromPayload)) {
+        problems.push(
+          `${where}: header ${header.name} needs \`x-value: $message.payload#/<field>\` naming a required string payload field`,
+        );
+      }
+    }
+    if (wire.deliveryMode !== 1 && wire.deliveryMode !== 2) {
+      problems.push(`${where}: the operation's AMQP binding needs deliveryMode 1 or 2`);
+    }
+    if (!wire.contentType) problems.push(`${where}: message ${event.messageId} needs a contentType`);
+    if (events.some((other) => other.eventName === eventName)) {
       problems.push(`${where}: event ${eventName} is published by more than one operation`);
     }
-    const headers = message.headers();
     events.push({
       eventName,
       operationId,
-      messageId: message.id(),
-      modelName,
+      messageId: event.messageId,
+      modelName: event.modelName,
       payloadSchema,
-      headersSchema: headers ? asJsonSchema(headers.json()) : undefined,
-      examples: message
-        .examples()
-        .all()
-        .map((example, index) => ({
-          name: example.name() ?? `#${index + 1}`,
-          payload: example.payload(),
-          headers: example.headers(),
-        })),
+      headersSchema: event.headersSchema === undefined ? undefined : asJsonSchema(event.headersSchema),
+      examples: event.examples.map((example) => ({
+        name: example.name,
+        payload: example.payload,
+        headers: example.headers,
+      })),
+      published: event,
     });
   }
-  if (exchanges.size > 1) problems.push(`send operations publish to several exchanges: ${[...exchanges].join(', ')}`);
+  if (exchanges.size > 1) {
+    problems.push('send operations publish to several exchanges (or one exchange declared differently)');
+  }
   if (events.length === 0 && problems.length === 0) problems.push('the document has no send operation');
   return events;
 }
@@ -194,17 +213,20 @@ function collectEvents(document: AsyncAPIDocumentInterface, problems: string[]):
  */
 export async function parseSpec(specPath: string): Promise<ParsedSpec> {
   const specLabel = path.relative(process.cwd(), specPath) || specPath;
-  const source = await readFile(specPath, 'utf8');
-  const parser = new Parser();
-  const { document, diagnostics } = await parser.parse(source, { source: path.resolve(specPath) });
-  const bySeverity = (severity: DiagnosticSeverity) =>
-    diagnostics.filter((diagnostic) => diagnostic.severity === severity).map((d) => formatDiagnostic(specLabel, d));
-  const errors = bySeverity(DiagnosticSeverity.Error);
-  if (errors.length > 0 || !document) {
-    throw new GenerateError(`Parsing ${specLabel}`, errors.length > 0 ? errors : ['the document could not be parsed']);
+  let document: AsyncAPIDocumentInterface;
+  let warnings: string[];
+  try {
+    ({ document, warnings } = await loadSpecWithWarnings(specPath));
+  } catch (error) {
+    if (!(error instanceof SpecError)) throw error;
+    throw new GenerateError(
+      `Parsing ${specLabel}`,
+      error.diagnostics.map((d) => formatDiagnostic(specPath, d)),
+    );
   }
-  const problems: string[] = [];
-  const events = collectEvents(document, problems);
+  const model = extractContract(document);
+  const { events: published, problems } = publishedEvents(model);
+  const events = collectEvents(published, problems);
   if (problems.length > 0) throw new GenerateError(`Checking ${specLabel}`, problems);
-  return { document, events, warnings: bySeverity(DiagnosticSeverity.Warning) };
+  return { document, model, events, warnings };
 }

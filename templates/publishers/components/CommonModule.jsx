@@ -1,32 +1,24 @@
 import { Text } from '@asyncapi/generator-react-sdk';
-import { tsString } from '../helpers/text.js';
+import { docLines } from '../helpers/text.js';
 
 /**
- * Body of `publishers/common.ts`: what every publisher shares.
+ * Body of `publishers/common.ts`: what every publisher shares. The exchange constants come from `topology.ts`;
+ * `PublishOptions` holds the AMQP properties the document says the caller gives per message.
  *
- * @param {{ exchange: string, exchangeType: string, appId: string }} props
+ * @param {{ options: { name: string, required: boolean, description: string, type: string }[] }} props
  */
-export function CommonModule({ exchange, exchangeType, appId }) {
+export function CommonModule({ options }) {
   return (
     <Text>
       {[
-        '/** Exchange every event is published to (the AMQP binding of the channels). */',
-        `export const EXCHANGE = ${tsString(exchange)} as const;`,
+        "export { APP_ID, EXCHANGE, EXCHANGE_TYPE } from '../topology.js';",
         '',
-        '/** Type of {@link EXCHANGE}. */',
-        `export const EXCHANGE_TYPE = ${tsString(exchangeType)} as const;`,
-        '',
-        '/** AMQP `appId` property of every message. */',
-        `export const APP_ID = ${tsString(appId)} as const;`,
-        '',
-        '/** Per-message AMQP properties chosen by the caller. */',
+        '/** Per-message AMQP properties chosen by the caller (`x-amqp-properties` and bindings of the document). */',
         'export interface PublishOptions {',
-        '  /** Unique id of the event, stable across retries: consumers de-duplicate on it. */',
-        '  messageId: string;',
-        '  /** Id of the HTTP request that caused the event. */',
-        '  correlationId?: string;',
-        '  /** When the event is published; sent as whole seconds since the Unix epoch. */',
-        '  timestamp: Date;',
+        ...options.flatMap((option) => [
+          ...(option.description ? [`  /** ${docLines(option.description).join(' ')} */`] : []),
+          `  ${option.name}${option.required ? '' : '?'}: ${option.type};`,
+        ]),
         '}',
       ].join('\n')}
     </Text>

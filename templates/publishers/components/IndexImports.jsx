@@ -17,7 +17,11 @@ export function IndexImports({ events }) {
         "} from './models/index.js';",
         "import type { PublishOptions } from './publishers/common.js';",
         ...events.map((event) => `import { ${event.functionName} } from '${event.modulePath}';`),
-        "import { eventExamples as examples, eventSchemas as schemas } from './schemas/index.js';",
+        'import {',
+        '  eventExamples as examples,',
+        '  eventSchemas as schemas,',
+        '  strictEventSchemas as strictSchemas,',
+        "} from './schemas/index.js';",
       ].join('\n')}
     </Text>
   );

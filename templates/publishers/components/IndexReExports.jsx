@@ -1,7 +1,7 @@
 import { Text } from '@asyncapi/generator-react-sdk';
 
 /**
- * Re-exports of `index.ts`: every model type, the shared publisher constants and every publisher.
+ * Re-exports of `index.ts`: every model type, the topology (`topology.ts`) and every publisher.
  *
  * @param {{ events: import('../helpers/events.js').EventDescriptor[] }} props
  */
@@ -10,7 +10,8 @@ export function IndexReExports({ events }) {
     <Text newLines={2}>
       {[
         "export type * from './models/index.js';",
-        "export { APP_ID, EXCHANGE, EXCHANGE_TYPE, type PublishOptions } from './publishers/common.js';",
+        "export type { PublishOptions } from './publishers/common.js';",
+        "export * from './topology.js';",
         'export {',
         ...events.map((event) => `  ${event.functionName},`),
         '};',

@@ -3,13 +3,25 @@ import { docLines, tsString } from '../helpers/text.js';
 
 /**
  * One typed publisher: JSDoc from the operation and message, then a function that calls `channel.publish`
- * with the routing key of the channel and the AMQP properties every consumer relies on.
+ * with the routing key of the channel and the AMQP properties and headers the document declares (no value here
+ * is the template's own: each comes from `event.wire`).
  *
  * @param {{ event: import('../helpers/events.js').EventDescriptor }} props
  */
 export function PublisherFunction({ event }) {
   const consumers = event.consumers.length > 0 ? event.consumers.join(', ') : 'none declared';
   const paragraph = (text) => (text ? [...docLines(text).map((line) => ` * ${line}`.trimEnd()), ' *'] : []);
+  const { wire } = event;
+  const fixed = Object.entries(wire.properties).filter(([, property]) => property.value !== undefined);
+  const given = Object.entries(wire.properties).filter(([, property]) => property.value === undefined);
+  const propertyNames = [
+    `deliveryMode ${wire.deliveryMode}`,
+    `\`contentType\` ${wire.contentType}`,
+    ...(wire.messageType !== undefined ? ['`type`'] : []),
+    ...(wire.timestamp ? ['`timestamp`'] : []),
+    ...[...fixed, ...given].map(([name]) => `\`${name}\``),
+  ];
+  const headerNames = wire.headers.map((header) => `\`${header.name}\``);
   const jsdoc = [
     '/**',
     ...paragraph(event.summary),
@@ -18,17 +30,34 @@ export function PublisherFunction({ event }) {
     ` * - Routing key: \`${event.eventName}\``,
     ` * - Consumers: ${consumers}`,
     ' *',
-    ' * Publishes persistently (deliveryMode 2) with `messageId`, `correlationId`, `type`, `timestamp`, `appId`,',
-    ' * `contentType` application/json and the header `organization_id`. The body is the envelope as JSON; validate',
-    ` * it against \`eventSchemas['${event.eventName}']\` before storing it to be sent.`,
+    ` * Sets, as the AsyncAPI document declares: ${propertyNames.join(', ')}${headerNames.length > 0 ? `; headers ${headerNames.join(', ')}` : ''}.`,
+    ` * The body is the envelope as JSON; validate it against \`strictEventSchemas['${event.eventName}']\` before storing`,
+    ' * it to be sent.',
     ' *',
     ' * @param channel A confirm channel, opened once and reused for every message.',
     ' * @param envelope The message body.',
-    ' * @param options `messageId` (stable across retries), `correlationId`, publication `timestamp`.',
+    ' * @param options The per-message AMQP properties (`messageId` stable across retries, …).',
     ' * @param onConfirm Called with `null` when the broker confirms the message, or an error when it does not.',
     " * @returns The result of `channel.publish`: `false` means wait for the channel's 'drain' event before",
     ' *   publishing more.',
     ' */',
+  ];
+  const properties = [
+    `      persistent: ${wire.deliveryMode === 2},`,
+    `      deliveryMode: ${wire.deliveryMode},`,
+    ...(wire.mandatory !== undefined ? [`      mandatory: ${wire.mandatory},`] : []),
+    `      contentType: ${tsString(wire.contentType)},`,
+    ...(wire.messageType !== undefined ? [`      type: ${tsString(wire.messageType)},`] : []),
+    ...fixed.map(([name, property]) =>
+      typeof property.value === 'string'
+        ? `      ${name}: ${tsString(property.value)},`
+        : `      ${name}: ${String(property.value)},`,
+    ),
+    ...given.map(([name]) => `      ${name}: options.${name},`),
+    ...(wire.timestamp ? ['      timestamp: Math.floor(options.timestamp.getTime() / 1000),'] : []),
+    ...(wire.headers.length > 0
+      ? [`      headers: { ${wire.headers.map((h) => `${h.name}: envelope.${h.fromPayload}`).join(', ')} },`]
+      : []),
   ];
   const body = [
     `export function ${event.functionName}(`,
@@ -39,18 +68,10 @@ export function PublisherFunction({ event }) {
     '): boolean {',
     '  return channel.publish(',
     '    EXCHANGE,',
-    `    ${tsString(event.eventName)},`,
+    `    ${tsString(wire.routingKey)},`,
     '    Buffer.from(JSON.stringify(envelope)),',
     '    {',
-    '      persistent: true,',
-    '      deliveryMode: 2,',
-    "      contentType: 'application/json',",
-    '      messageId: options.messageId,',
-    '      correlationId: options.correlationId,',
-    `      type: ${tsString(event.eventName)},`,
-    '      appId: APP_ID,',
-    '      timestamp: Math.floor(options.timestamp.getTime() / 1000),',
-    '      headers: { organization_id: envelope.organization_id },',
+    ...properties,
     '    },',
     '    onConfirm,',
     '  );',

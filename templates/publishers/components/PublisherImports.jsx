@@ -11,7 +11,7 @@ export function PublisherImports({ envelopeType }) {
       {[
         "import type { ConfirmChannel } from 'amqplib';",
         `import type { ${envelopeType} } from '../models/index.js';`,
-        "import { APP_ID, EXCHANGE, type PublishOptions } from './common.js';",
+        "import { EXCHANGE, type PublishOptions } from './common.js';",
       ].join('\n')}
     </Text>
   );

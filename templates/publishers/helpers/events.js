@@ -1,12 +1,34 @@
 /**
- * Turns the parsed AsyncAPI document into plain event descriptors, so that components get strings and arrays
- * rather than parser objects (and can be snapshot-tested with hand-made props).
- *
- * scripts/generate.ts checks the document's consistency (routing key = event name = payload `event` const,
- * one exchange) before the template runs; the errors thrown here only guard against running it on its own.
+ * The template does not walk the AsyncAPI document itself: scripts/generate.ts reads it once with the shared
+ * model (scripts/lib/asyncapi), checks it, and passes the events and the exchange as the `model` parameter (JSON).
+ * These helpers turn that into the descriptors the components get (plain strings and arrays, so components can
+ * be snapshot-tested with hand-made props).
  */
 
 /**
+ * @typedef {object} AmqpProperty
+ * @property {string | number | boolean} [value]  A constant set on every message.
+ * @property {boolean} [required]                 Otherwise given per message: required or optional.
+ * @property {string} [description]
+ *
+ * @typedef {object} WireSpec
+ * @property {string} routingKey
+ * @property {number} deliveryMode
+ * @property {boolean} [mandatory]
+ * @property {boolean} timestamp                  Whether the publisher sets the AMQP timestamp.
+ * @property {string} contentType
+ * @property {string} [messageType]               AMQP `type`.
+ * @property {Record<string, AmqpProperty>} properties
+ * @property {{ name: string, required: boolean, fromPayload: string }[]} headers
+ *
+ * @typedef {object} ExchangeSpec
+ * @property {string} name
+ * @property {string} type
+ * @property {boolean} durable
+ * @property {boolean} autoDelete
+ * @property {string} vhost
+ * @property {{ name: string, type: string, durable: boolean, queue?: { name: string, durable: boolean } }} [alternateExchange]
+ *
  * @typedef {object} EventDescriptor
  * @property {string} eventName       Event name, also the routing key (the channel address).
  * @property {string} functionName    Publisher function name (the operation id, e.g. `publishCustomerCreated`).
@@ -18,6 +40,7 @@
  * @property {string[]} consumers     Services that consume the event (`x-consumers` of the message).
  * @property {string} exchange        Exchange name from the channel's AMQP binding.
  * @property {string} exchangeType    Exchange type from the channel's AMQP binding.
+ * @property {WireSpec} wire          What the publisher sets on the message.
  */
 
 /** @param {string} name */
@@ -29,53 +52,72 @@ export function kebabCase(name) {
 }
 
 /**
- * @param {import('@asyncapi/parser').AsyncAPIDocumentInterface} asyncapi
+ * @param {{ model?: string }} params
+ * @returns {{ exchange: ExchangeSpec, events: object[] }}
+ */
+export function templateModel(params) {
+  if (!params?.model) throw new Error('The publishers template is run by scripts/generate.ts, which passes `model`.');
+  return JSON.parse(params.model);
+}
+
+/**
+ * @param {{ model?: string }} params
  * @returns {EventDescriptor[]} one descriptor per `send` operation, in document order
  */
-export function eventDescriptors(asyncapi) {
-  return asyncapi
-    .operations()
-    .filterBySend()
-    .map((operation) => {
-      const channels = operation.channels().all();
-      const messages = operation.messages().all();
-      if (channels.length !== 1 || messages.length !== 1) {
-        throw new Error(`Operation ${operation.id()} must have exactly one channel and one message.`);
-      }
-      const channel = channels[0];
-      const message = messages[0];
-      const payload = message.payload();
-      if (!payload) throw new Error(`Message ${message.id()} has no payload.`);
-      const binding = channel.bindings().get('amqp');
-      const exchange = binding?.value()?.exchange;
-      if (!exchange?.name) throw new Error(`Channel ${channel.id()} has no AMQP exchange binding.`);
-      const consumers = message.extensions().get('x-consumers')?.value() ?? [];
-      const functionName = operation.id();
-      return {
-        eventName: channel.address(),
-        functionName,
-        fileName: `${kebabCase(functionName)}.ts`,
-        modulePath: `./publishers/${kebabCase(functionName)}.js`,
-        envelopeType: payload.title() ?? payload.id(),
-        summary: operation.summary() ?? '',
-        messageSummary: message.summary() ?? '',
-        consumers: [...consumers],
-        exchange: exchange.name,
-        exchangeType: exchange.type ?? 'topic',
-      };
-    });
+export function eventDescriptors(params) {
+  const { exchange, events } = templateModel(params);
+  return events.map((event) => ({
+    eventName: event.eventName,
+    functionName: event.operationId,
+    fileName: `${kebabCase(event.operationId)}.ts`,
+    modulePath: `./publishers/${kebabCase(event.operationId)}.js`,
+    envelopeType: event.modelName,
+    summary: event.summary,
+    messageSummary: event.messageSummary,
+    consumers: [...event.consumers],
+    exchange: exchange.name,
+    exchangeType: exchange.type,
+    wire: event.wire,
+  }));
 }
 
 /**
  * The one exchange every event goes to.
  *
- * @param {EventDescriptor[]} events
- * @returns {{ name: string, type: string }}
+ * @param {{ model?: string }} params
+ * @returns {ExchangeSpec}
  */
-export function sharedExchange(events) {
-  const names = new Set(events.map((event) => `${event.exchange}/${event.exchangeType}`));
-  if (names.size !== 1 || !events[0]) {
-    throw new Error(`All send operations must publish to one exchange; found ${[...names].join(', ') || 'none'}.`);
+export function sharedExchange(params) {
+  return templateModel(params).exchange;
+}
+
+/**
+ * The per-message AMQP properties the caller gives (neither a constant nor a binding field), and `timestamp` when
+ * the binding says the publisher sets one: the members of `PublishOptions`.
+ *
+ * @param {EventDescriptor[]} events
+ * @returns {{ name: string, required: boolean, description: string, type: string }[]}
+ */
+export function publishOptions(events) {
+  const options = new Map();
+  for (const event of events) {
+    for (const [name, property] of Object.entries(event.wire.properties)) {
+      if (property.value !== undefined || options.has(name)) continue;
+      options.set(name, {
+        name,
+        required: property.required === true,
+        description: property.description ?? '',
+        type: 'string',
+      });
+    }
+    if (event.wire.timestamp && !options.has('timestamp')) {
+      options.set('timestamp', {
+        name: 'timestamp',
+        required: true,
+        description: 'When the event is published; sent as whole seconds since the Unix epoch.',
+        type: 'Date',
+      });
+    }
   }
-  return { name: events[0].exchange, type: events[0].exchangeType };
+  return [...options.values()];
 }

@@ -9,8 +9,8 @@ import { PublishEvent } from '../components/PublishEvent.jsx';
 import { eventDescriptors } from '../helpers/events.js';
 
 /** `index.ts`: the one import path of the generated code. */
-export default function ({ asyncapi }) {
-  const events = eventDescriptors(asyncapi);
+export default function ({ params }) {
+  const events = eventDescriptors(params);
   return (
     <File name="index.ts">
       <Banner />

@@ -3,16 +3,15 @@ import { Banner } from '../../components/Banner.jsx';
 import { CommonModule } from '../../components/CommonModule.jsx';
 import { PublisherFunction } from '../../components/PublisherFunction.jsx';
 import { PublisherImports } from '../../components/PublisherImports.jsx';
-import { eventDescriptors, sharedExchange } from '../../helpers/events.js';
+import { eventDescriptors, publishOptions } from '../../helpers/events.js';
 
 /** `publishers/common.ts`, then one `publishers/<operation>.ts` per send operation. */
-export default function ({ asyncapi, params }) {
-  const events = eventDescriptors(asyncapi);
-  const exchange = sharedExchange(events);
+export default function ({ params }) {
+  const events = eventDescriptors(params);
   return [
     <File key="common" name="common.ts">
       <Banner />
-      <CommonModule exchange={exchange.name} exchangeType={exchange.type} appId={params.appId} />
+      <CommonModule options={publishOptions(events)} />
     </File>,
     ...events.map((event) => (
       <File key={event.fileName} name={event.fileName}>

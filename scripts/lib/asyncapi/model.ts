@@ -1,4 +1,4 @@
-import type { AsyncAPIDocumentInterface, BindingsInterface } from '@asyncapi/parser';
+import type { AsyncAPIDocumentInterface, BindingsInterface, ExtensionsInterface } from '@asyncapi/parser';
 import type { Json, JsonObject } from './json.js';
 
 export type { Json, JsonObject } from './json.js';
@@ -6,11 +6,13 @@ export type { Json, JsonObject } from './json.js';
 /** The parts of a message a consumer depends on, as plain JSON. */
 export interface MessageContract {
   id: string;
+  extensions: JsonObject;
   name: string | undefined;
   title: string | undefined;
   summary: string | undefined;
   description: string | undefined;
   contentType: string | undefined;
+  schemaFormat: string | undefined;
   payload: Json | undefined;
   headers: Json | undefined;
   bindings: JsonObject;
@@ -29,6 +31,7 @@ export interface ChannelContract {
 export interface OperationContract {
   id: string;
   action: string;
+  extensions: JsonObject;
   channelIds: string[];
   messageIds: string[];
   summary: string | undefined;
@@ -36,11 +39,24 @@ export interface OperationContract {
   bindings: JsonObject;
 }
 
-/** Everything the contract check compares, extracted once from a parsed document. */
+export interface ServerContract {
+  id: string;
+  host: string;
+  protocol: string;
+  protocolVersion: string | undefined;
+  pathname: string | undefined;
+  bindings: JsonObject;
+}
+
+/**
+ * The one model of the AsyncAPI document that every tool reads: the generator, the publishers template (through
+ * the generator), the contract check and release, and the docs. Extracted once from a parsed document.
+ */
 export interface ContractModel {
   title: string;
   version: string;
   description: string | undefined;
+  servers: Map<string, ServerContract>;
   channels: Map<string, ChannelContract>;
   operations: Map<string, OperationContract>;
   /** Channel ids that some `send` operation publishes to: the events this service emits. */
@@ -61,11 +77,13 @@ export function extractContract(document: AsyncAPIDocumentInterface): ContractMo
     for (const message of channel.messages()) {
       messages.set(message.id(), {
         id: message.id(),
+        extensions: extensionsJson(message.extensions()),
         name: message.name(),
         title: message.title(),
         summary: message.summary(),
         description: message.description(),
         contentType: message.contentType(),
+        schemaFormat: message.schemaFormat(),
         payload: message.hasPayload() ? plainJson(message.payload()?.json()) : undefined,
         headers: message.hasHeaders() ? plainJson(message.headers()?.json()) : undefined,
         bindings: bindingsJson(message.bindings()),
@@ -100,6 +118,7 @@ export function extractContract(document: AsyncAPIDocumentInterface): ContractMo
     operations.set(id, {
       id,
       action: operation.action(),
+      extensions: extensionsJson(operation.extensions()),
       channelIds,
       messageIds: operation
         .messages()
@@ -112,7 +131,20 @@ export function extractContract(document: AsyncAPIDocumentInterface): ContractMo
     if (operation.isSend()) for (const id of channelIds) publishedChannelIds.add(id);
   }
 
+  const servers = new Map<string, ServerContract>();
+  for (const server of document.servers()) {
+    servers.set(server.id(), {
+      id: server.id(),
+      host: server.host(),
+      protocol: server.protocol(),
+      protocolVersion: server.protocolVersion(),
+      pathname: server.pathname(),
+      bindings: bindingsJson(server.bindings()),
+    });
+  }
+
   return {
+    servers,
     title: document.info().title(),
     version: document.info().version(),
     description: document.info().description(),
@@ -120,6 +152,12 @@ export function extractContract(document: AsyncAPIDocumentInterface): ContractMo
     operations,
     publishedChannelIds,
   };
+}
+
+function extensionsJson(extensions: ExtensionsInterface): JsonObject {
+  const out: JsonObject = {};
+  for (const extension of extensions) out[extension.id()] = plainJson(extension.value());
+  return out;
 }
 
 function bindingsJson(bindings: BindingsInterface): JsonObject {

@@ -29,13 +29,23 @@ let parser: Parser | undefined;
  * "use 3.1.0" recommendation on every 3.0.0 document) do not fail it.
  */
 export async function loadSpec(specPath: string): Promise<AsyncAPIDocumentInterface> {
+  return (await loadSpecWithWarnings(specPath)).document;
+}
+
+/** {@link loadSpec}, and the warnings as `file:line:col message` lines. */
+export async function loadSpecWithWarnings(
+  specPath: string,
+): Promise<{ document: AsyncAPIDocumentInterface; warnings: string[] }> {
   parser ??= new Parser();
   const { document, diagnostics } = await fromFile(parser, specPath).parse();
   const errors = diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error);
   if (!document || errors.length > 0) {
     throw new SpecError(specPath, errors.length > 0 ? errors : diagnostics);
   }
-  return document;
+  const warnings = diagnostics
+    .filter((d) => d.severity === DiagnosticSeverity.Warning)
+    .map((d) => formatDiagnostic(specPath, d));
+  return { document, warnings };
 }
 
 /**

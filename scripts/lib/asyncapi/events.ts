@@ -1,0 +1,203 @@
+import { isObject, type Json, type JsonObject } from './json.js';
+import type { ContractModel, MessageContract } from './model.js';
+
+/** An AMQP property the publisher sets: a constant (`value`) or one given per message (`required` or not). */
+export interface AmqpProperty {
+  readonly value?: string | number | boolean;
+  readonly required?: boolean;
+  readonly description?: string;
+}
+
+/** A message header and where its value comes from (`$message.payload#/<field>`). */
+export interface HeaderSpec {
+  readonly name: string;
+  readonly required: boolean;
+  /** The top-level payload field the header copies. */
+  readonly fromPayload: string;
+}
+
+/** What goes on the wire for one event, all of it read from the document. */
+export interface WireSpec {
+  readonly routingKey: string;
+  readonly deliveryMode: number | undefined;
+  readonly mandatory: boolean | undefined;
+  /** Whether the publisher sets the AMQP `timestamp` (operation binding `timestamp: true`). */
+  readonly timestamp: boolean;
+  readonly contentType: string | undefined;
+  /** AMQP `type` (message binding `messageType`). */
+  readonly messageType: string | undefined;
+  /** The properties without a binding field (`x-amqp-properties` of the operation binding), by AMQP name. */
+  readonly properties: Readonly<Record<string, AmqpProperty>>;
+  readonly headers: readonly HeaderSpec[];
+}
+
+export interface ExchangeSpec {
+  readonly name: string;
+  readonly type: string;
+  readonly durable: boolean;
+  readonly autoDelete: boolean;
+  readonly vhost: string;
+  /** `x-alternate-exchange` of the channel binding: where unroutable messages go. */
+  readonly alternateExchange:
+    | { readonly name: string; readonly type: string; readonly durable: boolean; readonly queue: QueueSpec | undefined }
+    | undefined;
+}
+
+export interface QueueSpec {
+  readonly name: string;
+  readonly durable: boolean;
+}
+
+export interface EventExample {
+  readonly name: string;
+  readonly payload: Json | undefined;
+  readonly headers: Json | undefined;
+}
+
+/** One published event (one `send` operation), as plain data: what generate, the template and the docs read. */
+export interface PublishedEvent {
+  readonly eventName: string;
+  readonly operationId: string;
+  readonly channelId: string;
+  readonly messageId: string;
+  readonly schemaFormat: string | undefined;
+  /** The payload schema's title: the name Modelina gives its model. */
+  readonly modelName: string | undefined;
+  readonly summary: string;
+  readonly messageSummary: string;
+  readonly consumers: readonly string[];
+  readonly payload: Json | undefined;
+  readonly headersSchema: Json | undefined;
+  readonly examples: readonly EventExample[];
+  readonly exchange: ExchangeSpec | undefined;
+  readonly wire: WireSpec;
+}
+
+const PAYLOAD_EXPRESSION = /^\$message\.payload#\/([^/]+)$/;
+
+function str(value: Json | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function bool(value: Json | undefined): boolean | undefined {
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+function exchangeOf(bindings: JsonObject): ExchangeSpec | undefined {
+  const amqp = bindings.amqp;
+  if (!isObject(amqp) || !isObject(amqp.exchange)) return undefined;
+  const exchange = amqp.exchange;
+  const name = str(exchange.name);
+  if (name === undefined) return undefined;
+  const alternate = amqp['x-alternate-exchange'];
+  const queue = isObject(alternate) && isObject(alternate.queue) ? alternate.queue : undefined;
+  return {
+    name,
+    type: str(exchange.type) ?? 'topic',
+    durable: bool(exchange.durable) ?? false,
+    autoDelete: bool(exchange.autoDelete) ?? false,
+    vhost: str(exchange.vhost) ?? '/',
+    alternateExchange:
+      isObject(alternate) && typeof alternate.name === 'string'
+        ? {
+            name: alternate.name,
+            type: str(alternate.type) ?? 'fanout',
+            durable: bool(alternate.durable) ?? false,
+            queue:
+              queue && typeof queue.name === 'string'
+                ? { name: queue.name, durable: bool(queue.durable) ?? false }
+                : undefined,
+          }
+        : undefined,
+  };
+}
+
+function propertiesOf(value: Json | undefined): Record<string, AmqpProperty> {
+  const out: Record<string, AmqpProperty> = {};
+  if (!isObject(value)) return out;
+  for (const [name, spec] of Object.entries(value)) {
+    if (!isObject(spec)) continue;
+    const v = spec.value;
+    out[name] = {
+      ...(typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? { value: v } : {}),
+      ...(typeof spec.required === 'boolean' ? { required: spec.required } : {}),
+      ...(typeof spec.description === 'string' ? { description: spec.description } : {}),
+    };
+  }
+  return out;
+}
+
+function headersOf(schema: Json | undefined): HeaderSpec[] {
+  if (!isObject(schema) || !isObject(schema.properties)) return [];
+  const required = new Set(Array.isArray(schema.required) ? schema.required.map(String) : []);
+  return Object.entries(schema.properties).map(([name, property]) => {
+    const expression = isObject(property) ? str(property['x-value']) : undefined;
+    const field = expression === undefined ? undefined : PAYLOAD_EXPRESSION.exec(expression)?.[1];
+    return { name, required: required.has(name), fromPayload: field ?? '' };
+  });
+}
+
+function wireOf(model: ContractModel, operationId: string, message: MessageContract, routingKey: string): WireSpec {
+  const operation = model.operations.get(operationId);
+  const op = operation && isObject(operation.bindings.amqp) ? operation.bindings.amqp : {};
+  const msg = isObject(message.bindings.amqp) ? message.bindings.amqp : {};
+  return {
+    routingKey,
+    deliveryMode: typeof op.deliveryMode === 'number' ? op.deliveryMode : undefined,
+    mandatory: bool(op.mandatory),
+    timestamp: op.timestamp === true,
+    contentType: message.contentType,
+    messageType: str(msg.messageType),
+    properties: propertiesOf(op['x-amqp-properties']),
+    headers: headersOf(message.headers),
+  };
+}
+
+/**
+ * Every `send` operation with exactly one channel and one message, in document order, plus one problem line per
+ * operation that does not have that shape. Walks from the operations: with @asyncapi/parser 3.6.6
+ * `message.operations()` comes back empty.
+ */
+export function publishedEvents(model: ContractModel): { events: PublishedEvent[]; problems: string[] } {
+  const events: PublishedEvent[] = [];
+  const problems: string[] = [];
+  for (const operation of model.operations.values()) {
+    if (operation.action !== 'send') continue;
+    const where = `operation ${operation.id}`;
+    const [channelId] = operation.channelIds;
+    const [messageId] = operation.messageIds;
+    const channel = channelId === undefined ? undefined : model.channels.get(channelId);
+    const message = messageId === undefined ? undefined : channel?.messages.get(messageId);
+    if (operation.channelIds.length !== 1 || operation.messageIds.length !== 1 || !channel || !message) {
+      problems.push(`${where}: must have exactly one channel and one message`);
+      continue;
+    }
+    if (!channel.address) {
+      problems.push(`${where}: channel ${channel.id} has no address (the routing key)`);
+      continue;
+    }
+    const consumers = message.extensions['x-consumers'];
+    const payload = message.payload;
+    events.push({
+      eventName: channel.address,
+      operationId: operation.id,
+      channelId: channel.id,
+      messageId: message.id,
+      schemaFormat: message.schemaFormat,
+      modelName: isObject(payload) ? str(payload.title) : undefined,
+      summary: operation.summary ?? '',
+      messageSummary: message.summary ?? '',
+      consumers: Array.isArray(consumers) ? consumers.map(String) : [],
+      payload,
+      headersSchema: message.headers,
+      examples: message.examples.map((example, index) => ({
+        name: example.name ?? `#${index + 1}`,
+        payload: example.payload,
+        headers: example.headers,
+      })),
+      exchange: exchangeOf(channel.bindings),
+      wire: wireOf(model, operation.id, message, channel.address),
+    });
+  }
+  return { events, problems };
+}
