@@ -2,7 +2,7 @@
 
 import type { ConfirmChannel } from 'amqplib';
 import type { CustomerAnonymizedEvent } from '../models/index.js';
-import { APP_ID, EXCHANGE, type PublishOptions } from './common.js';
+import { EXCHANGE, type PublishOptions } from './common.js';
 
 /**
  * Publish customer.anonymized when a customer's personal data is erased.
@@ -13,13 +13,13 @@ import { APP_ID, EXCHANGE, type PublishOptions } from './common.js';
  * - Routing key: `customer.anonymized`
  * - Consumers: CRM, Analytics, Notification
  *
- * Publishes persistently (deliveryMode 2) with `messageId`, `correlationId`, `type`, `timestamp`, `appId`,
- * `contentType` application/json and the header `organization_id`. The body is the envelope as JSON; validate
- * it against `eventSchemas['customer.anonymized']` before storing it to be sent.
+ * Sets, as the AsyncAPI document declares: deliveryMode 2, `contentType` application/json, `type`, `timestamp`, `appId`, `messageId`, `correlationId`; headers `organization_id`.
+ * The body is the envelope as JSON; validate it against `strictEventSchemas['customer.anonymized']` before storing
+ * it to be sent.
  *
  * @param channel A confirm channel, opened once and reused for every message.
  * @param envelope The message body.
- * @param options `messageId` (stable across retries), `correlationId`, publication `timestamp`.
+ * @param options The per-message AMQP properties (`messageId` stable across retries, …).
  * @param onConfirm Called with `null` when the broker confirms the message, or an error when it does not.
  * @returns The result of `channel.publish`: `false` means wait for the channel's 'drain' event before
  *   publishing more.
@@ -37,11 +37,12 @@ export function publishCustomerAnonymized(
     {
       persistent: true,
       deliveryMode: 2,
+      mandatory: false,
       contentType: 'application/json',
+      type: 'customer.anonymized',
+      appId: 'customer-service',
       messageId: options.messageId,
       correlationId: options.correlationId,
-      type: 'customer.anonymized',
-      appId: APP_ID,
       timestamp: Math.floor(options.timestamp.getTime() / 1000),
       headers: { organization_id: envelope.organization_id },
     },

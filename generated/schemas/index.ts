@@ -138,11 +138,11 @@ export const eventSchemas = {
   },
   'customer.anonymized': {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $comment: 'Generated from asyncapi.yaml by scripts/generate.ts (message CustomerAnonymized) — DO NOT EDIT.',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CustomerAnonymized; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
     title: 'CustomerAnonymizedEvent',
     type: 'object',
     description: 'Envelope of the `customer.anonymized` event.',
-    additionalProperties: false,
     required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
     properties: {
       event: {
@@ -169,7 +169,6 @@ export const eventSchemas = {
         type: 'object',
         description:
           "The customer whose personal data was erased. No personal data: consumers MUST erase the customer's name,\nemail, phone and tax id on their side when they receive this event.\n",
-        additionalProperties: false,
         required: ['customer_id', 'anonymized_at', 'points_forfeited'],
         properties: {
           customer_id: {
@@ -747,7 +746,8 @@ export const strictEventSchemas = {
             properties: {
               name: {
                 type: 'string',
-                description: 'The new name of the customer.',
+                description:
+                  'The new name of the customer. In a stored event of a customer who was later anonymized (a redelivery or\na replay) it is `Anonymized customer`, and `email`, `phone` and `tax_id` are null.\n',
               },
               email: {
                 type: ['string', 'null'],
@@ -763,6 +763,62 @@ export const strictEventSchemas = {
               },
             },
             additionalProperties: false,
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
+  'customer.anonymized': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CustomerAnonymized; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'CustomerAnonymizedEvent',
+    type: 'object',
+    description: 'Envelope of the `customer.anonymized` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'customer.anonymized',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the customer was anonymized, RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CustomerAnonymizedData',
+        type: 'object',
+        description:
+          "The customer whose personal data was erased. No personal data: consumers MUST erase the customer's name,\nemail, phone and tax id on their side when they receive this event.\n",
+        required: ['customer_id', 'anonymized_at', 'points_forfeited'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description:
+              'Id of the customer (prefix `cust_`); it stays, the customer now answers with status `anonymized`.',
+          },
+          anonymized_at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the personal data was erased, RFC 3339 in UTC.',
+          },
+          points_forfeited: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Loyalty points that were still on the account and were forfeited (0 when none).',
           },
         },
         additionalProperties: false,

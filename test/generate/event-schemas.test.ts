@@ -237,10 +237,11 @@ describe('generated types', () => {
     expectTypeOf<EventEnvelope['event']>().toEqualTypeOf<EventName>();
   });
 
-  it('when the event names are listed, then there are nine, in document order', () => {
+  it('when the event names are listed, then there are ten, in document order', () => {
     expect(EVENT_NAMES).toEqual([
       'customer.created',
       'customer.updated',
+      'customer.anonymized',
       'loyalty.points.earned',
       'loyalty.points.redeemed',
       'loyalty.tier.upgraded',

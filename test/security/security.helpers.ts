@@ -30,6 +30,8 @@ export const v1Endpoints: readonly Endpoint[] = [
   { method: 'POST', path: '/v1/customers/{customer_id}/credit/usages' },
   { method: 'GET', path: '/v1/customers/{customer_id}/credit/payments' },
   { method: 'POST', path: '/v1/customers/{customer_id}/credit/payments' },
+  { method: 'GET', path: '/v1/customers/{customer_id}/export' },
+  { method: 'POST', path: '/v1/customers/{customer_id}/anonymization' },
 ];
 
 /** The endpoints outside `/v1`: no token, mostly no OpenAPI entry. */

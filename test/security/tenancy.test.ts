@@ -38,7 +38,7 @@ beforeAll(async () => {
 });
 
 function asA(opts: InjectOptions) {
-  return t.request({ ...opts, org: orgA, roles: ['credit_manager', 'loyalty_admin'] });
+  return t.request({ ...opts, org: orgA, roles: ['credit_manager', 'loyalty_admin', 'privacy_officer'] });
 }
 
 /** Everything organization B has, as B reads it through the API and as the database holds it. */
@@ -106,6 +106,7 @@ function requestFor(e: Endpoint, customerId: string): InjectOptions {
     'PATCH /v1/customers/{customer_id}/credit': { credit_limit: 999_999, payment_term_days: 1 },
     'POST /v1/customers/{customer_id}/credit/usages': { order_id: `a_${serial}`, amount: 1 },
     'POST /v1/customers/{customer_id}/credit/payments': { amount: 1, reference: 'a' },
+    'POST /v1/customers/{customer_id}/anonymization': { reason: 'by A' },
   };
   const payload = bodies[`${e.method} ${e.path}`];
   return { method: e.method, url, ...(payload === undefined ? {} : { payload }) };
@@ -131,7 +132,7 @@ describe('organization A against organization B', () => {
     expect(outboxOfB).toBeGreaterThan(0);
 
     const targeted = v1Endpoints.filter((e) => e.path.includes('{customer_id}'));
-    expect(targeted.length).toBe(14);
+    expect(targeted.length).toBe(16);
     for (const e of targeted) {
       const res = await asA(requestFor(e, customerB));
       const context = `${e.method} ${e.path} with B's customer`;
