@@ -23,6 +23,7 @@ import databasePlugin from './plugins/database.js';
 import housekeepingPlugin from './plugins/housekeeping.js';
 import metricsPlugin from './plugins/metrics.js';
 import relayPlugin from './plugins/relay.js';
+import privacyRoutes from './privacy/privacy.routes.js';
 import profileRoutes from './profile/profile.routes.js';
 import type { Clock } from './shared/clock.js';
 import { hasAtMostTwoDecimals } from './shared/money.js';
@@ -112,6 +113,7 @@ const appPlugin = fp(
         await v1.register(customersRoutes);
         await v1.register(loyaltyRoutes);
         await v1.register(creditRoutes);
+        await v1.register(privacyRoutes);
       },
       { prefix: '/v1' },
     );
