@@ -5,8 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Tests share one RabbitMQ and one PostgreSQL server; each file makes its own database/organization,
-    // but the fault tests stop and start services, so files run one at a time.
-    fileParallelism: false,
+    // Tests share one RabbitMQ and one PostgreSQL server; each file makes its own database and organization, and
+    // the fault tests inject outages through their own TCP proxies, so files run in parallel.
+    fileParallelism: true,
   },
 });

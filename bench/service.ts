@@ -34,12 +34,15 @@ export interface Service {
 /**
  * `node dist/src/server.js` as a child process with LOG_LEVEL=warn and a JWT secret, plus `env`
  * (DATABASE_URL or PGLITE_DIR, AMQP_URL), run in `dir` (default: this checkout). Creates `customerCount`
- * customers of a fresh organization. BENCH_CPU_PROF=<dir> runs it under --cpu-prof (profile written on exit).
+ * customers of a fresh organization. BENCH_CPU_PROF=<dir> runs it under --cpu-prof (profile written on exit);
+ * BENCH_NODE_OPTIONS replaces the node options of `npm start`.
  */
 export async function startService(env: Record<string, string>, dir?: string, customerCount = 100): Promise<Service> {
   const port = await freePort();
   const prof = process.env.BENCH_CPU_PROF;
-  const args = [...startNodeOptions(), ...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), 'dist/src/server.js'];
+  // BENCH_NODE_OPTIONS replaces the options of `npm start` (to try V8 flags, e.g. for memory).
+  const nodeOptions = process.env.BENCH_NODE_OPTIONS?.split(/\s+/).filter(Boolean) ?? startNodeOptions();
+  const args = [...nodeOptions, ...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), 'dist/src/server.js'];
   const child: Child = spawnNode(
     args,
     {

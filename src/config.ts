@@ -26,7 +26,8 @@ const schema = {
     RELAY_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 10_000, default: 500 },
     RELAY_MAX_IN_FLIGHT: { type: 'integer', minimum: 1, maximum: 100_000, default: 1000 },
     RELAY_POLL_MS: { type: 'integer', minimum: 10, maximum: 60_000, default: 250 },
-    OUTBOX_RETENTION_HOURS: { type: 'number', minimum: 0, default: 72 },
+    OUTBOX_RETENTION_DAYS: { type: 'number', minimum: 0, default: 30 },
+    OUTBOX_RETENTION_HOURS: { type: 'number', minimum: 0 },
     IDEMPOTENCY_TTL_HOURS: { type: 'number', minimum: 24, default: 48 },
     RATE_LIMIT_PER_MINUTE: { type: 'integer', minimum: 1, default: 60_000 },
   },
@@ -52,6 +53,8 @@ export interface Config {
   RELAY_BATCH_SIZE: number;
   RELAY_MAX_IN_FLIGHT: number;
   RELAY_POLL_MS: number;
+  OUTBOX_RETENTION_DAYS: number;
+  /** Overrides OUTBOX_RETENTION_DAYS when set (the older setting); otherwise derived from it. */
   OUTBOX_RETENTION_HOURS: number;
   IDEMPOTENCY_TTL_HOURS: number;
   RATE_LIMIT_PER_MINUTE: number;
@@ -73,6 +76,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid settings: ${problems.join('; ')}`);
   }
   const config = input as unknown as Config;
+  config.OUTBOX_RETENTION_HOURS ??= config.OUTBOX_RETENTION_DAYS * 24;
   if (config.JWT_SECRET && config.JWT_PUBLIC_KEY) {
     throw new ConfigError('invalid settings: set either JWT_SECRET or JWT_PUBLIC_KEY, not both');
   }

@@ -50,6 +50,12 @@ export function createPostgresDb(url: string, poolSize: number): Db {
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken = false;
+      // A connection lost between two statements emits 'error' on the checked-out client (no query to fail):
+      // unhandled, it would end the process. The next statement fails instead, and the client is discarded.
+      const lost = () => {
+        broken = true;
+      };
+      client.on('error', lost);
       try {
         await client.query('BEGIN');
         const result = await work(wrap(client));
@@ -63,6 +69,7 @@ export function createPostgresDb(url: string, poolSize: number): Db {
         }
         throw err;
       } finally {
+        client.removeListener('error', lost);
         client.release(broken);
       }
     },

@@ -1,56 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { EventEnvelope } from '../../generated/index.js';
 import type { Queryable } from '../db/db.js';
-import { assertValidEvent } from './events.js';
-
-export interface OutboxContext {
-  /** The HTTP request id; becomes the AMQP correlationId. */
-  correlationId?: string;
-}
-
-/**
- * The INSERT that stores `events` in order, as SQL with parameters numbered from `firstParam`, so a use case can
- * run it on its own (`enqueueEvents`) or inside a larger statement. `guard`, when given, is a SQL condition that
- * must hold for the rows to be inserted. Each envelope is validated against the generated schema first: a
- * violation throws, and the caller's transaction rolls back.
- */
-export function outboxInsert(
-  ctx: OutboxContext,
-  customerId: string,
-  events: readonly EventEnvelope[],
-  firstParam = 1,
-  guard?: string,
-): { sql: string; params: unknown[] } {
-  for (const e of events) assertValidEvent(e);
-  const $ = (i: number) => `$${firstParam + i}`;
-  return {
-    sql: `INSERT INTO outbox (message_id, organization_id, customer_id, event_name, payload, correlation_id)
-     SELECT m, ${$(1)}, ${$(2)}, n, p, ${$(3)}
-       FROM unnest(${$(0)}::text[], ${$(4)}::text[], ${$(5)}::text[]) WITH ORDINALITY AS e(m, n, p, ord)
-      ${guard ? `WHERE ${guard}` : ''}
-      ORDER BY ord`,
-    params: [
-      events.map(() => randomUUID()),
-      events[0]?.organization_id,
-      customerId,
-      ctx.correlationId ?? null,
-      events.map((e) => e.event),
-      events.map((e) => JSON.stringify(e)),
-    ],
-  };
-}
-
-/** Stores events in the caller's transaction, in the given order (see `outboxInsert`). */
-export async function enqueueEvents(
-  tx: Queryable,
-  ctx: OutboxContext,
-  customerId: string,
-  events: readonly EventEnvelope[],
-): Promise<void> {
-  if (events.length === 0) return;
-  const { sql, params } = outboxInsert(ctx, customerId, events);
-  await tx.query(sql, params);
-}
 
 export interface OutboxRow {
   id: number;
@@ -61,19 +9,56 @@ export interface OutboxRow {
   created_at: Date;
 }
 
-/** Unsent rows after `afterId`, oldest first. */
-export async function fetchUnsent(db: Queryable, afterId: number, limit: number): Promise<OutboxRow[]> {
-  const res = await db.query<OutboxRow>(
-    `SELECT id, message_id, event_name, payload, correlation_id, created_at
-       FROM outbox WHERE sent_at IS NULL AND id > $1 ORDER BY id LIMIT $2`,
-    [afterId, limit],
-  );
-  return res.rows;
+/** What one read saw of transactions in flight: its snapshot's xmin, and the id sequence read after it. */
+export interface HorizonSample {
+  xmin: number;
+  /** The last id handed out (by any session) when the read ran, read after its snapshot was taken. */
+  seq: number;
 }
 
-export async function markSent(db: Queryable, ids: readonly number[]): Promise<void> {
-  if (ids.length === 0) return;
-  await db.query('UPDATE outbox SET sent_at = clock_timestamp() WHERE id = ANY($1::bigint[])', [ids]);
+/**
+ * Rows after `afterId` in id order, with the horizon sample of the same statement (see `Horizon`). Committed rows
+ * only; rows of transactions still in flight are invisible, which is why the caller must not skip over gaps.
+ */
+export async function readAfter(
+  db: Queryable,
+  afterId: number,
+  limit: number,
+): Promise<{ rows: OutboxRow[]; horizon: HorizonSample }> {
+  const res = await db.query<OutboxRow & HorizonSample>(
+    `WITH h AS (
+       SELECT pg_snapshot_xmin(s)::text::bigint AS xmin,
+              (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM outbox_id_seq) AS seq
+         FROM pg_current_snapshot() AS s)
+     SELECT h.xmin, h.seq, o.id, o.message_id, o.event_name, o.payload, o.correlation_id, o.created_at
+       FROM h LEFT JOIN LATERAL (SELECT * FROM outbox WHERE id > $1 ORDER BY id LIMIT $2) o ON true
+      ORDER BY o.id`,
+    [afterId, limit],
+  );
+  const first = res.rows[0];
+  const horizon = { xmin: Number(first?.xmin), seq: Number(first?.seq) };
+  const rows = first?.id == null ? [] : res.rows;
+  return { rows, horizon };
+}
+
+/**
+ * Takes an xid (a short transaction of its own that writes nothing else): later than any xid assigned before
+ * this statement started. Only run when a gap in the ids stays open (see `Horizon`).
+ */
+export async function probeXid(db: Queryable): Promise<number> {
+  const res = await db.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
+  return Number(res.rows[0]?.xid);
+}
+
+/** The persisted high-water mark: every row with an id up to it was published or never committed. */
+export async function loadMark(db: Queryable): Promise<number> {
+  const res = await db.query<{ last_id: number }>('SELECT last_id FROM outbox_progress');
+  return res.rows[0]?.last_id ?? 0;
+}
+
+/** Moves the mark forward (never back: another instance may have moved it further). */
+export async function saveMark(db: Queryable, lastId: number): Promise<void> {
+  await db.query('UPDATE outbox_progress SET last_id = $1 WHERE last_id < $1', [lastId]);
 }
 
 export interface Backlog {
@@ -81,20 +66,27 @@ export interface Backlog {
   oldestAgeSeconds: number;
 }
 
+/** Rows above the mark (committed, not yet published). */
 export async function backlog(db: Queryable): Promise<Backlog> {
   const res = await db.query<{ count: number; age: number | null }>(
     `SELECT count(*)::int AS count, EXTRACT(EPOCH FROM clock_timestamp() - min(created_at))::float8 AS age
-       FROM outbox WHERE sent_at IS NULL`,
+       FROM outbox WHERE id > (SELECT last_id FROM outbox_progress)`,
   );
   const row = res.rows[0];
   return { count: row?.count ?? 0, oldestAgeSeconds: row?.age ?? 0 };
 }
 
-/** Deletes sent rows older than the retention period. Unsent rows are never deleted. */
-export async function purgeSent(db: Queryable, retentionHours: number): Promise<number> {
+/**
+ * Deletes up to `batch` of the oldest rows that are both below the mark (published) and older than the
+ * retention period; returns how many. It looks at the `batch` oldest rows only, so it never scans the table.
+ */
+export async function purgeSent(db: Queryable, retentionHours: number, batch = 1000): Promise<number> {
   const res = await db.query(
-    `DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < clock_timestamp() - make_interval(secs => $1)`,
-    [retentionHours * 3600],
+    `DELETE FROM outbox WHERE id IN (
+       SELECT id FROM (SELECT id, created_at FROM outbox
+                        WHERE id <= (SELECT last_id FROM outbox_progress) ORDER BY id LIMIT $2) oldest
+        WHERE created_at < clock_timestamp() - make_interval(secs => $1))`,
+    [retentionHours * 3600, batch],
   );
   return res.rowCount;
 }

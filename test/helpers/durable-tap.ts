@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
-import { EXCHANGE } from '../../generated/index.js';
-import { assertTopology } from '../../src/outbox/broker.js';
+import { assertTopology, EXCHANGE } from '../../generated/index.js';
 import { AMQP_URL } from './events.js';
 
 /**
  * A consumer on a durable, named queue bound to `customer_events`: it keeps collecting across a broker restart
- * (the queue and its persistent messages survive; the tap reconnects). Records every delivery, duplicates included.
+ * (the queue and its persistent messages survive; the tap reconnects). Records every delivery of organization
+ * `org` (when given; other test files publish on the same exchange), duplicates included.
  */
 export class DurableTap {
   readonly deliveries: { messageId: string; body: { event: string; data: Record<string, unknown> } }[] = [];
@@ -14,9 +14,10 @@ export class DurableTap {
   private channel?: Channel;
   private closed = false;
   readonly queue = `test.faults.${randomBytes(4).toString('hex')}`;
+  private constructor(private readonly org?: string) {}
 
-  static async open(pattern = '#'): Promise<DurableTap> {
-    const tap = new DurableTap();
+  static async open(pattern = '#', org?: string): Promise<DurableTap> {
+    const tap = new DurableTap(org);
     await tap.connect(pattern);
     return tap;
   }
@@ -31,7 +32,9 @@ export class DurableTap {
       this.queue,
       (msg) => {
         if (!msg) return;
-        this.deliveries.push({ messageId: String(msg.properties.messageId), body: JSON.parse(msg.content.toString()) });
+        const body = JSON.parse(msg.content.toString());
+        if (this.org !== undefined && body.organization_id !== this.org) return;
+        this.deliveries.push({ messageId: String(msg.properties.messageId), body });
       },
       { noAck: true },
     );
@@ -82,12 +85,24 @@ export class DurableTap {
     return missing();
   }
 
+  /** Waits until at least `count` deliveries arrived after index `from`. */
+  async waitForDeliveries(from: number, count: number, timeoutMs = 30_000): Promise<void> {
+    await this.waitFor(() => this.deliveries.length - from >= count, timeoutMs);
+  }
+
   async waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate()) {
       if (Date.now() > deadline) throw new Error('timed out waiting for deliveries');
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 20));
     }
+  }
+
+  /** How many deliveries arrive within the next `ms` milliseconds (for "nothing more arrives" checks). */
+  async arrivalsWithin(ms: number): Promise<number> {
+    const start = this.deliveries.length;
+    await new Promise((r) => setTimeout(r, ms));
+    return this.deliveries.length - start;
   }
 
   async close(): Promise<void> {

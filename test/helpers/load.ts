@@ -9,13 +9,20 @@ export interface LoadResult {
   serverErrors: { status: number; body: string }[];
 }
 
-export async function earnLoad(opts: {
+export interface LoadOptions {
   baseUrl: () => string;
   token: string;
   customers: string[];
   until: () => boolean;
   concurrency?: number;
-}): Promise<LoadResult> {
+}
+
+export async function earnLoad(opts: LoadOptions): Promise<LoadResult> {
+  return startEarnLoad(opts).done;
+}
+
+/** Starts the load; `result` fills up while it runs (for waits on conditions), `done` resolves when it stops. */
+export function startEarnLoad(opts: LoadOptions): { result: LoadResult; done: Promise<LoadResult> } {
   const result: LoadResult = { committed: [], statuses: new Map(), noAnswer: 0, serverErrors: [] };
   let seq = 0;
   const worker = async () => {
@@ -39,8 +46,21 @@ export async function earnLoad(opts: {
       }
     }
   };
-  await Promise.all(Array.from({ length: opts.concurrency ?? 8 }, worker));
-  return result;
+  const done = Promise.all(Array.from({ length: opts.concurrency ?? 8 }, worker)).then(() => result);
+  return { result, done };
+}
+
+/** Polls `predicate` every 20 ms until it holds; fails with `what` after `timeoutMs`. */
+export async function until(
+  predicate: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 export async function createCustomersOver(baseUrl: string, token: string, count: number): Promise<string[]> {

@@ -1,38 +1,26 @@
 import net from 'node:net';
 
 /**
- * A TCP proxy on loopback in front of a real server (RabbitMQ or PostgreSQL). `cut()` drops every connection
- * and refuses new ones until `restore()`: a network outage, without touching the shared server.
+ * A TCP proxy on loopback in front of a real server (RabbitMQ or PostgreSQL), for fault injection that never
+ * touches the shared server:
+ * - `cut()` drops every connection and refuses new ones until `restore()` (a network outage);
+ * - `reset()` drops every open connection but keeps accepting new ones (a server or middlebox reset);
+ * - `delay(ms)` holds every chunk `ms` milliseconds in each direction, in order (a slow link); `delay(0)` ends it.
  */
 export class TcpProxy {
-  private readonly sockets = new Set<net.Socket>();
+  private readonly pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
   private open = true;
-  private server: net.Server;
+  private delayMs = 0;
+  private readonly server: net.Server;
+  /** Connections accepted since the proxy started (refused ones not counted). */
+  accepted = 0;
   port = 0;
 
   private constructor(
     private readonly targetHost: string,
     private readonly targetPort: number,
   ) {
-    this.server = net.createServer((client) => {
-      if (!this.open) {
-        client.destroy();
-        return;
-      }
-      const upstream = net.connect(this.targetPort, this.targetHost);
-      this.sockets.add(client);
-      this.sockets.add(upstream);
-      const close = () => {
-        client.destroy();
-        upstream.destroy();
-        this.sockets.delete(client);
-        this.sockets.delete(upstream);
-      };
-      client.on('error', close).on('close', close);
-      upstream.on('error', close).on('close', close);
-      client.pipe(upstream);
-      upstream.pipe(client);
-    });
+    this.server = net.createServer((client) => this.accept(client));
   }
 
   static async start(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
@@ -42,14 +30,92 @@ export class TcpProxy {
     return proxy;
   }
 
+  /** `url` with its host and port replaced by this proxy's. */
+  url(url: string): string {
+    const u = new URL(url);
+    u.host = `127.0.0.1:${this.port}`;
+    return u.toString();
+  }
+
+  /** Open client connections. */
+  get connections(): number {
+    return this.pairs.size;
+  }
+
+  private accept(client: net.Socket): void {
+    if (!this.open) {
+      client.resetAndDestroy();
+      return;
+    }
+    this.accepted += 1;
+    const upstream = net.connect(this.targetPort, this.targetHost);
+    const pair = { client, upstream };
+    this.pairs.add(pair);
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+      this.pairs.delete(pair);
+    };
+    client.on('error', close).on('close', close);
+    upstream.on('error', close).on('close', close);
+    this.forward(client, upstream);
+    this.forward(upstream, client);
+  }
+
+  /**
+   * Copies `from` to `to` with back-pressure. While a delay is set, each chunk waits that long; chunks keep
+   * their order (a chunk never overtakes a delayed one).
+   */
+  private forward(from: net.Socket, to: net.Socket): void {
+    let queue = Promise.resolve();
+    let pending = 0;
+    const write = (chunk: Buffer) => {
+      if (to.destroyed) return;
+      if (!to.write(chunk)) {
+        from.pause();
+        to.once('drain', () => from.resume());
+      }
+    };
+    from.on('data', (chunk: Buffer) => {
+      const ms = this.delayMs;
+      if (ms === 0 && pending === 0) {
+        write(chunk);
+        return;
+      }
+      const due = Date.now() + ms;
+      pending += 1;
+      queue = queue.then(async () => {
+        const wait = due - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        pending -= 1;
+        write(chunk);
+      });
+    });
+  }
+
+  /** Drops every connection (TCP reset) and refuses new ones until `restore()`. */
   cut(): void {
     this.open = false;
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
+    this.reset();
+  }
+
+  /** Drops every open connection with a TCP reset; new connections are accepted (unless cut). */
+  reset(): void {
+    for (const { client, upstream } of this.pairs) {
+      client.resetAndDestroy();
+      upstream.destroy();
+    }
+    this.pairs.clear();
+  }
+
+  /** Holds every chunk `ms` milliseconds from now on (0: forward at once again). */
+  delay(ms: number): void {
+    this.delayMs = ms;
   }
 
   restore(): void {
     this.open = true;
+    this.delayMs = 0;
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventEnvelope } from '../../generated/index.js';
+import type { Db } from '../../src/db/db.js';
+import { migrate } from '../../src/db/migrate.js';
+import { createPostgresDb } from '../../src/db/postgres.js';
+import { createMetrics } from '../../src/metrics.js';
+import { Leadership } from '../../src/outbox/leadership.js';
+import { BrokerLink } from '../../src/outbox/link.js';
+import type { OutboxRow } from '../../src/outbox/outbox.repository.js';
+import { PublishWindow } from '../../src/outbox/window.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { AMQP_URL, EventTap } from '../helpers/events.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
+
+const log = pino({ level: 'silent' });
+let database: TestDatabase;
+let db: Db;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createPostgresDb(database.url, 4);
+  await migrate(db);
+});
+afterAll(async () => {
+  await db?.close();
+  await database?.drop();
+});
+
+function row(id: number, org: string): OutboxRow {
+  const envelope = {
+    event: 'customer.created',
+    version: '1.0',
+    timestamp: '2025-11-24T10:00:00Z',
+    organization_id: org,
+    data: { customer_id: `cus_${id}`, customer_type: 'b2c', name: 'Ada', email: 'ada@example.com' },
+  } as unknown as EventEnvelope;
+  return {
+    id,
+    message_id: randomUUID(),
+    event_name: 'customer.created',
+    payload: JSON.stringify(envelope),
+    correlation_id: null,
+    created_at: new Date(),
+  };
+}
+
+describe('leadership', () => {
+  it('when two relays compete, then one leads, and the other takes over once the leader session is gone', async () => {
+    const proxy = await TcpProxy.start(Number(new URL(database.url).port || 5432));
+    const viaProxy = createPostgresDb(proxy.url(database.url), 2);
+    let lost = 0;
+    const a = new Leadership(
+      viaProxy,
+      log,
+      () => {},
+      () => (lost += 1),
+    );
+    const b = new Leadership(
+      db,
+      log,
+      () => {},
+      () => {},
+    );
+    try {
+      expect(await a.acquire()).toBe(true);
+      expect(await b.acquire()).toBe(false);
+      proxy.reset();
+      await expect.poll(() => lost, { timeout: 5_000 }).toBe(1);
+      expect(a.leader).toBe(false);
+      await expect.poll(() => b.acquire(), { timeout: 5_000 }).toBe(true);
+    } finally {
+      await Promise.all([a.release(), b.release()]);
+      await viaProxy.close();
+      await proxy.close();
+    }
+  });
+});
+
+describe('broker link and publish window', () => {
+  it('when rows are published, then they arrive in order and the confirmed position follows them', async () => {
+    const tap = await EventTap.open('customer.created');
+    const link = new BrokerLink(AMQP_URL, log, createMetrics(), () => {});
+    const org = `org_${randomUUID().slice(0, 8)}`;
+    const advanced: number[] = [];
+    const window = new PublishWindow(
+      4,
+      createMetrics(),
+      (id) => advanced.push(id),
+      () => {},
+    );
+    try {
+      const channel = await link.ensure();
+      for (let id = 1; id <= 20; id++) {
+        expect(await window.slot()).toBe(true);
+        await window.publish(channel, row(id, org));
+        expect(window.size).toBeLessThanOrEqual(4);
+      }
+      const events = await tap.waitForOrg(org, 20);
+      expect(events.map((e) => e.body.data.customer_id)).toEqual(Array.from({ length: 20 }, (_, i) => `cus_${i + 1}`));
+      await expect.poll(() => window.confirmedUpTo).toBe(20);
+      expect(advanced).toEqual([...advanced].sort((x, y) => x - y));
+    } finally {
+      await link.close();
+      await tap.close();
+    }
+  });
+
+  it('when the broker connection is reset, then the link reports it once and reconnects with the topology', async () => {
+    const proxy = await TcpProxy.start(Number(new URL(AMQP_URL).port || 5672));
+    let gone = 0;
+    const link = new BrokerLink(proxy.url(AMQP_URL), log, createMetrics(), () => (gone += 1));
+    try {
+      await link.ensure();
+      proxy.reset();
+      await expect.poll(() => gone, { timeout: 5_000 }).toBe(1);
+      expect(link.channel).toBeUndefined();
+      const again = await link.ensure();
+      expect(again).toBe(link.channel);
+      expect(gone).toBe(1);
+    } finally {
+      await link.close();
+      await proxy.close();
+    }
+  });
+
+  it('when the window is reset, then in-flight rows are forgotten and it resumes after the confirmed position', () => {
+    const window = new PublishWindow(
+      10,
+      createMetrics(),
+      () => {},
+      () => {},
+      7,
+    );
+    expect(window.reset()).toBe(7);
+    expect(window.size).toBe(0);
+  });
+});
