@@ -24,14 +24,14 @@ interface OutboxRow {
 }
 
 /**
- * The sent events of the outbox, in their original order (outbox id), filtered by organization, time and event
- * pattern. Rows are read as stored: personal data erased in the outbox is not in them.
+ * The sent events of the append-only outbox (ids up to the relay's high-water mark, `outbox_progress.last_id`), in
+ * their original order (outbox id), filtered by organization, time and event pattern. Rows are read as stored: personal data erased in the outbox is not in them.
  */
 export async function storedEvents(db: Queryable, options: Omit<ReplayOptions, 'queue'>): Promise<OutboxRow[]> {
   const { rows } = await db.query<OutboxRow>(
     `SELECT id, message_id, organization_id, event_name, payload, correlation_id, created_at
        FROM outbox
-      WHERE sent_at IS NOT NULL
+      WHERE id <= (SELECT last_id FROM outbox_progress)
         AND ($1::text IS NULL OR organization_id = $1)
         AND ($2::timestamptz IS NULL OR created_at >= $2)
       ORDER BY id`,

@@ -1,13 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import {
+  assertTopology,
   EVENT_NAMES,
   type EventEnvelope,
   type EventName,
   eventExamples,
   publishEvent,
 } from '../../../generated/index.js';
-import { assertTopology } from '../../../src/outbox/broker.js';
+
 import { assertValidEvent, eventTimestamp } from '../../../src/outbox/events.js';
 import { topicMatches } from './topic.js';
 
