@@ -2,13 +2,20 @@
 
 import type {
   CreditApprovedEvent,
+  CreditHoldPlacedEvent,
+  CreditHoldReleasedEvent,
   CreditLimitExceededEvent,
+  CreditOverdueEvent,
   CreditPaymentReceivedEvent,
   CreditUsedEvent,
+  CustomerAnonymizedEvent,
   CustomerCreatedEvent,
   CustomerUpdatedEvent,
   LoyaltyPointsEarnedEvent,
+  LoyaltyPointsExpiredEvent,
+  LoyaltyPointsExpiringEvent,
   LoyaltyPointsRedeemedEvent,
+  LoyaltyPointsReversedEvent,
   LoyaltyTierUpgradedEvent,
 } from './models.js';
 
@@ -20,13 +27,20 @@ export const EXCHANGE_TYPE = 'topic' as const;
 export const EVENT_NAMES = [
   'customer.created',
   'customer.updated',
+  'customer.anonymized',
   'loyalty.points.earned',
   'loyalty.points.redeemed',
   'loyalty.tier.upgraded',
+  'loyalty.points.reversed',
+  'loyalty.points.expired',
+  'loyalty.points.expiring',
   'credit.approved',
   'credit.used',
   'credit.limit.exceeded',
   'credit.payment.received',
+  'credit.overdue',
+  'credit.hold.placed',
+  'credit.hold.released',
 ] as const;
 
 /** Name of an event; also its routing key. */
@@ -41,13 +55,20 @@ export function isEventName(name: string): name is EventName {
 export interface EventEnvelopeMap {
   'customer.created': CustomerCreatedEvent;
   'customer.updated': CustomerUpdatedEvent;
+  'customer.anonymized': CustomerAnonymizedEvent;
   'loyalty.points.earned': LoyaltyPointsEarnedEvent;
   'loyalty.points.redeemed': LoyaltyPointsRedeemedEvent;
   'loyalty.tier.upgraded': LoyaltyTierUpgradedEvent;
+  'loyalty.points.reversed': LoyaltyPointsReversedEvent;
+  'loyalty.points.expired': LoyaltyPointsExpiredEvent;
+  'loyalty.points.expiring': LoyaltyPointsExpiringEvent;
   'credit.approved': CreditApprovedEvent;
   'credit.used': CreditUsedEvent;
   'credit.limit.exceeded': CreditLimitExceededEvent;
   'credit.payment.received': CreditPaymentReceivedEvent;
+  'credit.overdue': CreditOverdueEvent;
+  'credit.hold.placed': CreditHoldPlacedEvent;
+  'credit.hold.released': CreditHoldReleasedEvent;
 }
 
 /** The envelope of any event; narrow it on `event`. */
