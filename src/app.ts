@@ -138,6 +138,9 @@ export function serverOptions(config: Config): FastifyServerOptions {
     forceCloseConnections: 'idle',
     // A request that has not been answered in 30 s is answered 503 by Node rather than left hanging.
     requestTimeout: 30_000,
+    // Opening a fresh PGlite data directory initialises a whole PostgreSQL cluster in WASM: ~3 s on a quiet machine,
+    // over 20 s on a loaded one. Fastify's default 10 s plugin limit would stop a first `npm start` there.
+    pluginTimeout: 120_000,
     ...problemServerOptions,
   };
 }
