@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
-import { EXCHANGE } from '../generated/index.js';
-import { assertTopology } from '../src/outbox/broker.js';
+import { assertTopology, EXCHANGE } from '../generated/index.js';
 import { sleep } from './proc.js';
 
 export interface Arrival {

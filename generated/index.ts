@@ -12,7 +12,10 @@ import type {
   CustomerCreatedEvent,
   CustomerUpdatedEvent,
   LoyaltyPointsEarnedEvent,
+  LoyaltyPointsExpiredEvent,
+  LoyaltyPointsExpiringEvent,
   LoyaltyPointsRedeemedEvent,
+  LoyaltyPointsReversedEvent,
   LoyaltyTierUpgradedEvent,
 } from './models/index.js';
 import type { PublishOptions } from './publishers/common.js';
@@ -21,6 +24,9 @@ import { publishCustomerUpdated } from './publishers/publish-customer-updated.js
 import { publishLoyaltyPointsEarned } from './publishers/publish-loyalty-points-earned.js';
 import { publishLoyaltyPointsRedeemed } from './publishers/publish-loyalty-points-redeemed.js';
 import { publishLoyaltyTierUpgraded } from './publishers/publish-loyalty-tier-upgraded.js';
+import { publishLoyaltyPointsReversed } from './publishers/publish-loyalty-points-reversed.js';
+import { publishLoyaltyPointsExpired } from './publishers/publish-loyalty-points-expired.js';
+import { publishLoyaltyPointsExpiring } from './publishers/publish-loyalty-points-expiring.js';
 import { publishCreditApproved } from './publishers/publish-credit-approved.js';
 import { publishCreditUsed } from './publishers/publish-credit-used.js';
 import { publishCreditLimitExceeded } from './publishers/publish-credit-limit-exceeded.js';
@@ -43,6 +49,9 @@ export {
   publishLoyaltyPointsEarned,
   publishLoyaltyPointsRedeemed,
   publishLoyaltyTierUpgraded,
+  publishLoyaltyPointsReversed,
+  publishLoyaltyPointsExpired,
+  publishLoyaltyPointsExpiring,
   publishCreditApproved,
   publishCreditUsed,
   publishCreditLimitExceeded,
@@ -59,6 +68,9 @@ export const EVENT_NAMES = [
   'loyalty.points.earned',
   'loyalty.points.redeemed',
   'loyalty.tier.upgraded',
+  'loyalty.points.reversed',
+  'loyalty.points.expired',
+  'loyalty.points.expiring',
   'credit.approved',
   'credit.used',
   'credit.limit.exceeded',
@@ -83,6 +95,9 @@ export interface EventEnvelopeMap {
   'loyalty.points.earned': LoyaltyPointsEarnedEvent;
   'loyalty.points.redeemed': LoyaltyPointsRedeemedEvent;
   'loyalty.tier.upgraded': LoyaltyTierUpgradedEvent;
+  'loyalty.points.reversed': LoyaltyPointsReversedEvent;
+  'loyalty.points.expired': LoyaltyPointsExpiredEvent;
+  'loyalty.points.expiring': LoyaltyPointsExpiringEvent;
   'credit.approved': CreditApprovedEvent;
   'credit.used': CreditUsedEvent;
   'credit.limit.exceeded': CreditLimitExceededEvent;
@@ -141,6 +156,12 @@ export function publishEvent(
       return publishLoyaltyPointsRedeemed(channel, envelope, options, onConfirm);
     case 'loyalty.tier.upgraded':
       return publishLoyaltyTierUpgraded(channel, envelope, options, onConfirm);
+    case 'loyalty.points.reversed':
+      return publishLoyaltyPointsReversed(channel, envelope, options, onConfirm);
+    case 'loyalty.points.expired':
+      return publishLoyaltyPointsExpired(channel, envelope, options, onConfirm);
+    case 'loyalty.points.expiring':
+      return publishLoyaltyPointsExpiring(channel, envelope, options, onConfirm);
     case 'credit.approved':
       return publishCreditApproved(channel, envelope, options, onConfirm);
     case 'credit.used':

@@ -3,8 +3,7 @@
  * event as it arrives: routing key, messageId, and the pretty-printed body. For newcomers and for debugging.
  */
 import amqp from 'amqplib';
-import { EXCHANGE } from '../generated/index.js';
-import { assertTopology } from '../src/outbox/broker.js';
+import { assertTopology, EXCHANGE } from '../generated/index.js';
 
 const binding = process.argv[2] ?? '#';
 const url = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';

@@ -554,6 +554,102 @@ export interface LoyaltyPointsEarnedEvent {
 }
 
 /**
+ * The points that expired and the balance after.
+ */
+export interface LoyaltyPointsExpiredData {
+  /**
+   * Id of the customer (prefix `cust_`).
+   */
+  customer_id: string;
+  /**
+   * Id of the expiry's ledger entry (prefix `loy_txn_`).
+   */
+  transaction_id: string;
+  /**
+   * Points that expired in this run.
+   */
+  points_expired: number;
+  /**
+   * Points balance after the expiry.
+   */
+  points_balance: number;
+}
+
+/**
+ * Envelope of the `loyalty.points.expired` event.
+ */
+export interface LoyaltyPointsExpiredEvent {
+  /**
+   * The event name; also the routing key.
+   */
+  event: 'loyalty.points.expired';
+  /**
+   * Version of the envelope and payload format.
+   */
+  version: '1.0';
+  /**
+   * When the expiry run ran (the service clock), RFC 3339 in UTC.
+   */
+  timestamp: string;
+  /**
+   * The organization the customer belongs to.
+   */
+  organization_id: string;
+  /**
+   * The points that expired and the balance after.
+   */
+  data: LoyaltyPointsExpiredData;
+}
+
+/**
+ * The points that will expire soon and the current balance.
+ */
+export interface LoyaltyPointsExpiringData {
+  /**
+   * Id of the customer (prefix `cust_`).
+   */
+  customer_id: string;
+  /**
+   * Points newly within the notice window.
+   */
+  points_expiring: number;
+  /**
+   * The earliest expiry among those points, RFC 3339 in UTC.
+   */
+  expires_at: string;
+  /**
+   * The current points balance.
+   */
+  points_balance: number;
+}
+
+/**
+ * Envelope of the `loyalty.points.expiring` event.
+ */
+export interface LoyaltyPointsExpiringEvent {
+  /**
+   * The event name; also the routing key.
+   */
+  event: 'loyalty.points.expiring';
+  /**
+   * Version of the envelope and payload format.
+   */
+  version: '1.0';
+  /**
+   * When the expiry run ran (the service clock), RFC 3339 in UTC.
+   */
+  timestamp: string;
+  /**
+   * The organization the customer belongs to.
+   */
+  organization_id: string;
+  /**
+   * The points that will expire soon and the current balance.
+   */
+  data: LoyaltyPointsExpiringData;
+}
+
+/**
  * The points redeemed and the account after the redemption.
  */
 export interface LoyaltyPointsRedeemedData {
@@ -603,6 +699,66 @@ export interface LoyaltyPointsRedeemedEvent {
    * The points redeemed and the account after the redemption.
    */
   data: LoyaltyPointsRedeemedData;
+}
+
+/**
+ * The reversal and the account after it.
+ */
+export interface LoyaltyPointsReversedData {
+  /**
+   * Id of the customer (prefix `cust_`).
+   */
+  customer_id: string;
+  /**
+   * Id of the reversal's ledger entry (prefix `loy_txn_`).
+   */
+  transaction_id: string;
+  /**
+   * Id of the earn or redemption that was reversed (prefix `loy_txn_`).
+   */
+  reversed_transaction_id: string;
+  /**
+   * Points taken from the balance (earn) or given back to it (redemption).
+   */
+  points_reversed: number;
+  /**
+   * Points of a reversed earn that could not be taken because they were already spent; 0 for a redemption.
+   */
+  unrecovered_points: number;
+  /**
+   * Points balance after the reversal.
+   */
+  points_balance: number;
+  /**
+   * Why the transaction was reversed, as given by the caller, or null.
+   */
+  reason: string | null;
+}
+
+/**
+ * Envelope of the `loyalty.points.reversed` event.
+ */
+export interface LoyaltyPointsReversedEvent {
+  /**
+   * The event name; also the routing key.
+   */
+  event: 'loyalty.points.reversed';
+  /**
+   * Version of the envelope and payload format.
+   */
+  version: '1.0';
+  /**
+   * When the reversal was made, RFC 3339 in UTC.
+   */
+  timestamp: string;
+  /**
+   * The organization the customer belongs to.
+   */
+  organization_id: string;
+  /**
+   * The reversal and the account after it.
+   */
+  data: LoyaltyPointsReversedData;
 }
 
 /**

@@ -331,6 +331,198 @@ export const eventSchemas = {
       },
     },
   },
+  'loyalty.points.reversed': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsReversed; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
+    title: 'LoyaltyPointsReversedEvent',
+    type: 'object',
+    description: 'Envelope of the `loyalty.points.reversed` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'loyalty.points.reversed',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the reversal was made, RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'LoyaltyPointsReversedData',
+        type: 'object',
+        description: 'The reversal and the account after it.',
+        required: [
+          'customer_id',
+          'transaction_id',
+          'reversed_transaction_id',
+          'points_reversed',
+          'unrecovered_points',
+          'points_balance',
+          'reason',
+        ],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`).',
+          },
+          transaction_id: {
+            type: 'string',
+            description: "Id of the reversal's ledger entry (prefix `loy_txn_`).",
+          },
+          reversed_transaction_id: {
+            type: 'string',
+            description: 'Id of the earn or redemption that was reversed (prefix `loy_txn_`).',
+          },
+          points_reversed: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Points taken from the balance (earn) or given back to it (redemption).',
+          },
+          unrecovered_points: {
+            type: 'integer',
+            minimum: 0,
+            description:
+              'Points of a reversed earn that could not be taken because they were already spent; 0 for a redemption.',
+          },
+          points_balance: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Points balance after the reversal.',
+          },
+          reason: {
+            type: ['string', 'null'],
+            maxLength: 200,
+            description: 'Why the transaction was reversed, as given by the caller, or null.',
+          },
+        },
+      },
+    },
+  },
+  'loyalty.points.expired': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsExpired; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
+    title: 'LoyaltyPointsExpiredEvent',
+    type: 'object',
+    description: 'Envelope of the `loyalty.points.expired` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'loyalty.points.expired',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the expiry run ran (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'LoyaltyPointsExpiredData',
+        type: 'object',
+        description: 'The points that expired and the balance after.',
+        required: ['customer_id', 'transaction_id', 'points_expired', 'points_balance'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`).',
+          },
+          transaction_id: {
+            type: 'string',
+            description: "Id of the expiry's ledger entry (prefix `loy_txn_`).",
+          },
+          points_expired: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Points that expired in this run.',
+          },
+          points_balance: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Points balance after the expiry.',
+          },
+        },
+      },
+    },
+  },
+  'loyalty.points.expiring': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsExpiring; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
+    title: 'LoyaltyPointsExpiringEvent',
+    type: 'object',
+    description: 'Envelope of the `loyalty.points.expiring` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'loyalty.points.expiring',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the expiry run ran (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'LoyaltyPointsExpiringData',
+        type: 'object',
+        description: 'The points that will expire soon and the current balance.',
+        required: ['customer_id', 'points_expiring', 'expires_at', 'points_balance'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`).',
+          },
+          points_expiring: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Points newly within the notice window.',
+          },
+          expires_at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'The earliest expiry among those points, RFC 3339 in UTC.',
+          },
+          points_balance: {
+            type: 'integer',
+            minimum: 0,
+            description: 'The current points balance.',
+          },
+        },
+      },
+    },
+  },
   'credit.approved': {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $comment:
@@ -1107,6 +1299,204 @@ export const strictEventSchemas = {
     },
     additionalProperties: false,
   },
+  'loyalty.points.reversed': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsReversed; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'LoyaltyPointsReversedEvent',
+    type: 'object',
+    description: 'Envelope of the `loyalty.points.reversed` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'loyalty.points.reversed',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the reversal was made, RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'LoyaltyPointsReversedData',
+        type: 'object',
+        description: 'The reversal and the account after it.',
+        required: [
+          'customer_id',
+          'transaction_id',
+          'reversed_transaction_id',
+          'points_reversed',
+          'unrecovered_points',
+          'points_balance',
+          'reason',
+        ],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`).',
+          },
+          transaction_id: {
+            type: 'string',
+            description: "Id of the reversal's ledger entry (prefix `loy_txn_`).",
+          },
+          reversed_transaction_id: {
+            type: 'string',
+            description: 'Id of the earn or redemption that was reversed (prefix `loy_txn_`).',
+          },
+          points_reversed: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Points taken from the balance (earn) or given back to it (redemption).',
+          },
+          unrecovered_points: {
+            type: 'integer',
+            minimum: 0,
+            description:
+              'Points of a reversed earn that could not be taken because they were already spent; 0 for a redemption.',
+          },
+          points_balance: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Points balance after the reversal.',
+          },
+          reason: {
+            type: ['string', 'null'],
+            maxLength: 200,
+            description: 'Why the transaction was reversed, as given by the caller, or null.',
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
+  'loyalty.points.expired': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsExpired; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'LoyaltyPointsExpiredEvent',
+    type: 'object',
+    description: 'Envelope of the `loyalty.points.expired` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'loyalty.points.expired',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the expiry run ran (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'LoyaltyPointsExpiredData',
+        type: 'object',
+        description: 'The points that expired and the balance after.',
+        required: ['customer_id', 'transaction_id', 'points_expired', 'points_balance'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`).',
+          },
+          transaction_id: {
+            type: 'string',
+            description: "Id of the expiry's ledger entry (prefix `loy_txn_`).",
+          },
+          points_expired: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Points that expired in this run.',
+          },
+          points_balance: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Points balance after the expiry.',
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
+  'loyalty.points.expiring': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsExpiring; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'LoyaltyPointsExpiringEvent',
+    type: 'object',
+    description: 'Envelope of the `loyalty.points.expiring` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'loyalty.points.expiring',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the expiry run ran (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'LoyaltyPointsExpiringData',
+        type: 'object',
+        description: 'The points that will expire soon and the current balance.',
+        required: ['customer_id', 'points_expiring', 'expires_at', 'points_balance'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`).',
+          },
+          points_expiring: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Points newly within the notice window.',
+          },
+          expires_at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'The earliest expiry among those points, RFC 3339 in UTC.',
+          },
+          points_balance: {
+            type: 'integer',
+            minimum: 0,
+            description: 'The current points balance.',
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
   'credit.approved': {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $comment:
@@ -1633,6 +2023,51 @@ export const eventExamples = {
         previous_tier: 'silver',
         new_tier: 'gold',
         lifetime_points: 1000,
+      },
+    },
+  ],
+  'loyalty.points.reversed': [
+    {
+      event: 'loyalty.points.reversed',
+      version: '1.0',
+      timestamp: '2025-11-25T09:30:00Z',
+      organization_id: 'org_001',
+      data: {
+        customer_id: 'cust_123',
+        transaction_id: 'loy_txn_003',
+        reversed_transaction_id: 'loy_txn_001',
+        points_reversed: 40,
+        unrecovered_points: 60,
+        points_balance: 0,
+        reason: 'order refunded',
+      },
+    },
+  ],
+  'loyalty.points.expired': [
+    {
+      event: 'loyalty.points.expired',
+      version: '1.0',
+      timestamp: '2026-11-24T10:00:00Z',
+      organization_id: 'org_001',
+      data: {
+        customer_id: 'cust_123',
+        transaction_id: 'loy_txn_004',
+        points_expired: 120,
+        points_balance: 330,
+      },
+    },
+  ],
+  'loyalty.points.expiring': [
+    {
+      event: 'loyalty.points.expiring',
+      version: '1.0',
+      timestamp: '2026-10-25T10:00:00Z',
+      organization_id: 'org_001',
+      data: {
+        customer_id: 'cust_123',
+        points_expiring: 120,
+        expires_at: '2026-11-24T10:00:00Z',
+        points_balance: 450,
       },
     },
   ],

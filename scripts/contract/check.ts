@@ -11,7 +11,6 @@ export const ROOT = PROJECT_ROOT;
 export const DEFAULT_SPEC = join(ROOT, 'asyncapi.yaml');
 /** One file per released version: `contract/released/<version>.yaml`, a byte-for-byte copy of the document. */
 export const DEFAULT_RELEASED_DIR = join(ROOT, 'contract/released');
-export const DEFAULT_CHANGELOG = join(ROOT, 'contract/CHANGELOG.md');
 
 const VERSION_FILE = /^(\d+)\.(\d+)\.(\d+)\.yaml$/;
 

@@ -12,7 +12,7 @@ import { compareBindings } from './bindings-diff.js';
 import type { AddChange, Change, Rule, Severity } from './change.js';
 import { diffSchemas } from './schema-diff.js';
 
-export type { Change, Rule, Severity } from './change.js';
+export type { Change } from './change.js';
 
 /**
  * Compares the released contract (`base`) with the working spec (`head`) from the consumers' side.

@@ -18,6 +18,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /v1/customers/:customer_id/loyalty/redeem': 'redeemLoyaltyPoints',
   'GET /v1/loyalty/program': 'getLoyaltyProgram',
   'PUT /v1/loyalty/program': 'updateLoyaltyProgram',
+  'POST /v1/customers/:customer_id/loyalty/transactions/:transaction_id/reversal': 'reverseLoyaltyTransaction',
+  'POST /v1/loyalty/expiry-runs': 'runLoyaltyExpiry',
 
   'POST /v1/customers/:customer_id/credit': 'approveCredit',
   'PATCH /v1/customers/:customer_id/credit': 'updateCredit',

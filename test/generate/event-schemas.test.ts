@@ -237,13 +237,16 @@ describe('generated types', () => {
     expectTypeOf<EventEnvelope['event']>().toEqualTypeOf<EventName>();
   });
 
-  it('when the event names are listed, then there are nine, in document order', () => {
+  it('when the event names are listed, then there are twelve, in document order', () => {
     expect(EVENT_NAMES).toEqual([
       'customer.created',
       'customer.updated',
       'loyalty.points.earned',
       'loyalty.points.redeemed',
       'loyalty.tier.upgraded',
+      'loyalty.points.reversed',
+      'loyalty.points.expired',
+      'loyalty.points.expiring',
       'credit.approved',
       'credit.used',
       'credit.limit.exceeded',

@@ -1,6 +1,5 @@
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
-import { EXCHANGE } from '../../generated/index.js';
-import { assertTopology } from '../../src/outbox/broker.js';
+import { assertTopology, EXCHANGE } from '../../generated/index.js';
 
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 

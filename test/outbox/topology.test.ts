@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import { expect, it } from 'vitest';
-import { EXCHANGE } from '../../generated/index.js';
-import { assertTopology, UNROUTABLE_EXCHANGE, UNROUTABLE_QUEUE } from '../../src/outbox/broker.js';
+import { assertTopology, EXCHANGE, UNROUTABLE_EXCHANGE, UNROUTABLE_QUEUE } from '../../generated/index.js';
 import { AMQP_URL } from '../helpers/events.js';
 
 it('when a message matches no binding, then the alternate exchange keeps it in a durable queue', async () => {

@@ -131,7 +131,7 @@ describe('organization A against organization B', () => {
     expect(outboxOfB).toBeGreaterThan(0);
 
     const targeted = v1Endpoints.filter((e) => e.path.includes('{customer_id}'));
-    expect(targeted.length).toBe(14);
+    expect(targeted.length).toBe(15);
     for (const e of targeted) {
       const res = await asA(requestFor(e, customerB));
       const context = `${e.method} ${e.path} with B's customer`;

@@ -2,6 +2,3 @@ import { fileURLToPath } from 'node:url';
 
 /** The project's root folder (where package.json and asyncapi.yaml are): the one place scripts compute it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url)).replace(/[\\/]$/, '');
-
-/** The project's AsyncAPI document. */
-export const SPEC_PATH = `${PROJECT_ROOT}/asyncapi.yaml`;
