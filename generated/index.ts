@@ -3,14 +3,20 @@
 import type { ConfirmChannel } from 'amqplib';
 import type {
   CreditApprovedEvent,
+  CreditHoldPlacedEvent,
+  CreditHoldReleasedEvent,
   CreditLimitExceededEvent,
+  CreditOverdueEvent,
   CreditPaymentReceivedEvent,
   CreditUsedEvent,
   CustomerAnonymizedEvent,
   CustomerCreatedEvent,
   CustomerUpdatedEvent,
   LoyaltyPointsEarnedEvent,
+  LoyaltyPointsExpiredEvent,
+  LoyaltyPointsExpiringEvent,
   LoyaltyPointsRedeemedEvent,
+  LoyaltyPointsReversedEvent,
   LoyaltyTierUpgradedEvent,
 } from './models/index.js';
 import type { PublishOptions } from './publishers/common.js';
@@ -20,10 +26,16 @@ import { publishCustomerAnonymized } from './publishers/publish-customer-anonymi
 import { publishLoyaltyPointsEarned } from './publishers/publish-loyalty-points-earned.js';
 import { publishLoyaltyPointsRedeemed } from './publishers/publish-loyalty-points-redeemed.js';
 import { publishLoyaltyTierUpgraded } from './publishers/publish-loyalty-tier-upgraded.js';
+import { publishLoyaltyPointsReversed } from './publishers/publish-loyalty-points-reversed.js';
+import { publishLoyaltyPointsExpired } from './publishers/publish-loyalty-points-expired.js';
+import { publishLoyaltyPointsExpiring } from './publishers/publish-loyalty-points-expiring.js';
 import { publishCreditApproved } from './publishers/publish-credit-approved.js';
 import { publishCreditUsed } from './publishers/publish-credit-used.js';
 import { publishCreditLimitExceeded } from './publishers/publish-credit-limit-exceeded.js';
 import { publishCreditPaymentReceived } from './publishers/publish-credit-payment-received.js';
+import { publishCreditOverdue } from './publishers/publish-credit-overdue.js';
+import { publishCreditHoldPlaced } from './publishers/publish-credit-hold-placed.js';
+import { publishCreditHoldReleased } from './publishers/publish-credit-hold-released.js';
 import {
   eventExamples as examples,
   eventSchemas as schemas,
@@ -40,10 +52,16 @@ export {
   publishLoyaltyPointsEarned,
   publishLoyaltyPointsRedeemed,
   publishLoyaltyTierUpgraded,
+  publishLoyaltyPointsReversed,
+  publishLoyaltyPointsExpired,
+  publishLoyaltyPointsExpiring,
   publishCreditApproved,
   publishCreditUsed,
   publishCreditLimitExceeded,
   publishCreditPaymentReceived,
+  publishCreditOverdue,
+  publishCreditHoldPlaced,
+  publishCreditHoldReleased,
 };
 
 /** Every published event (one per send operation), in the order of the AsyncAPI document. */
@@ -54,10 +72,16 @@ export const EVENT_NAMES = [
   'loyalty.points.earned',
   'loyalty.points.redeemed',
   'loyalty.tier.upgraded',
+  'loyalty.points.reversed',
+  'loyalty.points.expired',
+  'loyalty.points.expiring',
   'credit.approved',
   'credit.used',
   'credit.limit.exceeded',
   'credit.payment.received',
+  'credit.overdue',
+  'credit.hold.placed',
+  'credit.hold.released',
 ] as const;
 
 /** Name of an event; also its routing key. */
@@ -76,10 +100,16 @@ export interface EventEnvelopeMap {
   'loyalty.points.earned': LoyaltyPointsEarnedEvent;
   'loyalty.points.redeemed': LoyaltyPointsRedeemedEvent;
   'loyalty.tier.upgraded': LoyaltyTierUpgradedEvent;
+  'loyalty.points.reversed': LoyaltyPointsReversedEvent;
+  'loyalty.points.expired': LoyaltyPointsExpiredEvent;
+  'loyalty.points.expiring': LoyaltyPointsExpiringEvent;
   'credit.approved': CreditApprovedEvent;
   'credit.used': CreditUsedEvent;
   'credit.limit.exceeded': CreditLimitExceededEvent;
   'credit.payment.received': CreditPaymentReceivedEvent;
+  'credit.overdue': CreditOverdueEvent;
+  'credit.hold.placed': CreditHoldPlacedEvent;
+  'credit.hold.released': CreditHoldReleasedEvent;
 }
 
 /** The envelope of any event; narrow it on `event`. */
@@ -133,6 +163,12 @@ export function publishEvent(
       return publishLoyaltyPointsRedeemed(channel, envelope, options, onConfirm);
     case 'loyalty.tier.upgraded':
       return publishLoyaltyTierUpgraded(channel, envelope, options, onConfirm);
+    case 'loyalty.points.reversed':
+      return publishLoyaltyPointsReversed(channel, envelope, options, onConfirm);
+    case 'loyalty.points.expired':
+      return publishLoyaltyPointsExpired(channel, envelope, options, onConfirm);
+    case 'loyalty.points.expiring':
+      return publishLoyaltyPointsExpiring(channel, envelope, options, onConfirm);
     case 'credit.approved':
       return publishCreditApproved(channel, envelope, options, onConfirm);
     case 'credit.used':
@@ -141,6 +177,12 @@ export function publishEvent(
       return publishCreditLimitExceeded(channel, envelope, options, onConfirm);
     case 'credit.payment.received':
       return publishCreditPaymentReceived(channel, envelope, options, onConfirm);
+    case 'credit.overdue':
+      return publishCreditOverdue(channel, envelope, options, onConfirm);
+    case 'credit.hold.placed':
+      return publishCreditHoldPlaced(channel, envelope, options, onConfirm);
+    case 'credit.hold.released':
+      return publishCreditHoldReleased(channel, envelope, options, onConfirm);
     default:
       throw new Error(`Unknown event: ${String((envelope as { event: unknown }).event)}`);
   }

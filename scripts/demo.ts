@@ -83,7 +83,17 @@ async function main(): Promise<void> {
     expect: 200,
     events: ['customer.updated'],
   });
-  await call({
+  const program = await call({ say: 'The loyalty program', method: 'GET', path: '/v1/loyalty/program', expect: 200 });
+  if (program.points_validity_days === null) {
+    await call({
+      say: 'The loyalty admin makes points valid for 365 days (applies to later earns)',
+      method: 'PUT',
+      path: '/v1/loyalty/program',
+      body: { ...program, points_validity_days: 365, expiry_notice_days: 30 },
+      expect: 200,
+    });
+  }
+  const earned = await call({
     say: 'She buys for 620.00 and earns points; her tier rises to silver',
     method: 'POST',
     path: `/v1/customers/${anaId}/loyalty/earn`,
@@ -91,7 +101,7 @@ async function main(): Promise<void> {
     expect: 201,
     events: ['loyalty.points.earned', 'loyalty.tier.upgraded'],
   });
-  await call({
+  const redeemed = await call({
     say: 'She redeems 200 points for a discount',
     method: 'POST',
     path: `/v1/customers/${anaId}/loyalty/redeem`,
@@ -99,6 +109,35 @@ async function main(): Promise<void> {
     expect: 201,
     events: ['loyalty.points.redeemed'],
   });
+  await call({
+    say: 'She returns part of the purchase: 100 of its points are reversed (a refund)',
+    method: 'POST',
+    path: `/v1/customers/${anaId}/loyalty/transactions/${String(earned.transaction_id)}/reversal`,
+    body: { points: 100, reason: 'partial refund' },
+    expect: 201,
+    events: ['loyalty.points.reversed'],
+  });
+  await call({
+    say: 'The order she redeemed on is cancelled: the 200 points come back into their lots',
+    method: 'POST',
+    path: `/v1/customers/${anaId}/loyalty/transactions/${String(redeemed.transaction_id)}/reversal`,
+    body: { reason: 'order cancelled' },
+    expect: 201,
+    events: ['loyalty.points.reversed'],
+  });
+  const expiry = await call({
+    say: 'An expiry run (points past their expiry expire; customers near it are told)',
+    method: 'POST',
+    path: '/v1/loyalty/expiry-runs',
+    expect: 200,
+    events: ['loyalty.points.expired (when due)', 'loyalty.points.expiring (when due)'],
+  });
+  console.log(`  ${JSON.stringify(expiry)}`);
+  console.log(
+    '  Points of this run expire in 365 days. To see loyalty.points.expiring and loyalty.points.expired, restart the\n' +
+      '  service with the clock moved forward (`CLOCK_OFFSET=P340D npm start`, then `CLOCK_OFFSET=P366D npm start`)\n' +
+      '  and run `npm run demo` again: its expiry run announces, then expires, the points of earlier runs.',
+  );
 
   const shop = await call({
     say: 'A business customer signs up',
@@ -146,6 +185,53 @@ async function main(): Promise<void> {
     body: { amount: 1200.5, reference: `TRF-${run}` },
     expect: 201,
     events: ['credit.payment.received'],
+  });
+  await call({
+    say: 'The credit manager holds the account by hand',
+    method: 'POST',
+    path: `/v1/customers/${shopId}/credit/hold`,
+    body: { note: 'Returned cheque, pending review' },
+    expect: 200,
+    events: ['credit.hold.placed'],
+  });
+  await call({
+    say: 'An order on a held account is refused, and nothing is published',
+    method: 'POST',
+    path: `/v1/customers/${shopId}/credit/usages`,
+    body: { order_id: `PO-${run}-3`, amount: 100 },
+    expect: 422,
+  });
+  await call({
+    say: 'The credit manager releases the hold',
+    method: 'DELETE',
+    path: `/v1/customers/${shopId}/credit/hold`,
+    expect: 200,
+    events: ['credit.hold.released'],
+  });
+  const today = new Date().toISOString().slice(0, 10);
+  await call({
+    say: "The business's statement for today",
+    method: 'GET',
+    path: `/v1/customers/${shopId}/credit/statement?from=${today}&to=${today}`,
+    expect: 200,
+  });
+  // Overdue needs time to pass: usages of an earlier run fall overdue when the service is restarted with its clock
+  // moved past their due date (`CLOCK_OFFSET=P31D npm start`, then `npm run demo` again).
+  const overdue = await call({
+    say: 'The credit manager runs the overdue job (after `CLOCK_OFFSET=P31D npm start`, earlier runs fall overdue)',
+    method: 'POST',
+    path: '/v1/credit/overdue-runs',
+    expect: 200,
+    events: ['credit.overdue', 'credit.hold.placed (when usages of an earlier run are past due)'],
+  });
+  console.log(
+    `  as of ${overdue.as_of}: ${overdue.usages_overdue} usages overdue, ${overdue.accounts_held} accounts held`,
+  );
+  await call({
+    say: 'The credit manager reads the aging report',
+    method: 'GET',
+    path: '/v1/credit/aging',
+    expect: 200,
   });
 
   await call({

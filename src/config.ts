@@ -30,6 +30,8 @@ const schema = {
     OUTBOX_RETENTION_HOURS: { type: 'number', minimum: 0 },
     IDEMPOTENCY_TTL_HOURS: { type: 'number', minimum: 24, default: 48 },
     RATE_LIMIT_PER_MINUTE: { type: 'integer', minimum: 1, default: 60_000 },
+    LOYALTY_EXPIRY_INTERVAL_SECONDS: { type: 'integer', minimum: 1, maximum: 604_800, default: 3600 },
+    CREDIT_OVERDUE_INTERVAL_SECONDS: { type: 'integer', minimum: 1, maximum: 604_800, default: 3600 },
   },
 } as const;
 
@@ -58,6 +60,10 @@ export interface Config {
   OUTBOX_RETENTION_HOURS: number;
   IDEMPOTENCY_TTL_HOURS: number;
   RATE_LIMIT_PER_MINUTE: number;
+  /** How often loyalty points expire by themselves (all organizations, one instance at a time). */
+  LOYALTY_EXPIRY_INTERVAL_SECONDS: number;
+  /** How often overdue credit usages are announced and their accounts held (all organizations, one instance at a time). */
+  CREDIT_OVERDUE_INTERVAL_SECONDS: number;
 }
 
 export class ConfigError extends Error {}

@@ -53,6 +53,107 @@ export interface CreditApprovedEvent {
 }
 
 /**
+ * The held account, why, and what it owes.
+ */
+export interface CreditHoldPlacedData {
+  /**
+   * Id of the customer (prefix `cust_`; usually a `b2b` customer).
+   */
+  customer_id: string;
+  /**
+   * Id of the credit account (prefix `credit_`).
+   */
+  credit_account_id: string;
+  /**
+   * `overdue`: placed by the overdue run, lifts by itself when paid; `manual`: placed by a credit manager, lifted only by hand.
+   */
+  reason: CreditHoldReason;
+  /**
+   * The credit manager's note of a manual hold; null when none was given or the hold is for overdue.
+   */
+  note: string | null;
+  /**
+   * Amount outstanding when the hold was placed (a JSON number, at most 2 decimals).
+   */
+  outstanding: number;
+}
+
+/**
+ * Envelope of the `credit.hold.placed` event (an addition, the credit lifecycle).
+ */
+export interface CreditHoldPlacedEvent {
+  /**
+   * The event name; also the routing key.
+   */
+  event: 'credit.hold.placed';
+  /**
+   * Version of the envelope and payload format.
+   */
+  version: '1.0';
+  /**
+   * When the hold was placed (the service clock), RFC 3339 in UTC.
+   */
+  timestamp: string;
+  /**
+   * The organization the customer belongs to.
+   */
+  organization_id: string;
+  /**
+   * The held account, why, and what it owes.
+   */
+  data: CreditHoldPlacedData;
+}
+
+/**
+ * `overdue`: placed by the overdue run, lifts by itself when paid; `manual`: placed by a credit manager, lifted only by hand.
+ */
+export type CreditHoldReason = 'overdue' | 'manual';
+
+/**
+ * The account whose hold was lifted and the credit available again.
+ */
+export interface CreditHoldReleasedData {
+  /**
+   * Id of the customer (prefix `cust_`; usually a `b2b` customer).
+   */
+  customer_id: string;
+  /**
+   * Id of the credit account (prefix `credit_`).
+   */
+  credit_account_id: string;
+  /**
+   * Credit available after the release (a JSON number, at most 2 decimals).
+   */
+  credit_available: number;
+}
+
+/**
+ * Envelope of the `credit.hold.released` event (an addition, the credit lifecycle).
+ */
+export interface CreditHoldReleasedEvent {
+  /**
+   * The event name; also the routing key.
+   */
+  event: 'credit.hold.released';
+  /**
+   * Version of the envelope and payload format.
+   */
+  version: '1.0';
+  /**
+   * When the hold was lifted (the service clock), RFC 3339 in UTC.
+   */
+  timestamp: string;
+  /**
+   * The organization the customer belongs to.
+   */
+  organization_id: string;
+  /**
+   * The account whose hold was lifted and the credit available again.
+   */
+  data: CreditHoldReleasedData;
+}
+
+/**
  * The refused amount and how much credit was missing.
  */
 export interface CreditLimitExceededData {
@@ -98,6 +199,66 @@ export interface CreditLimitExceededEvent {
    * The refused amount and how much credit was missing.
    */
   data: CreditLimitExceededData;
+}
+
+/**
+ * The overdue usage and what is still unpaid of it.
+ */
+export interface CreditOverdueData {
+  /**
+   * Id of the customer (prefix `cust_`; usually a `b2b` customer).
+   */
+  customer_id: string;
+  /**
+   * Id of the credit account (prefix `credit_`).
+   */
+  credit_account_id: string;
+  /**
+   * Id of the overdue usage (prefix `usage_`).
+   */
+  usage_id: string;
+  /**
+   * The order the usage paid.
+   */
+  order_id: string;
+  /**
+   * What is still unpaid of the usage (a JSON number, at most 2 decimals).
+   */
+  amount_due: number;
+  /**
+   * The usage's due date (`YYYY-MM-DD`, UTC).
+   */
+  due_date: string;
+  /**
+   * Days from `due_date` to the date of the run that found it overdue.
+   */
+  days_overdue: number;
+}
+
+/**
+ * Envelope of the `credit.overdue` event (an addition, the credit lifecycle).
+ */
+export interface CreditOverdueEvent {
+  /**
+   * The event name; also the routing key.
+   */
+  event: 'credit.overdue';
+  /**
+   * Version of the envelope and payload format.
+   */
+  version: '1.0';
+  /**
+   * When the overdue run found the usage overdue (the service clock), RFC 3339 in UTC.
+   */
+  timestamp: string;
+  /**
+   * The organization the customer belongs to.
+   */
+  organization_id: string;
+  /**
+   * The overdue usage and what is still unpaid of it.
+   */
+  data: CreditOverdueData;
 }
 
 /**
@@ -440,6 +601,102 @@ export interface LoyaltyPointsEarnedEvent {
 }
 
 /**
+ * The points that expired and the balance after.
+ */
+export interface LoyaltyPointsExpiredData {
+  /**
+   * Id of the customer (prefix `cust_`).
+   */
+  customer_id: string;
+  /**
+   * Id of the expiry's ledger entry (prefix `loy_txn_`).
+   */
+  transaction_id: string;
+  /**
+   * Points that expired in this run.
+   */
+  points_expired: number;
+  /**
+   * Points balance after the expiry.
+   */
+  points_balance: number;
+}
+
+/**
+ * Envelope of the `loyalty.points.expired` event.
+ */
+export interface LoyaltyPointsExpiredEvent {
+  /**
+   * The event name; also the routing key.
+   */
+  event: 'loyalty.points.expired';
+  /**
+   * Version of the envelope and payload format.
+   */
+  version: '1.0';
+  /**
+   * When the expiry run ran (the service clock), RFC 3339 in UTC.
+   */
+  timestamp: string;
+  /**
+   * The organization the customer belongs to.
+   */
+  organization_id: string;
+  /**
+   * The points that expired and the balance after.
+   */
+  data: LoyaltyPointsExpiredData;
+}
+
+/**
+ * The points that will expire soon and the current balance.
+ */
+export interface LoyaltyPointsExpiringData {
+  /**
+   * Id of the customer (prefix `cust_`).
+   */
+  customer_id: string;
+  /**
+   * Points newly within the notice window.
+   */
+  points_expiring: number;
+  /**
+   * The earliest expiry among those points, RFC 3339 in UTC.
+   */
+  expires_at: string;
+  /**
+   * The current points balance.
+   */
+  points_balance: number;
+}
+
+/**
+ * Envelope of the `loyalty.points.expiring` event.
+ */
+export interface LoyaltyPointsExpiringEvent {
+  /**
+   * The event name; also the routing key.
+   */
+  event: 'loyalty.points.expiring';
+  /**
+   * Version of the envelope and payload format.
+   */
+  version: '1.0';
+  /**
+   * When the expiry run ran (the service clock), RFC 3339 in UTC.
+   */
+  timestamp: string;
+  /**
+   * The organization the customer belongs to.
+   */
+  organization_id: string;
+  /**
+   * The points that will expire soon and the current balance.
+   */
+  data: LoyaltyPointsExpiringData;
+}
+
+/**
  * The points redeemed and the account after the redemption.
  */
 export interface LoyaltyPointsRedeemedData {
@@ -489,6 +746,66 @@ export interface LoyaltyPointsRedeemedEvent {
    * The points redeemed and the account after the redemption.
    */
   data: LoyaltyPointsRedeemedData;
+}
+
+/**
+ * The reversal and the account after it.
+ */
+export interface LoyaltyPointsReversedData {
+  /**
+   * Id of the customer (prefix `cust_`).
+   */
+  customer_id: string;
+  /**
+   * Id of the reversal's ledger entry (prefix `loy_txn_`).
+   */
+  transaction_id: string;
+  /**
+   * Id of the earn or redemption that was reversed (prefix `loy_txn_`).
+   */
+  reversed_transaction_id: string;
+  /**
+   * Points taken from the balance (earn) or given back to it (redemption).
+   */
+  points_reversed: number;
+  /**
+   * Points of a reversed earn that could not be taken because they were already spent; 0 for a redemption.
+   */
+  unrecovered_points: number;
+  /**
+   * Points balance after the reversal.
+   */
+  points_balance: number;
+  /**
+   * Why the transaction was reversed, as given by the caller, or null.
+   */
+  reason: string | null;
+}
+
+/**
+ * Envelope of the `loyalty.points.reversed` event.
+ */
+export interface LoyaltyPointsReversedEvent {
+  /**
+   * The event name; also the routing key.
+   */
+  event: 'loyalty.points.reversed';
+  /**
+   * Version of the envelope and payload format.
+   */
+  version: '1.0';
+  /**
+   * When the reversal was made, RFC 3339 in UTC.
+   */
+  timestamp: string;
+  /**
+   * The organization the customer belongs to.
+   */
+  organization_id: string;
+  /**
+   * The reversal and the account after it.
+   */
+  data: LoyaltyPointsReversedData;
 }
 
 /**

@@ -386,6 +386,198 @@ export const eventSchemas = {
       },
     },
   },
+  'loyalty.points.reversed': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsReversed; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
+    title: 'LoyaltyPointsReversedEvent',
+    type: 'object',
+    description: 'Envelope of the `loyalty.points.reversed` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'loyalty.points.reversed',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the reversal was made, RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'LoyaltyPointsReversedData',
+        type: 'object',
+        description: 'The reversal and the account after it.',
+        required: [
+          'customer_id',
+          'transaction_id',
+          'reversed_transaction_id',
+          'points_reversed',
+          'unrecovered_points',
+          'points_balance',
+          'reason',
+        ],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`).',
+          },
+          transaction_id: {
+            type: 'string',
+            description: "Id of the reversal's ledger entry (prefix `loy_txn_`).",
+          },
+          reversed_transaction_id: {
+            type: 'string',
+            description: 'Id of the earn or redemption that was reversed (prefix `loy_txn_`).',
+          },
+          points_reversed: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Points taken from the balance (earn) or given back to it (redemption).',
+          },
+          unrecovered_points: {
+            type: 'integer',
+            minimum: 0,
+            description:
+              'Points of a reversed earn that could not be taken because they were already spent; 0 for a redemption.',
+          },
+          points_balance: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Points balance after the reversal.',
+          },
+          reason: {
+            type: ['string', 'null'],
+            maxLength: 200,
+            description: 'Why the transaction was reversed, as given by the caller, or null.',
+          },
+        },
+      },
+    },
+  },
+  'loyalty.points.expired': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsExpired; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
+    title: 'LoyaltyPointsExpiredEvent',
+    type: 'object',
+    description: 'Envelope of the `loyalty.points.expired` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'loyalty.points.expired',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the expiry run ran (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'LoyaltyPointsExpiredData',
+        type: 'object',
+        description: 'The points that expired and the balance after.',
+        required: ['customer_id', 'transaction_id', 'points_expired', 'points_balance'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`).',
+          },
+          transaction_id: {
+            type: 'string',
+            description: "Id of the expiry's ledger entry (prefix `loy_txn_`).",
+          },
+          points_expired: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Points that expired in this run.',
+          },
+          points_balance: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Points balance after the expiry.',
+          },
+        },
+      },
+    },
+  },
+  'loyalty.points.expiring': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsExpiring; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
+    title: 'LoyaltyPointsExpiringEvent',
+    type: 'object',
+    description: 'Envelope of the `loyalty.points.expiring` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'loyalty.points.expiring',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the expiry run ran (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'LoyaltyPointsExpiringData',
+        type: 'object',
+        description: 'The points that will expire soon and the current balance.',
+        required: ['customer_id', 'points_expiring', 'expires_at', 'points_balance'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`).',
+          },
+          points_expiring: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Points newly within the notice window.',
+          },
+          expires_at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'The earliest expiry among those points, RFC 3339 in UTC.',
+          },
+          points_balance: {
+            type: 'integer',
+            minimum: 0,
+            description: 'The current points balance.',
+          },
+        },
+      },
+    },
+  },
   'credit.approved': {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $comment:
@@ -625,6 +817,197 @@ export const eventSchemas = {
           reference: {
             type: ['string', 'null'],
             description: 'Reference given with the payment (e.g. a bank transfer id), or null when none was given.',
+          },
+        },
+      },
+    },
+  },
+  'credit.overdue': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditOverdue; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
+    title: 'CreditOverdueEvent',
+    type: 'object',
+    description: 'Envelope of the `credit.overdue` event (an addition, the credit lifecycle).',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'credit.overdue',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the overdue run found the usage overdue (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CreditOverdueData',
+        type: 'object',
+        description: 'The overdue usage and what is still unpaid of it.',
+        required: [
+          'customer_id',
+          'credit_account_id',
+          'usage_id',
+          'order_id',
+          'amount_due',
+          'due_date',
+          'days_overdue',
+        ],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
+          },
+          credit_account_id: {
+            type: 'string',
+            description: 'Id of the credit account (prefix `credit_`).',
+          },
+          usage_id: {
+            type: 'string',
+            description: 'Id of the overdue usage (prefix `usage_`).',
+          },
+          order_id: {
+            type: 'string',
+            description: 'The order the usage paid.',
+          },
+          amount_due: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            description: 'What is still unpaid of the usage (a JSON number, at most 2 decimals).',
+          },
+          due_date: {
+            type: 'string',
+            format: 'date',
+            description: "The usage's due date (`YYYY-MM-DD`, UTC).",
+          },
+          days_overdue: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Days from `due_date` to the date of the run that found it overdue.',
+          },
+        },
+      },
+    },
+  },
+  'credit.hold.placed': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditHoldPlaced; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
+    title: 'CreditHoldPlacedEvent',
+    type: 'object',
+    description: 'Envelope of the `credit.hold.placed` event (an addition, the credit lifecycle).',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'credit.hold.placed',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the hold was placed (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CreditHoldPlacedData',
+        type: 'object',
+        description: 'The held account, why, and what it owes.',
+        required: ['customer_id', 'credit_account_id', 'reason', 'note', 'outstanding'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
+          },
+          credit_account_id: {
+            type: 'string',
+            description: 'Id of the credit account (prefix `credit_`).',
+          },
+          reason: {
+            title: 'CreditHoldReason',
+            type: 'string',
+            description:
+              '`overdue`: placed by the overdue run, lifts by itself when paid; `manual`: placed by a credit manager, lifted only by hand.',
+            enum: ['overdue', 'manual'],
+          },
+          note: {
+            type: ['string', 'null'],
+            description:
+              "The credit manager's note of a manual hold; null when none was given or the hold is for overdue.",
+          },
+          outstanding: {
+            type: 'number',
+            minimum: 0,
+            description: 'Amount outstanding when the hold was placed (a JSON number, at most 2 decimals).',
+          },
+        },
+      },
+    },
+  },
+  'credit.hold.released': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditHoldReleased; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
+    title: 'CreditHoldReleasedEvent',
+    type: 'object',
+    description: 'Envelope of the `credit.hold.released` event (an addition, the credit lifecycle).',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'credit.hold.released',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the hold was lifted (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CreditHoldReleasedData',
+        type: 'object',
+        description: 'The account whose hold was lifted and the credit available again.',
+        required: ['customer_id', 'credit_account_id', 'credit_available'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
+          },
+          credit_account_id: {
+            type: 'string',
+            description: 'Id of the credit account (prefix `credit_`).',
+          },
+          credit_available: {
+            type: 'number',
+            minimum: 0,
+            description: 'Credit available after the release (a JSON number, at most 2 decimals).',
           },
         },
       },
@@ -1028,6 +1411,204 @@ export const strictEventSchemas = {
     },
     additionalProperties: false,
   },
+  'loyalty.points.reversed': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsReversed; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'LoyaltyPointsReversedEvent',
+    type: 'object',
+    description: 'Envelope of the `loyalty.points.reversed` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'loyalty.points.reversed',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the reversal was made, RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'LoyaltyPointsReversedData',
+        type: 'object',
+        description: 'The reversal and the account after it.',
+        required: [
+          'customer_id',
+          'transaction_id',
+          'reversed_transaction_id',
+          'points_reversed',
+          'unrecovered_points',
+          'points_balance',
+          'reason',
+        ],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`).',
+          },
+          transaction_id: {
+            type: 'string',
+            description: "Id of the reversal's ledger entry (prefix `loy_txn_`).",
+          },
+          reversed_transaction_id: {
+            type: 'string',
+            description: 'Id of the earn or redemption that was reversed (prefix `loy_txn_`).',
+          },
+          points_reversed: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Points taken from the balance (earn) or given back to it (redemption).',
+          },
+          unrecovered_points: {
+            type: 'integer',
+            minimum: 0,
+            description:
+              'Points of a reversed earn that could not be taken because they were already spent; 0 for a redemption.',
+          },
+          points_balance: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Points balance after the reversal.',
+          },
+          reason: {
+            type: ['string', 'null'],
+            maxLength: 200,
+            description: 'Why the transaction was reversed, as given by the caller, or null.',
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
+  'loyalty.points.expired': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsExpired; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'LoyaltyPointsExpiredEvent',
+    type: 'object',
+    description: 'Envelope of the `loyalty.points.expired` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'loyalty.points.expired',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the expiry run ran (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'LoyaltyPointsExpiredData',
+        type: 'object',
+        description: 'The points that expired and the balance after.',
+        required: ['customer_id', 'transaction_id', 'points_expired', 'points_balance'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`).',
+          },
+          transaction_id: {
+            type: 'string',
+            description: "Id of the expiry's ledger entry (prefix `loy_txn_`).",
+          },
+          points_expired: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Points that expired in this run.',
+          },
+          points_balance: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Points balance after the expiry.',
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
+  'loyalty.points.expiring': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message LoyaltyPointsExpiring; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'LoyaltyPointsExpiringEvent',
+    type: 'object',
+    description: 'Envelope of the `loyalty.points.expiring` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'loyalty.points.expiring',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the expiry run ran (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'LoyaltyPointsExpiringData',
+        type: 'object',
+        description: 'The points that will expire soon and the current balance.',
+        required: ['customer_id', 'points_expiring', 'expires_at', 'points_balance'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`).',
+          },
+          points_expiring: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Points newly within the notice window.',
+          },
+          expires_at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'The earliest expiry among those points, RFC 3339 in UTC.',
+          },
+          points_balance: {
+            type: 'integer',
+            minimum: 0,
+            description: 'The current points balance.',
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
   'credit.approved': {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $comment:
@@ -1280,6 +1861,203 @@ export const strictEventSchemas = {
     },
     additionalProperties: false,
   },
+  'credit.overdue': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditOverdue; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'CreditOverdueEvent',
+    type: 'object',
+    description: 'Envelope of the `credit.overdue` event (an addition, the credit lifecycle).',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'credit.overdue',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the overdue run found the usage overdue (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CreditOverdueData',
+        type: 'object',
+        description: 'The overdue usage and what is still unpaid of it.',
+        required: [
+          'customer_id',
+          'credit_account_id',
+          'usage_id',
+          'order_id',
+          'amount_due',
+          'due_date',
+          'days_overdue',
+        ],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
+          },
+          credit_account_id: {
+            type: 'string',
+            description: 'Id of the credit account (prefix `credit_`).',
+          },
+          usage_id: {
+            type: 'string',
+            description: 'Id of the overdue usage (prefix `usage_`).',
+          },
+          order_id: {
+            type: 'string',
+            description: 'The order the usage paid.',
+          },
+          amount_due: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            description: 'What is still unpaid of the usage (a JSON number, at most 2 decimals).',
+          },
+          due_date: {
+            type: 'string',
+            format: 'date',
+            description: "The usage's due date (`YYYY-MM-DD`, UTC).",
+          },
+          days_overdue: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Days from `due_date` to the date of the run that found it overdue.',
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
+  'credit.hold.placed': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditHoldPlaced; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'CreditHoldPlacedEvent',
+    type: 'object',
+    description: 'Envelope of the `credit.hold.placed` event (an addition, the credit lifecycle).',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'credit.hold.placed',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the hold was placed (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CreditHoldPlacedData',
+        type: 'object',
+        description: 'The held account, why, and what it owes.',
+        required: ['customer_id', 'credit_account_id', 'reason', 'note', 'outstanding'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
+          },
+          credit_account_id: {
+            type: 'string',
+            description: 'Id of the credit account (prefix `credit_`).',
+          },
+          reason: {
+            title: 'CreditHoldReason',
+            type: 'string',
+            description:
+              '`overdue`: placed by the overdue run, lifts by itself when paid; `manual`: placed by a credit manager, lifted only by hand.',
+            enum: ['overdue', 'manual'],
+          },
+          note: {
+            type: ['string', 'null'],
+            description:
+              "The credit manager's note of a manual hold; null when none was given or the hold is for overdue.",
+          },
+          outstanding: {
+            type: 'number',
+            minimum: 0,
+            description: 'Amount outstanding when the hold was placed (a JSON number, at most 2 decimals).',
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
+  'credit.hold.released': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditHoldReleased; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'CreditHoldReleasedEvent',
+    type: 'object',
+    description: 'Envelope of the `credit.hold.released` event (an addition, the credit lifecycle).',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'credit.hold.released',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the hold was lifted (the service clock), RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CreditHoldReleasedData',
+        type: 'object',
+        description: 'The account whose hold was lifted and the credit available again.',
+        required: ['customer_id', 'credit_account_id', 'credit_available'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
+          },
+          credit_account_id: {
+            type: 'string',
+            description: 'Id of the credit account (prefix `credit_`).',
+          },
+          credit_available: {
+            type: 'number',
+            minimum: 0,
+            description: 'Credit available after the release (a JSON number, at most 2 decimals).',
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
 };
 
 /** The example envelopes of each event in the AsyncAPI document. */
@@ -1373,6 +2151,51 @@ export const eventExamples = {
       },
     },
   ],
+  'loyalty.points.reversed': [
+    {
+      event: 'loyalty.points.reversed',
+      version: '1.0',
+      timestamp: '2025-11-25T09:30:00Z',
+      organization_id: 'org_001',
+      data: {
+        customer_id: 'cust_123',
+        transaction_id: 'loy_txn_003',
+        reversed_transaction_id: 'loy_txn_001',
+        points_reversed: 40,
+        unrecovered_points: 60,
+        points_balance: 0,
+        reason: 'order refunded',
+      },
+    },
+  ],
+  'loyalty.points.expired': [
+    {
+      event: 'loyalty.points.expired',
+      version: '1.0',
+      timestamp: '2026-11-24T10:00:00Z',
+      organization_id: 'org_001',
+      data: {
+        customer_id: 'cust_123',
+        transaction_id: 'loy_txn_004',
+        points_expired: 120,
+        points_balance: 330,
+      },
+    },
+  ],
+  'loyalty.points.expiring': [
+    {
+      event: 'loyalty.points.expiring',
+      version: '1.0',
+      timestamp: '2026-10-25T10:00:00Z',
+      organization_id: 'org_001',
+      data: {
+        customer_id: 'cust_123',
+        points_expiring: 120,
+        expires_at: '2026-11-24T10:00:00Z',
+        points_balance: 450,
+      },
+    },
+  ],
   'credit.approved': [
     {
       event: 'credit.approved',
@@ -1443,6 +2266,64 @@ export const eventExamples = {
         amount: 500,
         credit_available: 8000,
         reference: null,
+      },
+    },
+  ],
+  'credit.overdue': [
+    {
+      event: 'credit.overdue',
+      version: '1.0',
+      timestamp: '2025-12-27T02:00:00Z',
+      organization_id: 'org_001',
+      data: {
+        customer_id: 'cust_456',
+        credit_account_id: 'credit_001',
+        usage_id: 'usage_001',
+        order_id: 'order_789',
+        amount_due: 2000,
+        due_date: '2025-12-24',
+        days_overdue: 3,
+      },
+    },
+  ],
+  'credit.hold.placed': [
+    {
+      event: 'credit.hold.placed',
+      version: '1.0',
+      timestamp: '2025-12-27T02:00:00Z',
+      organization_id: 'org_001',
+      data: {
+        customer_id: 'cust_456',
+        credit_account_id: 'credit_001',
+        reason: 'overdue',
+        note: null,
+        outstanding: 2000,
+      },
+    },
+    {
+      event: 'credit.hold.placed',
+      version: '1.0',
+      timestamp: '2025-12-02T15:45:00Z',
+      organization_id: 'org_001',
+      data: {
+        customer_id: 'cust_456',
+        credit_account_id: 'credit_001',
+        reason: 'manual',
+        note: 'Returned cheque, pending review',
+        outstanding: 5000,
+      },
+    },
+  ],
+  'credit.hold.released': [
+    {
+      event: 'credit.hold.released',
+      version: '1.0',
+      timestamp: '2025-12-29T10:05:00Z',
+      organization_id: 'org_001',
+      data: {
+        customer_id: 'cust_456',
+        credit_account_id: 'credit_001',
+        credit_available: 10000,
       },
     },
   ],

@@ -3,9 +3,12 @@ import type { Queryable } from '../db/db.js';
 import { guardedUpdate } from '../db/sql.js';
 import { newId } from '../ids.js';
 import { envelope } from '../outbox/events.js';
+import { utcDate } from '../shared/clock.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { DomainError } from '../shared/domain-error.js';
 import { fromCents, toCents } from '../shared/money.js';
+import { liftOverdueHoldIfCleared } from './credit.holds.js';
+import { allocatePayment } from './credit.lifecycle.repository.js';
 import * as repo from './credit.repository.js';
 import {
   dueDate,
@@ -18,7 +21,8 @@ import {
 } from './credit.service.js';
 
 /*
- * Usages and payments move `outstanding_cents` with a guarded UPDATE (never over the limit, never below zero).
+ * Usages and payments move `outstanding_cents` with a guarded UPDATE (never over the limit, never below zero, no
+ * usage while on hold); a payment is allocated to the unpaid usages, earliest due date first, then oldest.
  * Each takes the account row lock before it writes to the outbox, so one customer's events keep commit order.
  */
 
@@ -26,6 +30,13 @@ function duplicateOrder(orderId: string, first: { usage_id: string } | undefined
   return new DomainError('duplicate-order', `Order ${orderId} already has a usage.`, {
     usage_id: first?.usage_id ?? null,
   });
+}
+
+function onHold(): DomainError {
+  return new DomainError(
+    'credit-on-hold',
+    'The credit account is on hold: no usage is accepted until the hold is released (payments are).',
+  );
 }
 
 export interface UsageInput {
@@ -56,6 +67,8 @@ export async function useCredit(
   );
   if (charged.kind === 'missing') return missingAccount(tx, org, customerId);
   if (charged.kind === 'refused') {
+    // A hold refuses the usage and publishes nothing (thrown: the transaction rolls back).
+    if (charged.locked.status === 'on_hold') throw onHold();
     const first = await repo.findUsageByOrder(tx, org, input.order_id);
     if (first) throw duplicateOrder(input.order_id, first);
     return { kind: 'refused', refusal: await refuseUsage(tx, ctx, charged.locked, input.order_id, amountCents) };
@@ -72,7 +85,7 @@ export async function useCredit(
   });
   // Throwing rolls the charge back with everything else.
   if (!usage) throw duplicateOrder(input.order_id, await repo.findUsageByOrder(tx, org, input.order_id));
-  const view = usageView(usage);
+  const view = usageView(usage, utcDate(ctx.now));
   await storeEvent(
     tx,
     ctx,
@@ -158,6 +171,7 @@ export async function receivePayment(
     available_after_cents: account.credit_limit_cents - account.outstanding_cents,
     created_at: ctx.now,
   });
+  await allocatePayment(tx, org, customerId, payment.payment_id, amountCents, ctx.now);
   const view = paymentView(payment);
   await storeEvent(
     tx,
@@ -176,5 +190,6 @@ export async function receivePayment(
       ctx.now,
     ),
   );
+  await liftOverdueHoldIfCleared(tx, ctx, account);
   return view;
 }

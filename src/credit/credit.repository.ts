@@ -9,7 +9,9 @@ export interface CreditAccountRow {
   outstanding_cents: number;
   payment_term_days: number;
   approved_by: string;
-  status: string;
+  status: 'active' | 'on_hold';
+  hold_reason: 'overdue' | 'manual' | null;
+  hold_note: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -19,6 +21,8 @@ export interface UsageRow {
   usage_id: string;
   order_id: string;
   amount_cents: number;
+  /** Settled by payments (allocated earliest due date first, then oldest). */
+  amount_paid_cents: number;
   available_after_cents: number;
   /** YYYY-MM-DD (read as text: a DATE parsed into a JS Date would shift with the process time zone). */
   due_date: string;
@@ -34,9 +38,9 @@ export interface PaymentRow {
   created_at: Date;
 }
 
-const accountColumns = `credit_account_id, customer_id, credit_limit_cents, outstanding_cents, payment_term_days,
-  approved_by, status, created_at, updated_at`;
-const usageColumns = `seq, usage_id, order_id, amount_cents, available_after_cents,
+export const accountColumns = `credit_account_id, customer_id, credit_limit_cents, outstanding_cents, payment_term_days,
+  approved_by, status, hold_reason, hold_note, created_at, updated_at`;
+export const usageColumns = `seq, usage_id, order_id, amount_cents, amount_paid_cents, available_after_cents,
   to_char(due_date, 'YYYY-MM-DD') AS due_date, created_at`;
 const paymentColumns = 'seq, payment_id, amount_cents, reference, available_after_cents, created_at';
 
@@ -98,8 +102,9 @@ export async function updateTerms(
 }
 
 /**
- * Guarded charge: matches no row when `amount` exceeds the available credit (or there is no account), so
- * concurrent usages can never take the account over its limit. The row stays locked until commit.
+ * Guarded charge: matches no row when `amount` exceeds the available credit, the account is on hold (or there is
+ * no account), so concurrent usages can never take the account over its limit nor past a hold that committed
+ * first. The row stays locked until commit.
  */
 export async function charge(
   tx: Queryable,
@@ -111,6 +116,7 @@ export async function charge(
   const res = await tx.query<CreditAccountRow>(
     `UPDATE credit_accounts SET outstanding_cents = outstanding_cents + $3, updated_at = $4
       WHERE organization_id = $1 AND customer_id = $2 AND credit_limit_cents - outstanding_cents >= $3
+        AND status = 'active'
       RETURNING ${accountColumns}`,
     [org, customerId, amountCents, at],
   );
@@ -139,7 +145,7 @@ export async function insertUsage(
   tx: Queryable,
   org: string,
   customerId: string,
-  u: Omit<UsageRow, 'seq'>,
+  u: Omit<UsageRow, 'seq' | 'amount_paid_cents'>,
 ): Promise<UsageRow | undefined> {
   const res = await tx.query<UsageRow>(
     `INSERT INTO credit_usages (organization_id, usage_id, customer_id, order_id, amount_cents,

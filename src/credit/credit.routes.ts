@@ -4,7 +4,9 @@ import { problemOf } from '../http/domain-problems.js';
 import type { Outcome } from '../http/idempotency.js';
 import { customerIdParams, errorResponses, idempotencyHeaders, pageQuerystring } from '../http/schemas.js';
 import { contextOf, created, ok, runWrite } from '../http/write.js';
+import { utcDate } from '../shared/clock.js';
 import type { PageQuery } from '../shared/pagination.js';
+import creditLifecycleRoutes from './credit.lifecycle.routes.js';
 import { type PaymentInput, receivePayment, type UsageInput, type UsageResult, useCredit } from './credit.movements.js';
 import * as repo from './credit.repository.js';
 import {
@@ -39,6 +41,7 @@ const creditManager = async (request: FastifyRequest) => requireRole(request.pri
 
 export default async function creditRoutes(app: FastifyInstance) {
   const tags = ['credit'];
+  await app.register(creditLifecycleRoutes);
 
   app.post<{ Params: IdParams; Body: OpenAccountInput }>(
     '/customers/:customer_id/credit',
@@ -103,20 +106,15 @@ export default async function creditRoutes(app: FastifyInstance) {
     {
       schema: {
         tags,
-        summary: 'Usages of the credit account, newest first, cursor-paginated',
+        summary: 'Usages of the credit account, newest first, cursor-paginated, with `amount_paid` and `status`',
         params: customerIdParams,
         querystring: pageQuerystring,
         response: { 200: usagePage, ...errorResponses(404) },
       },
     },
     (request) =>
-      listMovements(
-        app.db,
-        request.principal.org,
-        request.params.customer_id,
-        request.query,
-        repo.listUsages,
-        usageView,
+      listMovements(app.db, request.principal.org, request.params.customer_id, request.query, repo.listUsages, (row) =>
+        usageView(row, utcDate(app.clock.now())),
       ),
   );
 
@@ -151,7 +149,8 @@ export default async function creditRoutes(app: FastifyInstance) {
         description:
           'A usage above `credit_available` is 422 `credit-limit-exceeded` (with `attempted_amount`, ' +
           '`credit_available`, `shortfall`); the refusal is recorded and publishes credit.limit.exceeded. ' +
-          'One usage per `order_id` in the organization: 409 `duplicate-order` (a refused order may be retried).',
+          'One usage per `order_id` in the organization: 409 `duplicate-order` (a refused order may be retried). ' +
+          'An account on hold refuses every usage with 422 `credit-on-hold` and publishes nothing.',
         params: customerIdParams,
         headers: idempotencyHeaders,
         body: usageBody,
@@ -170,7 +169,10 @@ export default async function creditRoutes(app: FastifyInstance) {
       schema: {
         tags,
         summary: 'Record a payment against the outstanding credit (publishes credit.payment.received)',
-        description: 'A payment above the amount outstanding is 422 `overpayment` (with `outstanding`).',
+        description:
+          'A payment above the amount outstanding is 422 `overpayment` (with `outstanding`). Payments are accepted ' +
+          'on hold. A payment settles the unpaid usages earliest `due_date` first, then oldest; when it leaves no ' +
+          'overdue usage, a hold placed for overdue lifts (publishes credit.hold.released).',
         params: customerIdParams,
         headers: idempotencyHeaders,
         body: paymentBody,

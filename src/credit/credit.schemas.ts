@@ -12,7 +12,19 @@ export const creditAccountSchema = {
     credit_available: { ...moneyOut, description: '`credit_limit` minus `outstanding`' },
     payment_term_days: { type: 'integer', minimum: 0, maximum: 365 },
     approved_by: { type: 'string', description: "The token's sub of who approved or last changed the terms" },
-    status: { type: 'string', enum: ['active'] },
+    status: {
+      type: 'string',
+      enum: ['active', 'on_hold'],
+      description: '`on_hold`: usages are refused (422 `credit-on-hold`); payments are accepted',
+    },
+    hold_reason: {
+      type: ['string', 'null'],
+      enum: ['overdue', 'manual', null],
+      description:
+        'Why the account is on hold (null when active): `overdue` lifts by itself when a payment leaves no ' +
+        'overdue usage; `manual` stays until released',
+    },
+    hold_note: { type: ['string', 'null'], description: 'The note of a manual hold' },
     created_at: { type: 'string', format: 'date-time' },
     updated_at: { type: 'string', format: 'date-time' },
   },
@@ -25,6 +37,8 @@ export const creditAccountSchema = {
     'payment_term_days',
     'approved_by',
     'status',
+    'hold_reason',
+    'hold_note',
     'created_at',
     'updated_at',
   ],
@@ -91,11 +105,19 @@ export const usageSchema = {
     usage_id: { type: 'string', description: 'Id (usage_…)' },
     order_id: { type: 'string' },
     amount: moneyOut,
+    amount_paid: { ...moneyOut, description: 'Settled by payments (earliest due date first, then oldest)' },
+    status: {
+      type: 'string',
+      enum: ['open', 'paid', 'overdue'],
+      description:
+        "`paid` when settled in full; `overdue` when the service clock's UTC date is after `due_date` and it is " +
+        'not fully paid; else `open`',
+    },
     credit_available: { ...moneyOut, description: 'Credit available after this usage' },
     due_date: { type: 'string', format: 'date', description: 'Usage day (UTC) plus the payment term' },
     created_at: { type: 'string', format: 'date-time' },
   },
-  required: ['usage_id', 'order_id', 'amount', 'credit_available', 'due_date', 'created_at'],
+  required: ['usage_id', 'order_id', 'amount', 'amount_paid', 'status', 'credit_available', 'due_date', 'created_at'],
 } as const;
 
 export const paymentSchema = {

@@ -20,12 +20,15 @@ export interface CreditAccountView {
   credit_available: number;
   payment_term_days: number;
   approved_by: string;
-  status: string;
+  status: 'active' | 'on_hold';
+  /** Why the account is on hold (null when active): `overdue` lifts by itself when paid, `manual` by hand. */
+  hold_reason: 'overdue' | 'manual' | null;
+  hold_note: string | null;
   created_at: string;
   updated_at: string;
 }
 
-function accountView(a: repo.CreditAccountRow): CreditAccountView {
+export function accountView(a: repo.CreditAccountRow): CreditAccountView {
   return {
     credit_account_id: a.credit_account_id,
     customer_id: a.customer_id,
@@ -35,6 +38,8 @@ function accountView(a: repo.CreditAccountRow): CreditAccountView {
     payment_term_days: a.payment_term_days,
     approved_by: a.approved_by,
     status: a.status,
+    hold_reason: a.hold_reason,
+    hold_note: a.hold_note,
     created_at: a.created_at.toISOString(),
     updated_at: a.updated_at.toISOString(),
   };
@@ -159,11 +164,20 @@ export async function changeTerms(
 
 export type UsageView = ReturnType<typeof usageView>;
 
-export function usageView(u: repo.UsageRow) {
+/** `paid` when settled in full; `overdue` when `today` (the clock's UTC date) is after the due date; else `open`. */
+export function usageStatus(u: repo.UsageRow, today: string): 'open' | 'paid' | 'overdue' {
+  if (u.amount_paid_cents >= u.amount_cents) return 'paid';
+  return today > u.due_date ? 'overdue' : 'open';
+}
+
+/** A usage as answered, its status as of `today` (the clock's UTC date, `YYYY-MM-DD`). */
+export function usageView(u: repo.UsageRow, today: string) {
   return {
     usage_id: u.usage_id,
     order_id: u.order_id,
     amount: fromCents(u.amount_cents),
+    amount_paid: fromCents(u.amount_paid_cents),
+    status: usageStatus(u, today),
     credit_available: fromCents(u.available_after_cents),
     due_date: u.due_date,
     created_at: u.created_at.toISOString(),

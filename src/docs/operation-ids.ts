@@ -18,6 +18,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /v1/customers/:customer_id/loyalty/redeem': 'redeemLoyaltyPoints',
   'GET /v1/loyalty/program': 'getLoyaltyProgram',
   'PUT /v1/loyalty/program': 'updateLoyaltyProgram',
+  'POST /v1/customers/:customer_id/loyalty/transactions/:transaction_id/reversal': 'reverseLoyaltyTransaction',
+  'POST /v1/loyalty/expiry-runs': 'runLoyaltyExpiry',
 
   'POST /v1/customers/:customer_id/credit': 'approveCredit',
   'PATCH /v1/customers/:customer_id/credit': 'updateCredit',
@@ -26,6 +28,11 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/customers/:customer_id/credit/usages': 'listCreditUsages',
   'POST /v1/customers/:customer_id/credit/payments': 'receiveCreditPayment',
   'GET /v1/customers/:customer_id/credit/payments': 'listCreditPayments',
+  'POST /v1/credit/overdue-runs': 'runCreditOverdue',
+  'POST /v1/customers/:customer_id/credit/hold': 'placeCreditHold',
+  'DELETE /v1/customers/:customer_id/credit/hold': 'releaseCreditHold',
+  'GET /v1/customers/:customer_id/credit/statement': 'getCreditStatement',
+  'GET /v1/credit/aging': 'getCreditAging',
 
   'GET /v1/customers/:customer_id/export': 'exportCustomerData',
   'POST /v1/customers/:customer_id/anonymization': 'anonymizeCustomer',

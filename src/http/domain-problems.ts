@@ -13,11 +13,16 @@ const answers: Record<DomainErrorCode, { status: number; title: string }> = {
   'duplicate-reference': { status: 409, title: 'Reference already earned' },
   'no-points': { status: 422, title: 'No points to earn' },
   'insufficient-points': { status: 422, title: 'Insufficient points' },
+  'transaction-not-found': { status: 404, title: 'Loyalty transaction not found' },
+  'reversal-exceeds-transaction': { status: 422, title: 'Reversal exceeds the transaction' },
+  'not-reversible': { status: 422, title: 'Not reversible' },
   'credit-account-not-found': { status: 404, title: 'Credit account not found' },
   'credit-account-exists': { status: 409, title: 'Credit account exists' },
   'credit-limit-below-outstanding': { status: 422, title: 'Credit limit below outstanding' },
   'credit-limit-exceeded': { status: 422, title: 'Credit limit exceeded' },
   'duplicate-order': { status: 409, title: 'Order already used credit' },
+  'credit-on-hold': { status: 422, title: 'Credit on hold' },
+  'credit-overdue': { status: 409, title: 'Credit overdue' },
   overpayment: { status: 422, title: 'Overpayment' },
 };
 

@@ -9,6 +9,10 @@ export interface LoyaltyProgram {
   earn_points_per_currency_unit: number;
   redeem_points_per_currency_unit: number;
   tiers: Tier[];
+  /** Days an earn's points stay valid; null = they never expire. Applies to later earns. */
+  points_validity_days: number | null;
+  /** Days before expiry a customer is told (loyalty.points.expiring); 0 = never told. */
+  expiry_notice_days: number;
 }
 
 /** Applies to every organization until it sets its own (1 point per 1.00; 100 points redeem for 1.00). */
@@ -21,11 +25,14 @@ export const DEFAULT_PROGRAM: LoyaltyProgram = Object.freeze({
     { name: 'gold', min_lifetime_points: 1000 },
     { name: 'platinum', min_lifetime_points: 5000 },
   ],
+  points_validity_days: null,
+  expiry_notice_days: 30,
 });
 
 export async function getProgram(db: Queryable, org: string): Promise<LoyaltyProgram> {
   const res = await db.query<LoyaltyProgram>(
-    `SELECT earn_points_per_currency_unit, redeem_points_per_currency_unit, tiers
+    `SELECT earn_points_per_currency_unit, redeem_points_per_currency_unit, tiers, points_validity_days,
+            expiry_notice_days
        FROM loyalty_programs WHERE organization_id = $1`,
     [org],
   );
@@ -35,13 +42,22 @@ export async function getProgram(db: Queryable, org: string): Promise<LoyaltyPro
 export async function saveProgram(db: Queryable, org: string, p: LoyaltyProgram, at: Date): Promise<void> {
   await db.query(
     `INSERT INTO loyalty_programs (organization_id, earn_points_per_currency_unit, redeem_points_per_currency_unit,
-                                   tiers, updated_at)
-     VALUES ($1, $2, $3, $4::jsonb, $5)
+                                   tiers, points_validity_days, expiry_notice_days, updated_at)
+     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)
      ON CONFLICT (organization_id) DO UPDATE
        SET earn_points_per_currency_unit = EXCLUDED.earn_points_per_currency_unit,
            redeem_points_per_currency_unit = EXCLUDED.redeem_points_per_currency_unit,
-           tiers = EXCLUDED.tiers, updated_at = EXCLUDED.updated_at`,
-    [org, p.earn_points_per_currency_unit, p.redeem_points_per_currency_unit, JSON.stringify(p.tiers), at],
+           tiers = EXCLUDED.tiers, points_validity_days = EXCLUDED.points_validity_days,
+           expiry_notice_days = EXCLUDED.expiry_notice_days, updated_at = EXCLUDED.updated_at`,
+    [
+      org,
+      p.earn_points_per_currency_unit,
+      p.redeem_points_per_currency_unit,
+      JSON.stringify(p.tiers),
+      p.points_validity_days,
+      p.expiry_notice_days,
+      at,
+    ],
   );
 }
 

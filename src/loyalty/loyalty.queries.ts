@@ -2,6 +2,7 @@ import { findCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
 import { customerNotFound, DomainError } from '../shared/domain-error.js';
 import { cursorSeq, type Page, type PageQuery, toPage } from '../shared/pagination.js';
+import { nextExpiry } from './lots.repository.js';
 import { getProgram, type LoyaltyProgram, nextTier } from './loyalty.program.js';
 import * as repo from './loyalty.repository.js';
 
@@ -14,22 +15,29 @@ export interface LoyaltySummary {
   tier: string;
   next_tier: string | null;
   points_to_next_tier: number | null;
+  /** The earliest points to expire, or null when none will. */
+  next_expiry: { points: number; expires_at: string } | null;
 }
 
-export function summarize(program: LoyaltyProgram, a: repo.LoyaltyAccountRow): LoyaltySummary {
+export function summarize(
+  program: LoyaltyProgram,
+  a: repo.LoyaltyAccountRow,
+  next: { points: number; expires_at: Date } | null = null,
+): LoyaltySummary {
   return {
     customer_id: a.customer_id,
     points_balance: a.points_balance,
     lifetime_points: a.lifetime_points,
     tier: a.tier,
     ...nextTier(program, a.tier, a.lifetime_points),
+    next_expiry: next && { points: next.points, expires_at: next.expires_at.toISOString() },
   };
 }
 
 export async function loyaltySummary(db: Queryable, org: string, customerId: string): Promise<LoyaltySummary | null> {
   const account = await repo.findAccount(db, org, customerId);
   if (!account) return null;
-  return summarize(await getProgram(db, org), account);
+  return summarize(await getProgram(db, org), account, await nextExpiry(db, org, customerId));
 }
 
 /** Throws customer-not-found when the customer does not exist in this organization, else loyalty-account-not-found. */
@@ -45,11 +53,12 @@ export async function getLoyaltyAccount(db: Queryable, org: string, customerId: 
 
 export interface LedgerEntryView {
   transaction_id: string;
-  type: 'earn' | 'redeem' | 'forfeiture';
+  type: repo.EntryType;
   points: number;
   points_balance: number;
   reference_type: string | null;
   reference_id: string | null;
+  reversed_transaction_id: string | null;
   actor: string;
   created_at: string;
 }

@@ -10,14 +10,17 @@ export interface LoyaltyAccountRow {
   tier: string;
 }
 
+export type EntryType = 'earn' | 'redeem' | 'reversal' | 'expiry' | 'forfeiture';
+
 export interface LedgerRow {
   seq: number;
   transaction_id: string;
-  type: 'earn' | 'redeem' | 'forfeiture';
+  type: EntryType;
   points: number;
   points_balance: number;
   reference_type: string | null;
   reference_id: string | null;
+  reversed_transaction_id: string | null;
   actor: string;
   created_at: Date;
 }
@@ -54,16 +57,14 @@ export async function findAccount(
   return res.rows[0];
 }
 
-export type NewLedgerEntry = Omit<LedgerRow, 'seq' | 'type'>;
+export type NewLedgerEntry = Omit<LedgerRow, 'seq' | 'type' | 'reversed_transaction_id'> & {
+  reversed_transaction_id?: string | null;
+  /** Reversal entries: the part of `points` that could not be taken from the balance. */
+  unrecovered_points?: number | null;
+};
 
 /** The INSERT of one ledger entry, its values added to `params`. */
-function insertEntrySql(
-  params: SqlParams,
-  org: string,
-  customerId: string,
-  type: LedgerRow['type'],
-  e: NewLedgerEntry,
-) {
+function insertEntrySql(params: SqlParams, org: string, customerId: string, type: EntryType, e: NewLedgerEntry) {
   const values = [
     org,
     e.transaction_id,
@@ -75,9 +76,12 @@ function insertEntrySql(
     e.reference_id,
     e.actor,
     e.created_at,
+    e.reversed_transaction_id ?? null,
+    e.unrecovered_points ?? null,
   ].map((v) => params.add(v));
   return `INSERT INTO loyalty_transactions (organization_id, transaction_id, customer_id, type, points, points_balance,
-                                    reference_type, reference_id, actor, created_at)
+                                    reference_type, reference_id, actor, created_at, reversed_transaction_id,
+                                    unrecovered_points)
        VALUES (${values.join(', ')})`;
 }
 
@@ -101,7 +105,8 @@ export async function addPoints(
 ): Promise<EarnedRow | undefined> {
   const res = await tx.query<EarnedRow>(
     `WITH program AS (
-       SELECT earn_points_per_currency_unit, redeem_points_per_currency_unit, tiers
+       SELECT earn_points_per_currency_unit, redeem_points_per_currency_unit, tiers, points_validity_days,
+              expiry_notice_days
          FROM loyalty_programs WHERE organization_id = $1
      ), earned AS (
        SELECT COALESCE($3::bigint, $4::bigint * COALESCE((SELECT earn_points_per_currency_unit FROM program), $5) / 100)
@@ -174,20 +179,19 @@ export async function takePoints(
   return res.rows[0];
 }
 
-/** Appends a redemption to the ledger and stores its events, in one statement. */
-export async function appendRedeem(
+/** Appends a redemption, reversal or expiry to the ledger and stores its events, in one statement. */
+export async function appendEntry(
   tx: Queryable,
   org: string,
   customerId: string,
+  type: Exclude<EntryType, 'earn'>,
   e: NewLedgerEntry,
   events: EventBatch,
 ): Promise<void> {
   const p = new SqlParams();
+  const entry = insertEntrySql(p, org, customerId, type, e);
   await tx.query(
-    `WITH entry AS (
-       ${insertEntrySql(p, org, customerId, 'redeem', e)}
-     )
-     ${insertEventsSql(p, events)}`,
+    events.events.length === 0 ? entry : `WITH entry AS (${entry}) ${insertEventsSql(p, events)}`,
     p.values,
   );
 }
@@ -216,7 +220,9 @@ export async function listEntries(
 ): Promise<LedgerRow[]> {
   const params = new SqlParams();
   return selectPage<LedgerRow>(db, {
-    columns: 'seq, transaction_id, type, points, points_balance, reference_type, reference_id, actor, created_at',
+    columns:
+      'seq, transaction_id, type, points, points_balance, reference_type, reference_id, reversed_transaction_id, ' +
+      'actor, created_at',
     table: 'loyalty_transactions',
     where: [`organization_id = ${params.add(org)}`, `customer_id = ${params.add(customerId)}`],
     params,
@@ -227,8 +233,8 @@ export async function listEntries(
 }
 
 /**
- * Empties the account (row locked by the caller) and appends a forfeiture entry of the points it held, in one
- * statement. Lifetime points and tier stay: they are history, not a balance.
+ * Empties the account (row locked by the caller) and its lots, and appends a forfeiture entry of the points it
+ * held, in one statement. Lifetime points and tier stay: they are history, not a balance.
  */
 export async function forfeitBalance(tx: Queryable, org: string, customerId: string, e: NewLedgerEntry): Promise<void> {
   const p = new SqlParams();
@@ -237,6 +243,9 @@ export async function forfeitBalance(tx: Queryable, org: string, customerId: str
     `WITH emptied AS (
        UPDATE loyalty_accounts SET points_balance = 0, updated_at = ${p.add(e.created_at)}
         WHERE organization_id = ${p.add(org)} AND customer_id = ${p.add(customerId)}
+     ), lots AS (
+       UPDATE loyalty_lots SET remaining = 0
+        WHERE organization_id = ${p.add(org)} AND customer_id = ${p.add(customerId)} AND remaining > 0
      )
      ${entry}`,
     p.values,

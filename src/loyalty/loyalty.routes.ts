@@ -1,15 +1,31 @@
 import type { FastifyInstance } from 'fastify';
 import { requireRole } from '../auth/auth.js';
 import { customerIdParams, errorResponses, idempotencyHeaders, pageQuerystring } from '../http/schemas.js';
-import { contextOf, created, runWrite } from '../http/write.js';
+import { contextOf, created, ok, runWrite } from '../http/write.js';
 import { invalid } from '../shared/domain-error.js';
+import { JobLock, lockJob } from '../shared/jobs.js';
 import type { PageQuery } from '../shared/pagination.js';
+import { runExpiry } from './expiry.service.js';
 import { getProgram, type LoyaltyProgram, programErrors, saveProgram } from './loyalty.program.js';
 import { getLoyaltyAccount, listLedger } from './loyalty.queries.js';
-import { earnBody, earnResponse, ledgerPage, programSchema, redeemBody, redeemResponse } from './loyalty.schemas.js';
+import {
+  earnBody,
+  earnResponse,
+  expiryRunResponse,
+  ledgerPage,
+  programResponse,
+  programSchema,
+  redeemBody,
+  redeemResponse,
+  reversalBody,
+  reversalParams,
+  reversalResponse,
+} from './loyalty.schemas.js';
 import { type EarnInput, earn, enrollCustomer, type RedeemInput, redeem } from './loyalty.service.js';
+import { type ReversalInput, reverse } from './reversal.service.js';
 
 type IdParams = { customer_id: string };
+type TransactionParams = { customer_id: string; transaction_id: string };
 
 export default async function loyaltyRoutes(app: FastifyInstance) {
   const tags = ['loyalty'];
@@ -101,7 +117,7 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
       schema: {
         tags,
         summary: "The organization's loyalty program (defaults until it sets its own)",
-        response: { 200: programSchema, ...errorResponses() },
+        response: { 200: programResponse, ...errorResponses() },
       },
     },
     (request) => getProgram(app.db, request.principal.org),
@@ -114,15 +130,64 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
         tags,
         summary: 'Replace the loyalty program (role loyalty_admin); applies to later movements',
         body: programSchema,
-        response: { 200: programSchema, ...errorResponses() },
+        response: { 200: programResponse, ...errorResponses() },
       },
       preValidation: async (request) => requireRole(request.principal, 'loyalty_admin'),
     },
     async (request) => {
       const errors = programErrors(request.body);
       if (errors.length > 0) throw invalid(errors, 'The loyalty program is not valid.');
-      await saveProgram(app.db, request.principal.org, request.body, new Date());
+      await saveProgram(app.db, request.principal.org, request.body, app.clock.now());
       return request.body;
     },
+  );
+
+  app.post<{ Params: TransactionParams; Body: ReversalInput | null }>(
+    '/customers/:customer_id/loyalty/transactions/:transaction_id/reversal',
+    {
+      schema: {
+        tags,
+        summary:
+          'Reverse an earn (a refund) or a redemption (a cancelled order), wholly or in part (publishes loyalty.points.reversed)',
+        params: reversalParams,
+        headers: idempotencyHeaders,
+        body: reversalBody,
+        response: { 201: reversalResponse, ...errorResponses(404, 409, 422) },
+      },
+    },
+    (request, reply) =>
+      runWrite(request, reply, async (tx) =>
+        created(
+          await reverse(
+            tx,
+            contextOf(request),
+            request.params.customer_id,
+            request.params.transaction_id,
+            request.body ?? {},
+          ),
+        ),
+      ),
+  );
+
+  app.post(
+    '/loyalty/expiry-runs',
+    {
+      schema: {
+        tags,
+        summary:
+          "Expire the organization's points past their expiry and announce those about to expire (role loyalty_admin; publishes loyalty.points.expired and loyalty.points.expiring)",
+        headers: idempotencyHeaders,
+        body: { type: ['object', 'null'], additionalProperties: false },
+        response: { 200: expiryRunResponse, ...errorResponses() },
+      },
+      preValidation: async (request) => requireRole(request.principal, 'loyalty_admin'),
+    },
+    (request, reply) =>
+      runWrite(request, reply, async (tx) => {
+        const ctx = contextOf(request);
+        await lockJob(tx, JobLock.loyaltyExpiry, { wait: true });
+        const scope = { org: ctx.principal.org, actor: ctx.principal.sub, correlationId: ctx.requestId };
+        return ok(await runExpiry(tx, scope, ctx.now));
+      }),
   );
 }

@@ -10,8 +10,30 @@ export const loyaltyAccountSchema = {
     tier: { type: 'string' },
     next_tier: { type: ['string', 'null'] },
     points_to_next_tier: { type: ['integer', 'null'] },
+    next_expiry: {
+      description: 'The earliest points to expire (null: none will)',
+      anyOf: [
+        {
+          type: 'object',
+          properties: {
+            points: { type: 'integer', description: 'Points that expire at `expires_at`' },
+            expires_at: { type: 'string', format: 'date-time' },
+          },
+          required: ['points', 'expires_at'],
+        },
+        { type: 'null' },
+      ],
+    },
   },
-  required: ['customer_id', 'points_balance', 'lifetime_points', 'tier', 'next_tier', 'points_to_next_tier'],
+  required: [
+    'customer_id',
+    'points_balance',
+    'lifetime_points',
+    'tier',
+    'next_tier',
+    'points_to_next_tier',
+    'next_expiry',
+  ],
 } as const;
 
 const reference = { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' } as const;
@@ -66,14 +88,15 @@ export const ledgerEntrySchema = {
     transaction_id: { type: 'string' },
     type: {
       type: 'string',
-      enum: ['earn', 'redeem', 'forfeiture'],
+      enum: ['earn', 'redeem', 'reversal', 'expiry', 'forfeiture'],
       description: '`forfeiture`: the points left on the account when its customer was anonymized',
     },
-    points: { type: 'integer' },
+    points: { type: 'integer', description: 'For a reversal: the points reversed (taken plus unrecovered)' },
     points_balance: { type: 'integer', description: 'Balance after this entry' },
     reference_type: { type: ['string', 'null'] },
     reference_id: { type: ['string', 'null'] },
-    actor: { type: 'string', description: "The token's sub" },
+    reversed_transaction_id: { type: ['string', 'null'], description: 'The entry a reversal reverses; else null' },
+    actor: { type: 'string', description: "The token's sub (expiry runs by the scheduler: `system`)" },
     created_at: { type: 'string', format: 'date-time' },
   },
   required: [
@@ -83,6 +106,7 @@ export const ledgerEntrySchema = {
     'points_balance',
     'reference_type',
     'reference_id',
+    'reversed_transaction_id',
     'actor',
     'created_at',
   ],
@@ -112,7 +136,78 @@ export const programSchema = {
         additionalProperties: false,
       },
     },
+    points_validity_days: {
+      type: ['integer', 'null'],
+      minimum: 1,
+      maximum: 3650,
+      default: null,
+      description: 'Days the points of an earn stay valid (null: they never expire); applies to later earns',
+    },
+    expiry_notice_days: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 365,
+      default: 30,
+      description: 'Days before expiry the customer is told (loyalty.points.expiring); 0: never',
+    },
   },
   required: ['earn_points_per_currency_unit', 'redeem_points_per_currency_unit', 'tiers'],
   additionalProperties: false,
+} as const;
+
+/** The program as answered: every field present. */
+export const programResponse = {
+  ...programSchema,
+  required: [...programSchema.required, 'points_validity_days', 'expiry_notice_days'],
+} as const;
+
+export const reversalParams = {
+  type: 'object',
+  properties: {
+    customer_id: { type: 'string', minLength: 1, maxLength: 64, description: 'Id (cust_…)' },
+    transaction_id: { type: 'string', minLength: 1, maxLength: 64, description: 'Id (loy_txn_…)' },
+  },
+  required: ['customer_id', 'transaction_id'],
+  additionalProperties: false,
+} as const;
+
+export const reversalBody = {
+  type: ['object', 'null'],
+  description: 'Empty (or no body): reverse all that is still reversible.',
+  properties: {
+    points: { ...positivePoints, description: 'Points to reverse (default: all that is still reversible)' },
+    reason: { type: 'string', maxLength: 200, examples: ['order refunded'] },
+  },
+  additionalProperties: false,
+} as const;
+
+export const reversalResponse = {
+  type: 'object',
+  properties: {
+    transaction_id: { type: 'string', description: 'The reversal entry (prefix `loy_txn_`)' },
+    reversed_transaction_id: { type: 'string' },
+    points_reversed: { type: 'integer', description: 'Points taken from (earn) or given back to (redeem) the balance' },
+    unrecovered_points: { type: 'integer', description: 'Points of an earn that were already spent' },
+    points_balance: { type: 'integer' },
+    lifetime_points: { type: 'integer' },
+  },
+  required: [
+    'transaction_id',
+    'reversed_transaction_id',
+    'points_reversed',
+    'unrecovered_points',
+    'points_balance',
+    'lifetime_points',
+  ],
+} as const;
+
+export const expiryRunResponse = {
+  type: 'object',
+  properties: {
+    as_of: { type: 'string', format: 'date-time', description: "The service clock's now for this run" },
+    points_expired: { type: 'integer' },
+    customers_affected: { type: 'integer', description: 'Customers whose points expired' },
+    notices_sent: { type: 'integer', description: 'loyalty.points.expiring events stored' },
+  },
+  required: ['as_of', 'points_expired', 'customers_affected', 'notices_sent'],
 } as const;

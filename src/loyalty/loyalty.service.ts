@@ -7,9 +7,12 @@ import { envelope } from '../outbox/events.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { DomainError } from '../shared/domain-error.js';
 import { fromCents, toCents } from '../shared/money.js';
+import * as lots from './lots.repository.js';
 import { DEFAULT_PROGRAM, getProgram, tierAfterEarn, tierFor } from './loyalty.program.js';
 import { type LoyaltySummary, missingAccount, summarize } from './loyalty.queries.js';
 import * as repo from './loyalty.repository.js';
+
+const DAY_MS = 86_400_000;
 
 /** Opens the account of a customer who has none (the customer row is created or locked by the caller). */
 export async function enroll(
@@ -116,6 +119,13 @@ export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: strin
       { transaction_id: first?.transaction_id ?? null },
     );
   }
+  const validity = program.points_validity_days ?? null;
+  await lots.createLot(tx, org, customerId, {
+    transactionId,
+    points: account.points,
+    earnedAt: ctx.now,
+    expiresAt: validity === null ? null : new Date(ctx.now.getTime() + validity * DAY_MS),
+  });
   return {
     transaction_id: transactionId,
     points_earned: account.points,
@@ -169,10 +179,13 @@ export async function redeem(
     points_balance: account.points_balance,
     discount_value: fromCents(discountCents),
   };
-  await repo.appendRedeem(
+  const fromLots = await lots.takeFromLots(tx, org, customerId, input.points, null);
+  await lots.recordRedemptionLots(tx, org, transactionId, fromLots);
+  await repo.appendEntry(
     tx,
     org,
     customerId,
+    'redeem',
     {
       transaction_id: transactionId,
       points: input.points,

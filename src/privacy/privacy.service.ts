@@ -14,6 +14,7 @@ import type { Db, Queryable } from '../db/db.js';
 import { forfeitPoints } from '../loyalty/loyalty.forfeiture.js';
 import { type LedgerEntryView, type LoyaltySummary, listLedger, loyaltySummary } from '../loyalty/loyalty.queries.js';
 import { envelope, eventTimestamp } from '../outbox/events.js';
+import { utcDate } from '../shared/clock.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { customerNotFound, DomainError } from '../shared/domain-error.js';
 import { fromCents } from '../shared/money.js';
@@ -91,7 +92,7 @@ export async function exportCustomer(db: Db, org: string, customerId: string, no
       },
       credit: creditAccount && {
         account: creditAccount,
-        usages: await movements(creditRepo.listUsages, usageView),
+        usages: await movements(creditRepo.listUsages, (u) => usageView(u, utcDate(now))),
         payments: await movements(creditRepo.listPayments, paymentView),
         refusals: await movements(creditRepo.listRefusals, refusalView),
       },

@@ -13,11 +13,16 @@ export type DomainErrorCode =
   | 'duplicate-reference'
   | 'no-points'
   | 'insufficient-points'
+  | 'transaction-not-found'
+  | 'reversal-exceeds-transaction'
+  | 'not-reversible'
   | 'credit-account-not-found'
   | 'credit-account-exists'
   | 'credit-limit-below-outstanding'
   | 'credit-limit-exceeded'
   | 'duplicate-order'
+  | 'credit-on-hold'
+  | 'credit-overdue'
   | 'overpayment';
 
 export interface FieldError {

@@ -20,15 +20,20 @@ export async function withJobLock<T>(
   options: { wait: boolean },
   work: (tx: Queryable) => Promise<T>,
 ): Promise<T | undefined> {
-  return db.transaction(async (tx) => {
-    if (options.wait) {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [key]);
-    } else {
-      const res = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [key]);
-      if (!res.rows[0]?.locked) return undefined;
-    }
-    return work(tx);
-  });
+  return db.transaction(async (tx) => ((await lockJob(tx, key, options)) ? work(tx) : undefined));
+}
+
+/**
+ * Takes the job's lock in the caller's transaction (a manual run inside a request's transaction, with its
+ * Idempotency-Key); false when `wait` is false and another instance holds it.
+ */
+export async function lockJob(tx: Queryable, key: number, options: { wait: boolean }): Promise<boolean> {
+  if (options.wait) {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [key]);
+    return true;
+  }
+  const res = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [key]);
+  return res.rows[0]?.locked === true;
 }
 
 export interface ScheduledJob {

@@ -35,6 +35,8 @@ describe('POST /v1/customers/{id}/credit', () => {
       payment_term_days: 30,
       approved_by: 'user_manager',
       status: 'active',
+      hold_reason: null,
+      hold_note: null,
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });

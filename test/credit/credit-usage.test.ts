@@ -27,6 +27,8 @@ describe('POST /v1/customers/{id}/credit/usages', () => {
       usage_id: expect.stringMatching(/^usage_[a-z2-7]{20}$/),
       order_id: order,
       amount: 5000,
+      amount_paid: 0,
+      status: 'open',
       credit_available: 5000,
       due_date: utcDatePlus(30),
       created_at: expect.any(String),

@@ -237,7 +237,7 @@ describe('generated types', () => {
     expectTypeOf<EventEnvelope['event']>().toEqualTypeOf<EventName>();
   });
 
-  it('when the event names are listed, then there are ten, in document order', () => {
+  it('when the event names are listed, then there are thirteen, in document order', () => {
     expect(EVENT_NAMES).toEqual([
       'customer.created',
       'customer.updated',
@@ -245,6 +245,9 @@ describe('generated types', () => {
       'loyalty.points.earned',
       'loyalty.points.redeemed',
       'loyalty.tier.upgraded',
+      'loyalty.points.reversed',
+      'loyalty.points.expired',
+      'loyalty.points.expiring',
       'credit.approved',
       'credit.used',
       'credit.limit.exceeded',

@@ -88,6 +88,7 @@ describe('earning and redeeming (the seed numbers)', () => {
       tier: 'silver',
       next_tier: 'gold',
       points_to_next_tier: 450,
+      next_expiry: null,
     });
   });
 
@@ -248,7 +249,11 @@ describe('ledger, enrollment and programs', () => {
     expect(denied.statusCode).toBe(403);
     const put = await t.request({ method: 'PUT', url: '/v1/loyalty/program', payload: program, org });
     expect(put.statusCode).toBe(200);
-    expect((await t.request({ method: 'GET', url: '/v1/loyalty/program', org })).json()).toEqual(program);
+    expect((await t.request({ method: 'GET', url: '/v1/loyalty/program', org })).json()).toEqual({
+      ...program,
+      points_validity_days: null,
+      expiry_notice_days: 30,
+    });
     expect((await t.request({ method: 'GET', url: '/v1/loyalty/program' })).json().tiers[0].name).toBe('bronze');
 
     const id = await createCustomer(t, { org });

@@ -23,6 +23,8 @@ export const v1Endpoints: readonly Endpoint[] = [
   { method: 'POST', path: '/v1/customers/{customer_id}/loyalty/redeem' },
   { method: 'GET', path: '/v1/loyalty/program' },
   { method: 'PUT', path: '/v1/loyalty/program' },
+  { method: 'POST', path: '/v1/customers/{customer_id}/loyalty/transactions/{transaction_id}/reversal' },
+  { method: 'POST', path: '/v1/loyalty/expiry-runs' },
   { method: 'POST', path: '/v1/customers/{customer_id}/credit' },
   { method: 'PATCH', path: '/v1/customers/{customer_id}/credit' },
   { method: 'GET', path: '/v1/customers/{customer_id}/credit' },

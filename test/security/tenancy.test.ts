@@ -132,7 +132,7 @@ describe('organization A against organization B', () => {
     expect(outboxOfB).toBeGreaterThan(0);
 
     const targeted = v1Endpoints.filter((e) => e.path.includes('{customer_id}'));
-    expect(targeted.length).toBe(16);
+    expect(targeted.length).toBe(17);
     for (const e of targeted) {
       const res = await asA(requestFor(e, customerB));
       const context = `${e.method} ${e.path} with B's customer`;

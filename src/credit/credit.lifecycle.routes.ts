@@ -1,0 +1,135 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { requireRole } from '../auth/auth.js';
+import { customerIdParams, errorResponses, idempotencyHeaders } from '../http/schemas.js';
+import { contextOf, ok, runWrite } from '../http/write.js';
+import { utcDate } from '../shared/clock.js';
+import { JobLock, lockJob } from '../shared/jobs.js';
+import type { PageQuery } from '../shared/pagination.js';
+import { type HoldInput, placeManualHold, releaseManualHold } from './credit.holds.js';
+import {
+  agingQuerystring,
+  agingSchema,
+  holdBody,
+  overdueRunResponse,
+  statementQuerystring,
+  statementSchema,
+} from './credit.lifecycle.schemas.js';
+import { runOverdue } from './credit.overdue.js';
+import { aging, statement } from './credit.reports.js';
+
+type IdParams = { customer_id: string };
+
+const creditManager = async (request: FastifyRequest) => requireRole(request.principal, 'credit_manager');
+
+/** Overdue runs, holds, statements and aging (the credit lifecycle). */
+export default async function creditLifecycleRoutes(app: FastifyInstance) {
+  const tags = ['credit'];
+
+  app.post(
+    '/credit/overdue-runs',
+    {
+      schema: {
+        tags,
+        summary:
+          "Announce the organization's unpaid usages past their due date and hold their accounts (role " +
+          'credit_manager; publishes credit.overdue and credit.hold.placed)',
+        description:
+          'Each usage is announced once (`credit.overdue`); an active account with an overdue usage goes on hold ' +
+          '(`credit.hold.placed`, reason `overdue`). The answer counts what this run newly marked. Runs also go ' +
+          'by themselves every `CREDIT_OVERDUE_INTERVAL_SECONDS`, one at a time across instances.',
+        headers: idempotencyHeaders,
+        body: { type: ['object', 'null'], additionalProperties: false },
+        response: { 200: overdueRunResponse, ...errorResponses() },
+      },
+      preValidation: creditManager,
+    },
+    (request, reply) =>
+      runWrite(request, reply, async (tx) => {
+        const ctx = contextOf(request);
+        await lockJob(tx, JobLock.creditOverdue, { wait: true });
+        return ok(await runOverdue(tx, { org: ctx.principal.org, correlationId: ctx.requestId }, ctx.now));
+      }),
+  );
+
+  app.post<{ Params: IdParams; Body: HoldInput | null }>(
+    '/customers/:customer_id/credit/hold',
+    {
+      schema: {
+        tags,
+        summary: 'Put the credit account on hold by hand (role credit_manager; publishes credit.hold.placed)',
+        description:
+          'Usages are refused with 422 `credit-on-hold` until the hold is released; payments are accepted. A ' +
+          'manual hold stays until `DELETE …/credit/hold`. A hold placed for overdue becomes manual; an account ' +
+          'already held by hand answers as it is and publishes nothing.',
+        params: customerIdParams,
+        headers: idempotencyHeaders,
+        body: holdBody,
+        response: { 200: { $ref: 'CreditAccount#' }, ...errorResponses(404, 409) },
+      },
+      preValidation: creditManager,
+    },
+    (request, reply) =>
+      runWrite(request, reply, async (tx) =>
+        ok(await placeManualHold(tx, contextOf(request), request.params.customer_id, request.body ?? {})),
+      ),
+  );
+
+  app.delete<{ Params: IdParams }>(
+    '/customers/:customer_id/credit/hold',
+    {
+      schema: {
+        tags,
+        summary: 'Release a hold (role credit_manager; publishes credit.hold.released)',
+        description:
+          '409 `credit-overdue` (with `overdue_amount`) while an overdue usage is unpaid. An active account ' +
+          'answers as it is and publishes nothing.',
+        params: customerIdParams,
+        headers: idempotencyHeaders,
+        response: { 200: { $ref: 'CreditAccount#' }, ...errorResponses(404, 409) },
+      },
+      preValidation: creditManager,
+    },
+    (request, reply) =>
+      runWrite(request, reply, async (tx) =>
+        ok(await releaseManualHold(tx, contextOf(request), request.params.customer_id)),
+      ),
+  );
+
+  app.get<{ Params: IdParams; Querystring: { from: string; to: string } }>(
+    '/customers/:customer_id/credit/statement',
+    {
+      schema: {
+        tags,
+        summary: 'Statement of the credit account: usages and payments of a date range with the running balance',
+        description:
+          'Dates are UTC, both included. `balance` is the outstanding amount after each line; `closing_balance` ' +
+          'is `opening_balance` plus the usages less the payments. `to` before `from` is 400.',
+        params: customerIdParams,
+        querystring: statementQuerystring,
+        response: { 200: statementSchema, ...errorResponses(404) },
+      },
+    },
+    (request) => statement(app.db, request.principal.org, request.params.customer_id, request.query),
+  );
+
+  app.get<{ Querystring: PageQuery & { as_of?: string } }>(
+    '/credit/aging',
+    {
+      schema: {
+        tags,
+        summary: "Aging of the organization's outstanding credit as of a date (role credit_manager)",
+        description:
+          'Per account with something outstanding at the end of `as_of`: each unpaid remainder bucketed by days ' +
+          'past its `due_date` (`current`: `due_date` ≥ `as_of`). `outstanding` is the sum of the buckets; ' +
+          '`totals` has the same buckets over all accounts. Accounts in approval order, cursor-paginated.',
+        querystring: agingQuerystring,
+        response: { 200: agingSchema, ...errorResponses() },
+      },
+      preValidation: creditManager,
+    },
+    (request) => {
+      const { as_of: asOf, ...page } = request.query;
+      return aging(app.db, request.principal.org, asOf ?? utcDate(app.clock.now()), page);
+    },
+  );
+}

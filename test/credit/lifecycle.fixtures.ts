@@ -1,0 +1,118 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import type { Config } from '../../src/config.js';
+import type { Clock } from '../../src/shared/clock.js';
+import { type TestApp, uniqueOrg } from '../helpers/app.js';
+import type { EventTap, ReceivedEvent } from '../helpers/events.js';
+import { createCustomer } from '../helpers/fixtures.js';
+
+export const DAY_MS = 86_400_000;
+
+/** The system clock moved `days` forward. */
+export function clockPlus(days: number): Clock {
+  return { now: () => new Date(Date.now() + days * DAY_MS) };
+}
+
+/**
+ * A second app on the test app's database with its own clock (and config); no relay: the test app's relay
+ * publishes what it writes. Closed by the caller.
+ */
+export async function appWith(t: TestApp, opts: { clock?: Clock; config?: Partial<Config> }): Promise<FastifyInstance> {
+  const app = await buildApp({ config: { ...t.config, ...opts.config }, db: t.db, relay: false, clock: opts.clock });
+  await app.ready();
+  return app;
+}
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** One organization's view of the API, through `app` (the test app unless given). */
+export interface OrgClient {
+  org: string;
+  call(
+    method: Method,
+    url: string,
+    payload?: unknown,
+    o?: { app?: FastifyInstance; roles?: string[] },
+  ): Promise<LightMyRequestResponse>;
+}
+
+/** A fresh organization, so an overdue run in one test never touches another test's usages. */
+export function newOrg(t: TestApp): OrgClient {
+  const org = uniqueOrg();
+  return {
+    org,
+    async call(method, url, payload, o = {}) {
+      const token = await t.token({ org, roles: o.roles });
+      return (o.app ?? t.app).inject({
+        method,
+        url,
+        ...(payload === undefined ? {} : { payload: payload as never }),
+        headers: { authorization: `Bearer ${token}` },
+      });
+    },
+  };
+}
+
+/** A b2b customer of `c.org` with approved credit. */
+export async function creditCustomer(
+  t: TestApp,
+  c: OrgClient,
+  terms: { credit_limit: number; payment_term_days: number } = { credit_limit: 10000, payment_term_days: 30 },
+): Promise<string> {
+  const id = await createCustomer(t, { org: c.org, customer_type: 'b2b', name: 'Ferretería', enroll_loyalty: false });
+  const res = await c.call('POST', `/v1/customers/${id}/credit`, terms);
+  expect(res.statusCode, res.body).toBe(201);
+  return id;
+}
+
+let orders = 0;
+export const newOrder = () => `order_${Date.now().toString(36)}_${(orders++).toString(36)}`;
+
+export async function use(c: OrgClient, id: string, amount: number, app?: FastifyInstance) {
+  const res = await c.call('POST', `/v1/customers/${id}/credit/usages`, { order_id: newOrder(), amount }, { app });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as { usage_id: string; order_id: string; due_date: string };
+}
+
+export async function payOk(c: OrgClient, id: string, amount: number, app?: FastifyInstance) {
+  const res = await c.call('POST', `/v1/customers/${id}/credit/payments`, { amount, reference: 'TRF-1' }, { app });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as { payment_id: string };
+}
+
+export async function overdueRun(c: OrgClient, app: FastifyInstance) {
+  const res = await c.call('POST', '/v1/credit/overdue-runs', undefined, { app });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as { as_of: string; usages_overdue: number; accounts_held: number };
+}
+
+export async function creditAccount(c: OrgClient, id: string) {
+  const res = await c.call('GET', `/v1/customers/${id}/credit`);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json();
+}
+
+export async function usages(c: OrgClient, id: string, app?: FastifyInstance) {
+  const res = await c.call('GET', `/v1/customers/${id}/credit/usages?limit=100`, undefined, { app });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().items as { usage_id: string; amount: number; amount_paid: number; status: string }[];
+}
+
+/** Events about customer `id`, by name. */
+export const about =
+  (id: string, ...names: string[]) =>
+  (e: ReceivedEvent) =>
+    e.body.data.customer_id === id && (names.length === 0 || names.includes(e.body.event));
+
+export function named(tap: EventTap, id: string, name: string): ReceivedEvent[] {
+  return tap.received.filter(about(id, name));
+}
+
+export function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+export function daysFromToday(days: number): string {
+  return utcDay(new Date(Date.now() + days * DAY_MS));
+}
