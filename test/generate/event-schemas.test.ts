@@ -237,7 +237,7 @@ describe('generated types', () => {
     expectTypeOf<EventEnvelope['event']>().toEqualTypeOf<EventName>();
   });
 
-  it('when the event names are listed, then there are thirteen, in document order', () => {
+  it('when the event names are listed, then they are every event of the document, in document order', () => {
     expect(EVENT_NAMES).toEqual([
       'customer.created',
       'customer.updated',
@@ -252,6 +252,9 @@ describe('generated types', () => {
       'credit.used',
       'credit.limit.exceeded',
       'credit.payment.received',
+      'credit.overdue',
+      'credit.hold.placed',
+      'credit.hold.released',
     ]);
     expect(isEventName('credit.used')).toBe(true);
     expect(isEventName('customer.deleted')).toBe(false);

@@ -114,6 +114,8 @@ function baseline(e: Endpoint): Record<string, unknown> | undefined {
       return { order_id: `fc_${serial}`, amount: 0.01 };
     case 'POST /credit/payments':
       return { amount: 0.01, reference: 'wire' };
+    case 'POST /credit/hold':
+      return { note: 'manual' };
     case 'POST /anonymization':
       return { reason: 'request' };
     default:

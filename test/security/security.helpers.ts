@@ -6,7 +6,7 @@ import { createCustomer, uniqueEmail } from '../helpers/fixtures.js';
 
 /** A method and an OpenAPI-style path (`{customer_id}`), as the route is declared. */
 export interface Endpoint {
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   path: string;
 }
 
@@ -32,6 +32,11 @@ export const v1Endpoints: readonly Endpoint[] = [
   { method: 'POST', path: '/v1/customers/{customer_id}/credit/usages' },
   { method: 'GET', path: '/v1/customers/{customer_id}/credit/payments' },
   { method: 'POST', path: '/v1/customers/{customer_id}/credit/payments' },
+  { method: 'POST', path: '/v1/customers/{customer_id}/credit/hold' },
+  { method: 'DELETE', path: '/v1/customers/{customer_id}/credit/hold' },
+  { method: 'GET', path: '/v1/customers/{customer_id}/credit/statement' },
+  { method: 'POST', path: '/v1/credit/overdue-runs' },
+  { method: 'GET', path: '/v1/credit/aging' },
   { method: 'GET', path: '/v1/customers/{customer_id}/export' },
   { method: 'POST', path: '/v1/customers/{customer_id}/anonymization' },
 ];
