@@ -233,8 +233,8 @@ export async function listEntries(
 }
 
 /**
- * Empties the account (row locked by the caller) and appends a forfeiture entry of the points it held, in one
- * statement. Lifetime points and tier stay: they are history, not a balance.
+ * Empties the account (row locked by the caller) and its lots, and appends a forfeiture entry of the points it
+ * held, in one statement. Lifetime points and tier stay: they are history, not a balance.
  */
 export async function forfeitBalance(tx: Queryable, org: string, customerId: string, e: NewLedgerEntry): Promise<void> {
   const p = new SqlParams();
@@ -243,6 +243,9 @@ export async function forfeitBalance(tx: Queryable, org: string, customerId: str
     `WITH emptied AS (
        UPDATE loyalty_accounts SET points_balance = 0, updated_at = ${p.add(e.created_at)}
         WHERE organization_id = ${p.add(org)} AND customer_id = ${p.add(customerId)}
+     ), lots AS (
+       UPDATE loyalty_lots SET remaining = 0
+        WHERE organization_id = ${p.add(org)} AND customer_id = ${p.add(customerId)} AND remaining > 0
      )
      ${entry}`,
     p.values,
