@@ -132,7 +132,7 @@ describe('npm run docs', () => {
     expect((await stat(second.outFile)).size).toBe(second.bytes);
     expect(await readdir(join(outDir, '..'))).toEqual(['events']);
     expect(await readdir(outDir)).toEqual(['index.html']);
-  });
+  }, 120_000);
 
   it('when the page is opened, then it requests nothing from any host', () => {
     expect(requests).toEqual([]);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_NAMES } from '../../generated/index.js';
@@ -19,7 +19,9 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package (.ci/run does).`);
   }
-  if (!existsSync('build/docs/events/index.html')) await buildDocs();
+  const page = 'build/docs/events/index.html';
+  // A page built from an older asyncapi.yaml would miss events: rebuild it then.
+  if (!existsSync(page) || statSync(page).mtimeMs < statSync('asyncapi.yaml').mtimeMs) await buildDocs();
   t = await startTestApp({ backend: 'pglite', relay: false });
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   browser = await chromium.launch({

@@ -944,7 +944,7 @@ export const eventSchemas: Readonly<Record<EventName, object>> = {
             title: 'CreditHoldReason',
             type: 'string',
             description:
-              '`overdue`: placed by the overdue run, lifts by itself when paid; `manual`: placed by a credit manager, lifted only by hand.',
+              'Why the account is on hold: `overdue` when the overdue run placed the hold (it lifts by itself when paid), `manual` when a credit manager placed it (lifted only by hand).',
             enum: ['overdue', 'manual'],
           },
           note: {
