@@ -9,6 +9,7 @@ import type {
   CreditOverdueEvent,
   CreditPaymentReceivedEvent,
   CreditUsedEvent,
+  CustomerAnonymizedEvent,
   CustomerCreatedEvent,
   CustomerUpdatedEvent,
   LoyaltyPointsEarnedEvent,
@@ -21,6 +22,7 @@ import type {
 import type { PublishOptions } from './publishers/common.js';
 import { publishCustomerCreated } from './publishers/publish-customer-created.js';
 import { publishCustomerUpdated } from './publishers/publish-customer-updated.js';
+import { publishCustomerAnonymized } from './publishers/publish-customer-anonymized.js';
 import { publishLoyaltyPointsEarned } from './publishers/publish-loyalty-points-earned.js';
 import { publishLoyaltyPointsRedeemed } from './publishers/publish-loyalty-points-redeemed.js';
 import { publishLoyaltyTierUpgraded } from './publishers/publish-loyalty-tier-upgraded.js';
@@ -46,6 +48,7 @@ export * from './topology.js';
 export {
   publishCustomerCreated,
   publishCustomerUpdated,
+  publishCustomerAnonymized,
   publishLoyaltyPointsEarned,
   publishLoyaltyPointsRedeemed,
   publishLoyaltyTierUpgraded,
@@ -65,6 +68,7 @@ export {
 export const EVENT_NAMES = [
   'customer.created',
   'customer.updated',
+  'customer.anonymized',
   'loyalty.points.earned',
   'loyalty.points.redeemed',
   'loyalty.tier.upgraded',
@@ -92,6 +96,7 @@ export function isEventName(name: string): name is EventName {
 export interface EventEnvelopeMap {
   'customer.created': CustomerCreatedEvent;
   'customer.updated': CustomerUpdatedEvent;
+  'customer.anonymized': CustomerAnonymizedEvent;
   'loyalty.points.earned': LoyaltyPointsEarnedEvent;
   'loyalty.points.redeemed': LoyaltyPointsRedeemedEvent;
   'loyalty.tier.upgraded': LoyaltyTierUpgradedEvent;
@@ -150,6 +155,8 @@ export function publishEvent(
       return publishCustomerCreated(channel, envelope, options, onConfirm);
     case 'customer.updated':
       return publishCustomerUpdated(channel, envelope, options, onConfirm);
+    case 'customer.anonymized':
+      return publishCustomerAnonymized(channel, envelope, options, onConfirm);
     case 'loyalty.points.earned':
       return publishLoyaltyPointsEarned(channel, envelope, options, onConfirm);
     case 'loyalty.points.redeemed':

@@ -51,6 +51,14 @@ export const MESSAGE_PROPERTIES = {
     type: 'customer.updated',
     appId: 'customer-service',
   },
+  'customer.anonymized': {
+    deliveryMode: 2,
+    persistent: true,
+    mandatory: false,
+    contentType: 'application/json',
+    type: 'customer.anonymized',
+    appId: 'customer-service',
+  },
   'loyalty.points.earned': {
     deliveryMode: 2,
     persistent: true,

@@ -16,6 +16,7 @@ import { MODES, type Mode } from './contract/change.js';
 import { checkContract, DEFAULT_RELEASED_DIR, DEFAULT_SPEC, releaseContract } from './contract/check.js';
 import { formatChange, formatReport, summarise } from './contract/report.js';
 import { SpecError } from './lib/asyncapi/load.js';
+import { generate } from './lib/generate/generate.js';
 
 const HELP = `Usage: npm run contract:check -- [--mode full|forward|backward] [options]
        npm run contract:release
@@ -87,6 +88,13 @@ async function main(): Promise<number> {
       console.log(
         `contract:release: ${result.previous ?? '(none)'} → ${result.version} (${result.previous ? result.bump : 'first release'}); wrote ${show(result.path)} and the changelog (${s.additive} additive, ${s.info} info)`,
       );
+      if (specPath === DEFAULT_SPEC) {
+        // info.version reaches generated/ (the consumer SDK's package version): regenerate so that it is not stale.
+        const generated = await generate();
+        console.log(
+          `contract:release: regenerated ${generated.files.length} files in generated/ for ${result.version}`,
+        );
+      }
       return 0;
     }
 

@@ -234,6 +234,37 @@ async function main(): Promise<void> {
     expect: 200,
   });
 
+  await call({
+    say: 'The business asks to be erased, but still owes credit: refused',
+    method: 'POST',
+    path: `/v1/customers/${shopId}/anonymization`,
+    body: { reason: `privacy request ${run}-B` },
+    expect: 409,
+  });
+  const exported = await call({
+    say: 'Ana asks for her data (Law 81 of 2019): the privacy officer exports everything stored about her',
+    method: 'GET',
+    path: `/v1/customers/${anaId}/export`,
+    expect: 200,
+  });
+  const ledger = (exported.loyalty as { transactions?: unknown[] } | null)?.transactions ?? [];
+  console.log(`    the export holds her profile and ${ledger.length} ledger entries`);
+  await call({
+    say: 'Ana asks to be erased: her personal data goes, her points left are forfeited',
+    method: 'POST',
+    path: `/v1/customers/${anaId}/anonymization`,
+    body: { reason: `privacy request ${run}-A` },
+    expect: 200,
+    events: ['customer.anonymized'],
+  });
+  await call({
+    say: 'A later write to her is refused',
+    method: 'POST',
+    path: `/v1/customers/${anaId}/loyalty/earn`,
+    body: { points: 10, reference_type: 'purchase', reference_id: `order-${run}-3` },
+    expect: 409,
+  });
+
   console.log(`\nDone. See the events with \`npm run events:tail\`, and the customers at ${base}/v1/customers.`);
 }
 

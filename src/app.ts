@@ -23,6 +23,7 @@ import databasePlugin from './plugins/database.js';
 import housekeepingPlugin from './plugins/housekeeping.js';
 import metricsPlugin from './plugins/metrics.js';
 import relayPlugin from './plugins/relay.js';
+import privacyRoutes from './privacy/privacy.routes.js';
 import profileRoutes from './profile/profile.routes.js';
 import type { Clock } from './shared/clock.js';
 import { hasAtMostTwoDecimals } from './shared/money.js';
@@ -112,6 +113,7 @@ const appPlugin = fp(
         await v1.register(customersRoutes);
         await v1.register(loyaltyRoutes);
         await v1.register(creditRoutes);
+        await v1.register(privacyRoutes);
       },
       { prefix: '/v1' },
     );
@@ -136,6 +138,9 @@ export function serverOptions(config: Config): FastifyServerOptions {
     forceCloseConnections: 'idle',
     // A request that has not been answered in 30 s is answered 503 by Node rather than left hanging.
     requestTimeout: 30_000,
+    // Opening a fresh PGlite data directory initialises a whole PostgreSQL cluster in WASM: ~3 s on a quiet machine,
+    // over 20 s on a loaded one. Fastify's default 10 s plugin limit would stop a first `npm start` there.
+    pluginTimeout: 120_000,
     ...problemServerOptions,
   };
 }

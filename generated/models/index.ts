@@ -372,12 +372,59 @@ export interface CreditUsedEvent {
 }
 
 /**
+ * The customer whose personal data was erased. No personal data: consumers MUST erase the customer's name,
+ * email, phone and tax id on their side when they receive this event.
+ */
+export interface CustomerAnonymizedData {
+  /**
+   * Id of the customer (prefix `cust_`); it stays, the customer now answers with status `anonymized`.
+   */
+  customer_id: string;
+  /**
+   * When the personal data was erased, RFC 3339 in UTC.
+   */
+  anonymized_at: string;
+  /**
+   * Loyalty points that were still on the account and were forfeited (0 when none).
+   */
+  points_forfeited: number;
+}
+
+/**
+ * Envelope of the `customer.anonymized` event.
+ */
+export interface CustomerAnonymizedEvent {
+  /**
+   * The event name; also the routing key.
+   */
+  event: 'customer.anonymized';
+  /**
+   * Version of the envelope and payload format.
+   */
+  version: '1.0';
+  /**
+   * When the customer was anonymized, RFC 3339 in UTC.
+   */
+  timestamp: string;
+  /**
+   * The organization the customer belongs to.
+   */
+  organization_id: string;
+  /**
+   * The customer whose personal data was erased. No personal data: consumers MUST erase the customer's name,
+   * email, phone and tax id on their side when they receive this event.
+   */
+  data: CustomerAnonymizedData;
+}
+
+/**
  * Exactly the fields whose value changed, with their new values. `null` means the field was cleared.
  * Fields that did not change are absent.
  */
 export interface CustomerChanges {
   /**
-   * The new name of the customer.
+   * The new name of the customer. In a stored event of a customer who was later anonymized (a redelivery or
+   * a replay) it is `Anonymized customer`, and `email`, `phone` and `tax_id` are null.
    */
   name?: string;
   /**

@@ -115,7 +115,8 @@ export const eventSchemas = {
             properties: {
               name: {
                 type: 'string',
-                description: 'The new name of the customer.',
+                description:
+                  'The new name of the customer. In a stored event of a customer who was later anonymized (a redelivery or\na replay) it is `Anonymized customer`, and `email`, `phone` and `tax_id` are null.\n',
               },
               email: {
                 type: ['string', 'null'],
@@ -130,6 +131,60 @@ export const eventSchemas = {
                 description: 'The new tax id (e.g. a Panama RUC), or null when it was cleared.',
               },
             },
+          },
+        },
+      },
+    },
+  },
+  'customer.anonymized': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CustomerAnonymized; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
+    title: 'CustomerAnonymizedEvent',
+    type: 'object',
+    description: 'Envelope of the `customer.anonymized` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'customer.anonymized',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the customer was anonymized, RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CustomerAnonymizedData',
+        type: 'object',
+        description:
+          "The customer whose personal data was erased. No personal data: consumers MUST erase the customer's name,\nemail, phone and tax id on their side when they receive this event.\n",
+        required: ['customer_id', 'anonymized_at', 'points_forfeited'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description:
+              'Id of the customer (prefix `cust_`); it stays, the customer now answers with status `anonymized`.',
+          },
+          anonymized_at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the personal data was erased, RFC 3339 in UTC.',
+          },
+          points_forfeited: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Loyalty points that were still on the account and were forfeited (0 when none).',
           },
         },
       },
@@ -1074,7 +1129,8 @@ export const strictEventSchemas = {
             properties: {
               name: {
                 type: 'string',
-                description: 'The new name of the customer.',
+                description:
+                  'The new name of the customer. In a stored event of a customer who was later anonymized (a redelivery or\na replay) it is `Anonymized customer`, and `email`, `phone` and `tax_id` are null.\n',
               },
               email: {
                 type: ['string', 'null'],
@@ -1090,6 +1146,62 @@ export const strictEventSchemas = {
               },
             },
             additionalProperties: false,
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
+  'customer.anonymized': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CustomerAnonymized; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'CustomerAnonymizedEvent',
+    type: 'object',
+    description: 'Envelope of the `customer.anonymized` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'customer.anonymized',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the customer was anonymized, RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CustomerAnonymizedData',
+        type: 'object',
+        description:
+          "The customer whose personal data was erased. No personal data: consumers MUST erase the customer's name,\nemail, phone and tax id on their side when they receive this event.\n",
+        required: ['customer_id', 'anonymized_at', 'points_forfeited'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description:
+              'Id of the customer (prefix `cust_`); it stays, the customer now answers with status `anonymized`.',
+          },
+          anonymized_at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the personal data was erased, RFC 3339 in UTC.',
+          },
+          points_forfeited: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Loyalty points that were still on the account and were forfeited (0 when none).',
           },
         },
         additionalProperties: false,
@@ -1977,6 +2089,19 @@ export const eventExamples = {
           email: 'new.email@example.com',
           phone: '+507 6111-1111',
         },
+      },
+    },
+  ],
+  'customer.anonymized': [
+    {
+      event: 'customer.anonymized',
+      version: '1.0',
+      timestamp: '2025-12-01T09:30:00Z',
+      organization_id: 'org_001',
+      data: {
+        customer_id: 'cust_123',
+        anonymized_at: '2025-12-01T09:30:00Z',
+        points_forfeited: 250,
       },
     },
   ],

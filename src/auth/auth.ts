@@ -97,7 +97,7 @@ export async function createAuthenticator(config: Config): Promise<Authenticator
   if (mode === 'development') {
     authenticator.developmentToken = await signToken(
       DEVELOPMENT_SECRET,
-      { org: DEVELOPMENT_ORG, sub: 'dev_user', roles: ['credit_manager', 'loyalty_admin'] },
+      { org: DEVELOPMENT_ORG, sub: 'dev_user', roles: ['credit_manager', 'loyalty_admin', 'privacy_officer'] },
       '30d',
     );
   }

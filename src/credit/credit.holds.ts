@@ -1,3 +1,4 @@
+import { writableCustomer } from '../customers/customers.service.js';
 import type { Queryable } from '../db/db.js';
 import { envelope } from '../outbox/events.js';
 import { utcDate } from '../shared/clock.js';
@@ -56,6 +57,7 @@ export async function placeManualHold(
   input: HoldInput,
 ): Promise<CreditAccountView> {
   const org = ctx.principal.org;
+  await writableCustomer(tx, org, customerId);
   const current = await repo.findAccount(tx, org, customerId, true);
   if (!current) return missingAccount(tx, org, customerId);
   if (current.hold_reason === 'manual') return accountView(current);
@@ -74,6 +76,7 @@ export async function releaseManualHold(
   customerId: string,
 ): Promise<CreditAccountView> {
   const org = ctx.principal.org;
+  await writableCustomer(tx, org, customerId);
   const current = await repo.findAccount(tx, org, customerId, true);
   if (!current) return missingAccount(tx, org, customerId);
   if (current.status === 'active') return accountView(current);

@@ -64,7 +64,7 @@ export default async function creditLifecycleRoutes(app: FastifyInstance) {
         params: customerIdParams,
         headers: idempotencyHeaders,
         body: holdBody,
-        response: { 200: { $ref: 'CreditAccount#' }, ...errorResponses(404) },
+        response: { 200: { $ref: 'CreditAccount#' }, ...errorResponses(404, 409) },
       },
       preValidation: creditManager,
     },

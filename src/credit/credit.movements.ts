@@ -1,3 +1,4 @@
+import { writableCustomer } from '../customers/customers.service.js';
 import type { Queryable } from '../db/db.js';
 import { guardedUpdate } from '../db/sql.js';
 import { newId } from '../ids.js';
@@ -57,6 +58,7 @@ export async function useCredit(
   input: UsageInput,
 ): Promise<UsageResult> {
   const org = ctx.principal.org;
+  await writableCustomer(tx, org, customerId);
   const amountCents = toCents(input.amount);
   // Under the lock the refusal's event is ordered after every other event of this customer.
   const charged = await guardedUpdate(
@@ -147,6 +149,7 @@ export async function receivePayment(
   input: PaymentInput,
 ): Promise<PaymentView> {
   const org = ctx.principal.org;
+  await writableCustomer(tx, org, customerId);
   const amountCents = toCents(input.amount);
   const repaid = await guardedUpdate(
     () => repo.repay(tx, org, customerId, amountCents, ctx.now),

@@ -241,3 +241,24 @@ export function listPayments(
 ): Promise<PaymentRow[]> {
   return listNewestFirst(db, 'credit_payments', paymentColumns, org, customerId, beforeSeq, limit);
 }
+
+/** A refused usage, kept as audit (credit.limit.exceeded). */
+export interface RefusalRow {
+  seq: number;
+  order_id: string;
+  attempted_cents: number;
+  available_cents: number;
+  actor: string;
+  created_at: Date;
+}
+
+export function listRefusals(
+  db: Queryable,
+  org: string,
+  customerId: string,
+  beforeSeq: number | undefined,
+  limit: number,
+): Promise<RefusalRow[]> {
+  const columns = 'seq, order_id, attempted_cents, available_cents, actor, created_at';
+  return listNewestFirst(db, 'credit_refusals', columns, org, customerId, beforeSeq, limit);
+}

@@ -75,7 +75,7 @@ export default async function creditRoutes(app: FastifyInstance) {
         params: customerIdParams,
         headers: idempotencyHeaders,
         body: changeAccountBody,
-        response: { 200: { $ref: 'CreditAccount#' }, ...errorResponses(404, 422) },
+        response: { 200: { $ref: 'CreditAccount#' }, ...errorResponses(404, 409, 422) },
       },
       preValidation: creditManager,
     },
@@ -176,7 +176,7 @@ export default async function creditRoutes(app: FastifyInstance) {
         params: customerIdParams,
         headers: idempotencyHeaders,
         body: paymentBody,
-        response: { 201: paymentSchema, ...errorResponses(404, 422) },
+        response: { 201: paymentSchema, ...errorResponses(404, 409, 422) },
       },
     },
     (request, reply) =>

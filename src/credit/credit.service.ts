@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '../../generated/index.js';
 import { findCustomer } from '../customers/customers.repository.js';
+import { writableCustomer } from '../customers/customers.service.js';
 import type { Queryable } from '../db/db.js';
 import { newId } from '../ids.js';
 import { envelope } from '../outbox/events.js';
@@ -103,7 +104,7 @@ export async function openAccount(
   input: OpenAccountInput,
 ): Promise<CreditAccountView> {
   const org = ctx.principal.org;
-  if (!(await findCustomer(tx, org, customerId, true))) throw customerNotFound();
+  await writableCustomer(tx, org, customerId, 'update');
   const account = await repo.insertAccount(
     tx,
     org,
@@ -135,6 +136,7 @@ export async function changeTerms(
   input: ChangeTermsInput,
 ): Promise<CreditAccountView> {
   const org = ctx.principal.org;
+  await writableCustomer(tx, org, customerId);
   const current = await repo.findAccount(tx, org, customerId, true);
   if (!current) return missingAccount(tx, org, customerId);
   const limitCents = input.credit_limit === undefined ? current.credit_limit_cents : toCents(input.credit_limit);

@@ -1,6 +1,8 @@
 import type { Queryable } from '../db/db.js';
 import { SqlParams, selectPage } from '../db/sql.js';
 
+export type CustomerStatus = 'active' | 'anonymized';
+
 export interface CustomerRow {
   seq: number;
   customer_id: string;
@@ -9,11 +11,12 @@ export interface CustomerRow {
   email: string | null;
   phone: string | null;
   tax_id: string | null;
+  status: CustomerStatus;
   created_at: Date;
   updated_at: Date;
 }
 
-const columns = 'seq, customer_id, customer_type, name, email, phone, tax_id, created_at, updated_at';
+const columns = 'seq, customer_id, customer_type, name, email, phone, tax_id, status, created_at, updated_at';
 
 function phoneDigits(phone: string | null | undefined): string | null {
   return phone == null ? null : phone.replace(/\D/g, '');
@@ -22,7 +25,7 @@ function phoneDigits(phone: string | null | undefined): string | null {
 export async function insertCustomer(
   tx: Queryable,
   org: string,
-  c: Omit<CustomerRow, 'seq' | 'updated_at'>,
+  c: Omit<CustomerRow, 'seq' | 'status' | 'updated_at'>,
 ): Promise<CustomerRow> {
   const res = await tx.query<CustomerRow>(
     `INSERT INTO customers (organization_id, customer_id, customer_type, name, email, phone, phone_digits, tax_id,
@@ -34,17 +37,43 @@ export async function insertCustomer(
   return res.rows[0] as CustomerRow;
 }
 
+/**
+ * `lock`: `true` or `'update'` locks the row against every other writer until commit (a change of the customer);
+ * `'share'` lets other sharers in but waits for, and blocks, a change of the customer (a write that depends on it).
+ */
 export async function findCustomer(
   db: Queryable,
   org: string,
   customerId: string,
-  forUpdate = false,
+  lock: boolean | 'update' | 'share' = false,
 ): Promise<CustomerRow | undefined> {
+  const clause = lock === 'share' ? ' FOR SHARE' : lock ? ' FOR UPDATE' : '';
   const res = await db.query<CustomerRow>(
-    `SELECT ${columns} FROM customers WHERE organization_id = $1 AND customer_id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
+    `SELECT ${columns} FROM customers WHERE organization_id = $1 AND customer_id = $2${clause}`,
     [org, customerId],
   );
   return res.rows[0];
+}
+
+/** The name an anonymized customer keeps (the column is required); it identifies no one. */
+export const ANONYMIZED_NAME = 'Anonymized customer';
+
+/** Erases the customer's personal data and marks it anonymized; the email and phone become free. */
+export async function anonymizeCustomer(
+  tx: Queryable,
+  org: string,
+  customerId: string,
+  at: Date,
+): Promise<CustomerRow> {
+  const res = await tx.query<CustomerRow>(
+    `UPDATE customers
+        SET name = $3, email = NULL, phone = NULL, phone_digits = NULL, tax_id = NULL, status = 'anonymized',
+            updated_at = $4
+      WHERE organization_id = $1 AND customer_id = $2
+      RETURNING ${columns}`,
+    [org, customerId, ANONYMIZED_NAME, at],
+  );
+  return res.rows[0] as CustomerRow;
 }
 
 export type CustomerChanges = Partial<Pick<CustomerRow, 'name' | 'email' | 'phone' | 'tax_id'>>;
@@ -79,6 +108,7 @@ export interface CustomerFilter {
   phone?: string;
   customer_type?: string;
   q?: string;
+  status: CustomerStatus;
   afterSeq?: number;
   limit: number;
 }
@@ -90,7 +120,7 @@ function likePattern(s: string): string {
 /** Customers in creation order, filtered; one more row than `limit` tells whether there is a next page. */
 export async function listCustomers(db: Queryable, org: string, f: CustomerFilter): Promise<CustomerRow[]> {
   const params = new SqlParams();
-  const where = [`organization_id = ${params.add(org)}`];
+  const where = [`organization_id = ${params.add(org)}`, `status = ${params.add(f.status)}`];
   if (f.email !== undefined) where.push(`lower(email) = lower(${params.add(f.email)})`);
   if (f.phone !== undefined) where.push(`phone_digits = ${params.add(phoneDigits(f.phone))}`);
   if (f.customer_type !== undefined) where.push(`customer_type = ${params.add(f.customer_type)}`);

@@ -14,6 +14,12 @@ const phone = {
 const name = { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' } as const;
 const taxId = { type: 'string', minLength: 1, maxLength: 50, description: 'Tax id, e.g. a Panama RUC' } as const;
 const customerType = { type: 'string', enum: ['b2c', 'b2b'] } as const;
+const customerStatus = {
+  type: 'string',
+  enum: ['active', 'anonymized'],
+  description:
+    '`anonymized`: the personal data was erased (Law 81 of 2019); name `Anonymized customer`, no email, phone or tax id',
+} as const;
 
 /** The fields a new customer is given (the sign-up body in src/profile/ adds its own). */
 export const newCustomerFields = { customer_type: customerType, name, email, phone, tax_id: taxId } as const;
@@ -28,10 +34,11 @@ export const customerSchema = {
     email: { type: ['string', 'null'] },
     phone: { type: ['string', 'null'] },
     tax_id: { type: ['string', 'null'] },
+    status: customerStatus,
     created_at: { type: 'string', format: 'date-time' },
     updated_at: { type: 'string', format: 'date-time' },
   },
-  required: ['customer_id', 'customer_type', 'name', 'email', 'phone', 'tax_id', 'created_at', 'updated_at'],
+  required: ['customer_id', 'customer_type', 'name', 'email', 'phone', 'tax_id', 'status', 'created_at', 'updated_at'],
 } as const;
 
 export const patchCustomerBody = {
@@ -52,6 +59,11 @@ export const listCustomersQuery = {
     email: { type: 'string', maxLength: 254 },
     phone: { type: 'string', maxLength: 40 },
     customer_type: customerType,
+    status: {
+      ...customerStatus,
+      default: 'active',
+      description: 'Anonymized customers are listed only when asked for',
+    },
     q: { type: 'string', minLength: 1, maxLength: 200, description: 'name, email or phone contains' },
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
     cursor: { type: 'string', minLength: 1, maxLength: 200 },

@@ -30,6 +30,7 @@ export interface CustomerView {
   email: string | null;
   phone: string | null;
   tax_id: string | null;
+  status: repo.CustomerStatus;
   created_at: string;
   updated_at: string;
 }
@@ -42,9 +43,30 @@ export function customerView(c: repo.CustomerRow): CustomerView {
     email: c.email,
     phone: c.phone,
     tax_id: c.tax_id,
+    status: c.status,
     created_at: c.created_at.toISOString(),
     updated_at: c.updated_at.toISOString(),
   };
+}
+
+export const customerAnonymized = () =>
+  new DomainError('customer-anonymized', 'The customer was anonymized; it can no longer be changed.');
+
+/**
+ * The guard of every write to a customer or to its loyalty and credit: the customer exists in the organization
+ * and is not anonymized. It locks the customer row (`share` for a write that depends on the customer, `update` to
+ * change it) so an anonymization either waits for the write or is seen by it.
+ */
+export async function writableCustomer(
+  tx: Queryable,
+  org: string,
+  customerId: string,
+  lock: 'share' | 'update' = 'share',
+): Promise<repo.CustomerRow> {
+  const customer = await repo.findCustomer(tx, org, customerId, lock);
+  if (!customer) throw customerNotFound();
+  if (customer.status === 'anonymized') throw customerAnonymized();
+  return customer;
 }
 
 function contactRequired(): DomainError {
@@ -118,8 +140,7 @@ export async function patchCustomer(
   patch: CustomerPatch,
 ): Promise<CustomerView> {
   const org = ctx.principal.org;
-  const current = await repo.findCustomer(tx, org, customerId, true);
-  if (!current) throw customerNotFound();
+  const current = await writableCustomer(tx, org, customerId, 'update');
   const changes: repo.CustomerChanges = {};
   for (const field of patchable) {
     const value = patch[field];
@@ -143,12 +164,14 @@ export interface ListQuery {
   phone?: string;
   customer_type?: 'b2c' | 'b2b';
   q?: string;
+  /** Anonymized customers are listed only when asked for (default `active`). */
+  status?: repo.CustomerStatus;
   limit: number;
   cursor?: string;
 }
 
 export async function listCustomers(db: Queryable, org: string, query: ListQuery): Promise<Page<CustomerView>> {
   const afterSeq = cursorSeq(query.cursor);
-  const rows = await repo.listCustomers(db, org, { ...query, afterSeq });
+  const rows = await repo.listCustomers(db, org, { ...query, status: query.status ?? 'active', afterSeq });
   return toPage(rows, query.limit, customerView);
 }

@@ -34,6 +34,9 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/customers/:customer_id/credit/statement': 'getCreditStatement',
   'GET /v1/credit/aging': 'getCreditAging',
 
+  'GET /v1/customers/:customer_id/export': 'exportCustomerData',
+  'POST /v1/customers/:customer_id/anonymization': 'anonymizeCustomer',
+
   // Probes: served, but not part of the published API document (see UNPUBLISHED); ids kept for when they are.
   'GET /health/live': 'getLiveness',
   'GET /health/ready': 'getReadiness',

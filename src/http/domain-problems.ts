@@ -6,6 +6,8 @@ const answers: Record<DomainErrorCode, { status: number; title: string }> = {
   'validation-error': { status: 400, title: 'Invalid request' },
   'customer-not-found': { status: 404, title: 'Customer not found' },
   'customer-conflict': { status: 409, title: 'Customer already exists' },
+  'customer-anonymized': { status: 409, title: 'Customer anonymized' },
+  'customer-has-outstanding-credit': { status: 409, title: 'Customer has outstanding credit' },
   'loyalty-account-not-found': { status: 404, title: 'Loyalty account not found' },
   'loyalty-account-exists': { status: 409, title: 'Already enrolled' },
   'duplicate-reference': { status: 409, title: 'Reference already earned' },

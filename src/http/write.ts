@@ -3,7 +3,7 @@ import type { Queryable } from '../db/db.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { claimKey, type Outcome, remember, requestHash } from './idempotency.js';
 
-/** Who asks and when, for a use case. */
+/** Who asks and when, for a use case: "now" is the service clock's (src/shared/clock.ts). */
 export function contextOf(request: FastifyRequest): UseCaseContext {
   return { principal: request.principal, requestId: request.id, now: request.server.clock.now() };
 }

@@ -10,7 +10,7 @@ export interface LoyaltyAccountRow {
   tier: string;
 }
 
-export type EntryType = 'earn' | 'redeem' | 'reversal' | 'expiry';
+export type EntryType = 'earn' | 'redeem' | 'reversal' | 'expiry' | 'forfeiture';
 
 export interface LedgerRow {
   seq: number;
@@ -230,4 +230,24 @@ export async function listEntries(
     afterSeq: beforeSeq,
     limit,
   });
+}
+
+/**
+ * Empties the account (row locked by the caller) and its lots, and appends a forfeiture entry of the points it
+ * held, in one statement. Lifetime points and tier stay: they are history, not a balance.
+ */
+export async function forfeitBalance(tx: Queryable, org: string, customerId: string, e: NewLedgerEntry): Promise<void> {
+  const p = new SqlParams();
+  const entry = insertEntrySql(p, org, customerId, 'forfeiture', e);
+  await tx.query(
+    `WITH emptied AS (
+       UPDATE loyalty_accounts SET points_balance = 0, updated_at = ${p.add(e.created_at)}
+        WHERE organization_id = ${p.add(org)} AND customer_id = ${p.add(customerId)}
+     ), lots AS (
+       UPDATE loyalty_lots SET remaining = 0
+        WHERE organization_id = ${p.add(org)} AND customer_id = ${p.add(customerId)} AND remaining > 0
+     )
+     ${entry}`,
+    p.values,
+  );
 }

@@ -102,7 +102,7 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
         params: customerIdParams,
         headers: idempotencyHeaders,
         body: redeemBody,
-        response: { 201: redeemResponse, ...errorResponses(404, 422) },
+        response: { 201: redeemResponse, ...errorResponses(404, 409, 422) },
       },
     },
     (request, reply) =>
@@ -152,7 +152,7 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
         params: reversalParams,
         headers: idempotencyHeaders,
         body: reversalBody,
-        response: { 201: reversalResponse, ...errorResponses(404, 422) },
+        response: { 201: reversalResponse, ...errorResponses(404, 409, 422) },
       },
     },
     (request, reply) =>

@@ -86,7 +86,11 @@ export const ledgerEntrySchema = {
   type: 'object',
   properties: {
     transaction_id: { type: 'string' },
-    type: { type: 'string', enum: ['earn', 'redeem', 'reversal', 'expiry'] },
+    type: {
+      type: 'string',
+      enum: ['earn', 'redeem', 'reversal', 'expiry', 'forfeiture'],
+      description: '`forfeiture`: the points left on the account when its customer was anonymized',
+    },
     points: { type: 'integer', description: 'For a reversal: the points reversed (taken plus unrecovered)' },
     points_balance: { type: 'integer', description: 'Balance after this entry' },
     reference_type: { type: ['string', 'null'] },

@@ -1,11 +1,11 @@
 import type { EventEnvelope } from '../../generated/index.js';
-import { findCustomer } from '../customers/customers.repository.js';
+import { writableCustomer } from '../customers/customers.service.js';
 import type { Queryable } from '../db/db.js';
 import { guardedUpdate } from '../db/sql.js';
 import { newId } from '../ids.js';
 import { envelope } from '../outbox/events.js';
 import type { UseCaseContext } from '../shared/context.js';
-import { customerNotFound, DomainError } from '../shared/domain-error.js';
+import { DomainError } from '../shared/domain-error.js';
 import { fromCents, toCents } from '../shared/money.js';
 import * as lots from './lots.repository.js';
 import { DEFAULT_PROGRAM, getProgram, tierAfterEarn, tierFor } from './loyalty.program.js';
@@ -28,7 +28,7 @@ export async function enroll(
 
 export async function enrollCustomer(tx: Queryable, ctx: UseCaseContext, customerId: string): Promise<LoyaltySummary> {
   const org = ctx.principal.org;
-  if (!(await findCustomer(tx, org, customerId, true))) throw customerNotFound();
+  await writableCustomer(tx, org, customerId);
   const summary = await enroll(tx, org, customerId, ctx.now);
   if (!summary) throw new DomainError('loyalty-account-exists', 'The customer already has a loyalty account.');
   return summary;
@@ -51,6 +51,7 @@ export interface Earned {
 
 export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: string, input: EarnInput): Promise<Earned> {
   const org = ctx.principal.org;
+  await writableCustomer(tx, org, customerId);
   const account = await repo.addPoints(
     tx,
     org,
@@ -154,6 +155,7 @@ export async function redeem(
   input: RedeemInput,
 ): Promise<Redeemed> {
   const org = ctx.principal.org;
+  await writableCustomer(tx, org, customerId);
   const taken = await guardedUpdate(
     () => repo.takePoints(tx, org, customerId, input.points, ctx.now),
     () => repo.findAccount(tx, org, customerId, true),

@@ -1,3 +1,4 @@
+import { writableCustomer } from '../customers/customers.service.js';
 import type { Queryable } from '../db/db.js';
 import { newId } from '../ids.js';
 import { envelope } from '../outbox/events.js';
@@ -36,6 +37,7 @@ export async function reverse(
   input: ReversalInput,
 ): Promise<Reversed> {
   const org = ctx.principal.org;
+  await writableCustomer(tx, org, customerId);
   if (!(await repo.findAccount(tx, org, customerId, true))) return missingAccount(tx, org, customerId);
   const original = await lots.lockEntry(tx, org, customerId, transactionId);
   if (!original) {

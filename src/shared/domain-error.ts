@@ -6,6 +6,8 @@ export type DomainErrorCode =
   | 'validation-error'
   | 'customer-not-found'
   | 'customer-conflict'
+  | 'customer-anonymized'
+  | 'customer-has-outstanding-credit'
   | 'loyalty-account-not-found'
   | 'loyalty-account-exists'
   | 'duplicate-reference'

@@ -81,6 +81,16 @@ describe('when the generator runs on the fixture document', () => {
       'schemas/index.ts',
       'schemas/strict/gadget.created.json',
       'schemas/strict/gadget.retired.json',
+      'sdk/README.md',
+      'sdk/package.json',
+      'sdk/src/consumer.ts',
+      'sdk/src/dedupe.ts',
+      'sdk/src/events.ts',
+      'sdk/src/index.ts',
+      'sdk/src/models.ts',
+      'sdk/src/schemas.ts',
+      'sdk/src/validate.ts',
+      'sdk/tsconfig.json',
       'topology.ts',
     ]);
   });
@@ -165,6 +175,8 @@ describe('when the fixture changes', () => {
       'schemas/consumer/gadget.created.json',
       'schemas/index.ts',
       'schemas/strict/gadget.created.json',
+      'sdk/src/models.ts',
+      'sdk/src/schemas.ts',
     ]);
     expect(after['models/index.ts']).toContain('  /**\n   * Colour of the gadget.\n   */\n  color: string;\n');
     expect(JSON.parse(after['schemas/consumer/gadget.created.json'] ?? '{}').properties.data.required).toContain(

@@ -114,6 +114,10 @@ function baseline(e: Endpoint): Record<string, unknown> | undefined {
       return { order_id: `fc_${serial}`, amount: 0.01 };
     case 'POST /credit/payments':
       return { amount: 0.01, reference: 'wire' };
+    case 'POST /credit/hold':
+      return { note: 'manual' };
+    case 'POST /anonymization':
+      return { reason: 'request' };
     default:
       return undefined;
   }
@@ -487,7 +491,13 @@ describe('prototype poisoning', () => {
       const url = e.path.replace('{customer_id}', customerId);
       for (const [name, poison] of Object.entries(poisons)) {
         const payload = poison(JSON.stringify(baseline(e)));
-        const res = await send({ method: e.method, url, payload, headers: { 'content-type': 'application/json' } });
+        const res = await send({
+          method: e.method,
+          url,
+          payload,
+          headers: { 'content-type': 'application/json' },
+          roles: ['credit_manager', 'loyalty_admin', 'privacy_officer'],
+        });
         expect(res.statusCode, `${e.method} ${url}: ${name}: ${res.body}`).toBe(400);
         expectProblem(res, `${e.method} ${url}: ${name}`, true);
       }

@@ -37,6 +37,8 @@ export const v1Endpoints: readonly Endpoint[] = [
   { method: 'GET', path: '/v1/customers/{customer_id}/credit/statement' },
   { method: 'POST', path: '/v1/credit/overdue-runs' },
   { method: 'GET', path: '/v1/credit/aging' },
+  { method: 'GET', path: '/v1/customers/{customer_id}/export' },
+  { method: 'POST', path: '/v1/customers/{customer_id}/anonymization' },
 ];
 
 /** The endpoints outside `/v1`: no token, mostly no OpenAPI entry. */

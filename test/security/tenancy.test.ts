@@ -38,7 +38,7 @@ beforeAll(async () => {
 });
 
 function asA(opts: InjectOptions) {
-  return t.request({ ...opts, org: orgA, roles: ['credit_manager', 'loyalty_admin'] });
+  return t.request({ ...opts, org: orgA, roles: ['credit_manager', 'loyalty_admin', 'privacy_officer'] });
 }
 
 /** Everything organization B has, as B reads it through the API and as the database holds it. */
@@ -87,8 +87,8 @@ let serial = 0;
 /** The request A sends to an endpoint, aimed at `customerId`: valid in every other respect. */
 function requestFor(e: Endpoint, customerId: string): InjectOptions {
   serial += 1;
-  const query = e.path.endsWith('/credit/statement') ? '?from=2025-01-01&to=2030-12-31' : '';
-  const url = e.path.replace('{customer_id}', customerId) + query;
+  const path = e.path.replace('{customer_id}', customerId);
+  const url = e.path.endsWith('/credit/statement') ? `${path}?from=2020-01-01&to=2030-12-31` : path;
   const bodies: Record<string, object> = {
     'POST /v1/customers': { customer_type: 'b2c', name: 'Tenant A', email: uniqueEmail('a') },
     'PATCH /v1/customers/{customer_id}': { name: 'Hijacked by A', email: uniqueEmail('hijack') },
@@ -107,7 +107,8 @@ function requestFor(e: Endpoint, customerId: string): InjectOptions {
     'PATCH /v1/customers/{customer_id}/credit': { credit_limit: 999_999, payment_term_days: 1 },
     'POST /v1/customers/{customer_id}/credit/usages': { order_id: `a_${serial}`, amount: 1 },
     'POST /v1/customers/{customer_id}/credit/payments': { amount: 1, reference: 'a' },
-    'POST /v1/customers/{customer_id}/credit/hold': { note: 'held by A' },
+    'POST /v1/customers/{customer_id}/anonymization': { reason: 'by A' },
+    'POST /v1/customers/{customer_id}/credit/hold': { note: 'by A' },
   };
   const payload = bodies[`${e.method} ${e.path}`];
   return { method: e.method, url, ...(payload === undefined ? {} : { payload }) };
@@ -133,7 +134,7 @@ describe('organization A against organization B', () => {
     expect(outboxOfB).toBeGreaterThan(0);
 
     const targeted = v1Endpoints.filter((e) => e.path.includes('{customer_id}'));
-    expect(targeted.length).toBe(18);
+    expect(targeted.length).toBe(20);
     for (const e of targeted) {
       const res = await asA(requestFor(e, customerB));
       const context = `${e.method} ${e.path} with B's customer`;

@@ -8,6 +8,7 @@ import { compareDirs, type DirDifference, formatDir, listFiles, writeFiles } fro
 import { renderModels } from './models.js';
 import { renderPublishers } from './publishers.js';
 import { renderSchemaFiles } from './schemas.js';
+import { renderSdk } from './sdk.js';
 import { parseSpec } from './spec.js';
 
 export { GenerateError } from './errors.js';
@@ -50,6 +51,7 @@ async function generateInto(specPath: string, dir: string, warn: (line: string) 
   const models = await renderModels(spec.document, spec.events, BANNER);
   await writeFiles(dir, new Map([['models/index.ts', models], ...renderSchemaFiles(spec.events, BANNER)]));
   await renderPublishers(spec.document, spec.events, TEMPLATE_DIR, dir);
+  await renderSdk(spec, models, BANNER, path.join(dir, 'sdk'));
   await formatDir(dir, PROJECT_ROOT);
   return spec.warnings.slice();
 }

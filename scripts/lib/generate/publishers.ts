@@ -30,7 +30,7 @@ function globalNodeModules(): string | undefined {
  * devDependency that lookup finds nothing and the require throws, so point requireg's `NODE_MODULES`
  * lookup at npm's global folder while loading it.
  */
-function loadGenerator(): GeneratorConstructor {
+export function loadGenerator(): GeneratorConstructor {
   const previous = process.env.NODE_MODULES;
   const global = previous === undefined ? globalNodeModules() : undefined;
   if (global) process.env.NODE_MODULES = global;

@@ -1,0 +1,77 @@
+import amqp from 'amqplib';
+import { type EventName, HEADER_NAMES, isEventName, MESSAGE_PROPERTIES } from '../../../generated/index.js';
+import type { Queryable } from '../../../src/db/db.js';
+import { topicMatches } from './topic.js';
+
+export interface ReplayOptions {
+  /** The one queue the events go to (through the default exchange; never customer_events). */
+  readonly queue: string;
+  readonly org?: string;
+  /** Only events stored at or after this instant. */
+  readonly since?: Date;
+  /** A binding pattern on the event name; default every event. */
+  readonly events?: string;
+}
+
+interface OutboxRow {
+  id: string;
+  message_id: string;
+  organization_id: string;
+  event_name: string;
+  payload: string;
+  correlation_id: string | null;
+  created_at: Date | string;
+}
+
+/**
+ * The sent events of the append-only outbox (ids up to the relay's high-water mark, `outbox_progress.last_id`), in
+ * their original order (outbox id), filtered by organization, time and event pattern. Rows are read as stored: personal data erased in the outbox is not in them.
+ */
+export async function storedEvents(db: Queryable, options: Omit<ReplayOptions, 'queue'>): Promise<OutboxRow[]> {
+  const { rows } = await db.query<OutboxRow>(
+    `SELECT id, message_id, organization_id, event_name, payload, correlation_id, created_at
+       FROM outbox
+      WHERE id <= (SELECT last_id FROM outbox_progress)
+        AND ($1::text IS NULL OR organization_id = $1)
+        AND ($2::timestamptz IS NULL OR created_at >= $2)
+      ORDER BY id`,
+    [options.org ?? null, options.since?.toISOString() ?? null],
+  );
+  const pattern = options.events ?? '#';
+  return rows.filter((row) => topicMatches(pattern, row.event_name));
+}
+
+/**
+ * Republishes the stored events to `options.queue` only, through the default exchange, with their original
+ * `messageId`, the service's properties and headers, and header `x-replayed: true`. Confirmed; returns the count.
+ * Fails (sending nothing) when the queue does not exist.
+ */
+export async function replayEvents(db: Queryable, url: string, options: ReplayOptions): Promise<number> {
+  const rows = await storedEvents(db, options);
+  const connection = await amqp.connect(url, { clientProperties: { connection_name: 'events:replay' } });
+  try {
+    const channel = await connection.createConfirmChannel();
+    channel.on('error', () => {});
+    await channel.checkQueue(options.queue).catch((error: unknown) => {
+      throw new Error(`queue ${options.queue} does not exist (${error instanceof Error ? error.message : error})`);
+    });
+    for (const row of rows) {
+      if (!isEventName(row.event_name)) throw new Error(`outbox row ${row.id}: unknown event ${row.event_name}`);
+      const envelope = JSON.parse(row.payload) as Record<string, unknown>;
+      const headers: Record<string, unknown> = Object.fromEntries(HEADER_NAMES.map((name) => [name, envelope[name]]));
+      const createdAt = row.created_at instanceof Date ? row.created_at : new Date(row.created_at);
+      const ok = channel.sendToQueue(options.queue, Buffer.from(row.payload), {
+        ...MESSAGE_PROPERTIES[row.event_name as EventName],
+        messageId: row.message_id,
+        correlationId: row.correlation_id ?? undefined,
+        timestamp: Math.floor(createdAt.getTime() / 1000),
+        headers: { ...headers, 'x-replayed': true },
+      });
+      if (!ok) await new Promise((resolve) => channel.once('drain', resolve));
+    }
+    await channel.waitForConfirms();
+    return rows.length;
+  } finally {
+    await connection.close().catch(() => {});
+  }
+}

@@ -1,0 +1,85 @@
+import type { Queryable } from '../db/db.js';
+
+/*
+ * The privacy use cases' own SQL: the record of each anonymization, and the rewrite of what the service stored as
+ * JSON text about a customer (outbox payloads, remembered Idempotency-Key responses). The outbox is append-only
+ * for everything else; this erasure (Law 81 of 2019) is the one reason a stored event is ever rewritten.
+ */
+
+export interface AnonymizationRow {
+  reason: string | null;
+  actor: string;
+  points_forfeited: number;
+  anonymized_at: Date;
+}
+
+export async function insertAnonymization(
+  tx: Queryable,
+  org: string,
+  customerId: string,
+  a: AnonymizationRow,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO customer_anonymizations (organization_id, customer_id, reason, actor, points_forfeited, anonymized_at)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [org, customerId, a.reason, a.actor, a.points_forfeited, a.anonymized_at],
+  );
+}
+
+export async function findAnonymization(
+  db: Queryable,
+  org: string,
+  customerId: string,
+): Promise<AnonymizationRow | undefined> {
+  const res = await db.query<AnonymizationRow>(
+    `SELECT reason, actor, points_forfeited, anonymized_at FROM customer_anonymizations
+      WHERE organization_id = $1 AND customer_id = $2`,
+    [org, customerId],
+  );
+  return res.rows[0];
+}
+
+export interface StoredText {
+  id: string;
+  text: string;
+}
+
+/** Every stored event of the customer, sent (retained) or not. */
+export async function customerEvents(tx: Queryable, org: string, customerId: string): Promise<StoredText[]> {
+  const res = await tx.query<StoredText>(
+    'SELECT id::text AS id, payload AS text FROM outbox WHERE organization_id = $1 AND customer_id = $2 ORDER BY id',
+    [org, customerId],
+  );
+  return res.rows;
+}
+
+/** Rewrites the payloads of stored events (by id) in one statement. */
+export async function rewriteEvents(tx: Queryable, org: string, rows: readonly StoredText[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `UPDATE outbox o SET payload = r.text
+       FROM unnest($2::bigint[], $3::text[]) AS r(id, text)
+      WHERE o.organization_id = $1 AND o.id = r.id`,
+    [org, rows.map((r) => r.id), rows.map((r) => r.text)],
+  );
+}
+
+/** Remembered responses (Idempotency-Key) of the organization whose body mentions the customer's id. */
+export async function responsesMentioning(tx: Queryable, org: string, customerId: string): Promise<StoredText[]> {
+  const res = await tx.query<StoredText>(
+    `SELECT key AS id, body AS text FROM idempotency_keys
+      WHERE organization_id = $1 AND body IS NOT NULL AND strpos(body, $2) > 0`,
+    [org, JSON.stringify(customerId)],
+  );
+  return res.rows;
+}
+
+export async function rewriteResponses(tx: Queryable, org: string, rows: readonly StoredText[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `UPDATE idempotency_keys k SET body = r.text
+       FROM unnest($2::text[], $3::text[]) AS r(key, text)
+      WHERE k.organization_id = $1 AND k.key = r.key`,
+    [org, rows.map((r) => r.id), rows.map((r) => r.text)],
+  );
+}

@@ -1,0 +1,89 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import amqp, { type ChannelModel, type ConfirmChannel, type GetMessage, type Options } from 'amqplib';
+import { assertTopology } from '../../generated/index.js';
+import { type Consumer, type EventEnvelopeMap, EXCHANGE, examples } from '../../generated/sdk/src/index.js';
+import { AMQP_URL } from '../helpers/events.js';
+
+/** A unique queue name for one test. */
+export function uniqueQueue(tag: string): string {
+  return `test.sdk.${tag}.${randomBytes(4).toString('hex')}`;
+}
+
+/** A fresh copy of the contract's first example of `name`, with a new organization when given. */
+export function sample<N extends keyof EventEnvelopeMap>(name: N, org = 'org_sdk_test'): EventEnvelopeMap[N] {
+  const [example] = examples[name];
+  if (!example) throw new Error(`no example for ${name}`);
+  return { ...structuredClone(example), organization_id: org };
+}
+
+/** A publishing connection for tests: to the exchange (declared exactly as the service does) or to a queue. */
+export class TestBroker {
+  private constructor(
+    readonly connection: ChannelModel,
+    readonly channel: ConfirmChannel,
+  ) {}
+
+  static async open(): Promise<TestBroker> {
+    const connection = await amqp.connect(AMQP_URL);
+    const channel = await connection.createConfirmChannel();
+    await assertTopology(channel);
+    return new TestBroker(connection, channel);
+  }
+
+  /** Publishes raw bytes to `customer_events` with `routingKey`, as the service would (JSON, persistent). */
+  async publish(routingKey: string, body: unknown, options: Options.Publish = {}): Promise<string> {
+    const messageId = options.messageId ?? randomUUID();
+    const content = typeof body === 'string' ? Buffer.from(body) : Buffer.from(JSON.stringify(body));
+    this.channel.publish(EXCHANGE, routingKey, content, {
+      persistent: true,
+      contentType: 'application/json',
+      appId: 'customer-service',
+      ...options,
+      messageId,
+    });
+    await this.channel.waitForConfirms();
+    return messageId;
+  }
+
+  async get(queue: string): Promise<GetMessage | false> {
+    return this.channel.get(queue, { noAck: true });
+  }
+
+  /** Waits until `queue` holds a message and returns it (acknowledged), or fails after `timeoutMs`. */
+  async getEventually(queue: string, timeoutMs = 10_000): Promise<GetMessage> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const message = await this.get(queue);
+      if (message) return message;
+      if (Date.now() > deadline) throw new Error(`no message in ${queue} after ${timeoutMs} ms`);
+      await sleep(50);
+    }
+  }
+
+  async messageCount(queue: string): Promise<number> {
+    return (await this.channel.checkQueue(queue)).messageCount;
+  }
+
+  async deleteQueues(consumer: Pick<Consumer, 'queue' | 'deadLetterQueue' | 'retryQueues'>): Promise<void> {
+    for (const queue of [consumer.queue, consumer.deadLetterQueue, ...consumer.retryQueues]) {
+      await this.channel.deleteQueue(queue);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Waits until `condition()` holds, or fails after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}

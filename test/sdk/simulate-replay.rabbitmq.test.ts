@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MESSAGE_PROPERTIES } from '../../generated/index.js';
+import { createConsumer, type EventEnvelope, type MessageMeta } from '../../generated/sdk/src/index.js';
+import { replayEvents } from '../../scripts/lib/events/replay.js';
+import { publishSimulated, simulatedEvents } from '../../scripts/lib/events/simulate.js';
+import { topicMatches } from '../../scripts/lib/events/topic.js';
+import { uniqueOrg } from '../helpers/app.js';
+import { AMQP_URL } from '../helpers/events.js';
+import { createCustomer, useTestApp } from '../helpers/fixtures.js';
+import { sleep, TestBroker, uniqueQueue, until } from './broker.js';
+
+const t = useTestApp();
+let broker: TestBroker;
+beforeAll(async () => {
+  broker = await TestBroker.open();
+});
+afterAll(async () => {
+  await broker.close();
+});
+
+describe('topicMatches', () => {
+  it('when patterns use * and #, then they match as RabbitMQ does', () => {
+    expect(topicMatches('credit.#', 'credit.limit.exceeded')).toBe(true);
+    expect(topicMatches('credit.*', 'credit.limit.exceeded')).toBe(false);
+    expect(topicMatches('*.points.*', 'loyalty.points.earned')).toBe(true);
+    expect(topicMatches('#', 'customer.created')).toBe(true);
+    expect(topicMatches('customer.created', 'customer.updated')).toBe(false);
+  });
+});
+
+describe('events:simulate', () => {
+  it('when credit.# is simulated twice, then a consumer gets each credit event twice, fresh and valid', async () => {
+    const org = uniqueOrg();
+    const got: { event: EventEnvelope; meta: MessageMeta }[] = [];
+    const record = async (event: EventEnvelope, meta: MessageMeta) => {
+      if (event.organization_id === org) got.push({ event, meta });
+    };
+    const consumer = await createConsumer({
+      url: AMQP_URL,
+      queue: uniqueQueue('simulate'),
+      bindings: ['credit.#'],
+      handlers: {
+        'credit.approved': record,
+        'credit.used': record,
+        'credit.limit.exceeded': record,
+        'credit.payment.received': record,
+      },
+    });
+    try {
+      const events = simulatedEvents({ event: 'credit.#', count: 2, org });
+      expect(events).toHaveLength(8);
+      await publishSimulated(AMQP_URL, events);
+      await until(() => got.length === 8);
+      expect(new Set(got.map((g) => g.meta.messageId)).size).toBe(8);
+      expect(got.map((g) => g.event.event).sort()).toEqual(events.map((e) => e.envelope.event).sort());
+      const first = got.find((g) => g.event.event === 'credit.used');
+      const second = got.filter((g) => g.event.event === 'credit.used')[1];
+      expect(first?.event.data).not.toEqual(second?.event.data);
+      expect(first?.meta.headers).toEqual({ organization_id: org });
+      expect(Date.now() - Date.parse(first?.event.timestamp ?? '')).toBeLessThan(60_000);
+    } finally {
+      await consumer.close();
+      await broker.deleteQueues(consumer);
+    }
+  });
+});
+
+describe('events:replay', () => {
+  it('when the service sent events, then replay sends them in order to one queue with x-replayed', async () => {
+    await createCustomer(t);
+    await createCustomer(t, { customer_type: 'b2b', tax_id: 'B12345678' });
+    const sent = async () =>
+      (
+        await t.db.query<{ id: string; message_id: string; payload: string; event_name: string }>(
+          'SELECT id, message_id, payload, event_name FROM outbox WHERE organization_id = $1 ORDER BY id',
+          [t.org],
+        )
+      ).rows;
+    const unsent = async () =>
+      (
+        await t.db.query(
+          'SELECT 1 FROM outbox WHERE organization_id = $1 AND id > (SELECT last_id FROM outbox_progress)',
+          [t.org],
+        )
+      ).rowCount;
+    for (let i = 0; i < 200 && (await unsent()) > 0; i++) await sleep(50);
+    const rows = await sent();
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    const queue = uniqueQueue('replay');
+    await broker.channel.assertQueue(queue, { durable: false, autoDelete: false });
+    try {
+      expect(await replayEvents(t.db, AMQP_URL, { queue, org: t.org })).toBe(rows.length);
+      for (const row of rows) {
+        const message = await broker.getEventually(queue);
+        expect(message.content.toString()).toBe(row.payload);
+        expect(message.properties.messageId).toBe(row.message_id);
+        expect(message.properties.headers).toEqual({ organization_id: t.org, 'x-replayed': true });
+        expect(message.properties).toMatchObject({
+          appId: MESSAGE_PROPERTIES['customer.created'].appId,
+          type: row.event_name,
+          contentType: 'application/json',
+        });
+        expect(message.fields.exchange).toBe('');
+      }
+      expect(await broker.get(queue)).toBe(false);
+      expect(await replayEvents(t.db, AMQP_URL, { queue, org: t.org, events: 'credit.#' })).toBe(0);
+      expect(await replayEvents(t.db, AMQP_URL, { queue, org: t.org, since: new Date(Date.now() + 60_000) })).toBe(0);
+    } finally {
+      await broker.channel.deleteQueue(queue);
+    }
+  });
+
+  it('when the queue does not exist, then replay fails and sends nothing', async () => {
+    await expect(replayEvents(t.db, AMQP_URL, { queue: uniqueQueue('missing'), org: t.org })).rejects.toThrow(
+      /does not exist/,
+    );
+  });
+});
