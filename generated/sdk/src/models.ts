@@ -65,7 +65,7 @@ export interface CreditHoldPlacedData {
    */
   credit_account_id: string;
   /**
-   * `overdue`: placed by the overdue run, lifts by itself when paid; `manual`: placed by a credit manager, lifted only by hand.
+   * Why the account is held. `overdue` is placed by the overdue run and lifts by itself when paid; `manual` is placed by a credit manager and lifted only by hand.
    */
   reason: CreditHoldReason;
   /**
@@ -105,7 +105,7 @@ export interface CreditHoldPlacedEvent {
 }
 
 /**
- * `overdue`: placed by the overdue run, lifts by itself when paid; `manual`: placed by a credit manager, lifted only by hand.
+ * Why the account is held. `overdue` is placed by the overdue run and lifts by itself when paid; `manual` is placed by a credit manager and lifted only by hand.
  */
 export type CreditHoldReason = 'overdue' | 'manual';
 

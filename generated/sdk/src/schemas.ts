@@ -944,7 +944,7 @@ export const eventSchemas: Readonly<Record<EventName, object>> = {
             title: 'CreditHoldReason',
             type: 'string',
             description:
-              '`overdue`: placed by the overdue run, lifts by itself when paid; `manual`: placed by a credit manager, lifted only by hand.',
+              'Why the account is held. `overdue` is placed by the overdue run and lifts by itself when paid; `manual` is placed by a credit manager and lifted only by hand.',
             enum: ['overdue', 'manual'],
           },
           note: {
