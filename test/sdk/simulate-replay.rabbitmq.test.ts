@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESSAGE_PROPERTIES } from '../../generated/index.js';
+import { EVENT_NAMES, MESSAGE_PROPERTIES } from '../../generated/index.js';
 import { createConsumer, type EventEnvelope, type MessageMeta } from '../../generated/sdk/src/index.js';
 import { replayEvents } from '../../scripts/lib/events/replay.js';
 import { publishSimulated, simulatedEvents } from '../../scripts/lib/events/simulate.js';
@@ -44,14 +44,18 @@ describe('events:simulate', () => {
         'credit.used': record,
         'credit.limit.exceeded': record,
         'credit.payment.received': record,
+        'credit.overdue': record,
+        'credit.hold.placed': record,
+        'credit.hold.released': record,
       },
     });
     try {
+      const expected = EVENT_NAMES.filter((name) => name.startsWith('credit.')).length * 2;
       const events = simulatedEvents({ event: 'credit.#', count: 2, org });
-      expect(events).toHaveLength(8);
+      expect(events).toHaveLength(expected);
       await publishSimulated(AMQP_URL, events);
-      await until(() => got.length === 8);
-      expect(new Set(got.map((g) => g.meta.messageId)).size).toBe(8);
+      await until(() => got.length === expected);
+      expect(new Set(got.map((g) => g.meta.messageId)).size).toBe(expected);
       expect(got.map((g) => g.event.event).sort()).toEqual(events.map((e) => e.envelope.event).sort());
       const first = got.find((g) => g.event.event === 'credit.used');
       const second = got.filter((g) => g.event.event === 'credit.used')[1];
