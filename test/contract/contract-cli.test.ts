@@ -120,17 +120,21 @@ describe("npm run contract:release (on a temporary copy of the project's contrac
     const spec = join(project, 'asyncapi.yaml');
     await writeFile(spec, doc.toString({ lineWidth: 0 }));
     const released = join(project, 'contract', 'released');
+    const before = (await readdir(released)).sort();
+    const current = String(doc.getIn(['info', 'version']));
+    const [major, minor] = current.split('.').map(Number);
+    const next = `${major}.${(minor ?? 0) + 1}.0`;
 
     const result = await run(['--release', '--spec', spec, '--released', released]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('1.0.0 → 1.1.0 (minor)');
-    expect((await readdir(released)).sort()).toEqual(['1.0.0.yaml', '1.1.0.yaml']);
-    const archived = await readFile(join(released, '1.1.0.yaml'), 'utf8');
+    expect(result.stdout).toContain(`${current} → ${next} (minor)`);
+    expect((await readdir(released)).sort()).toEqual([...before, `${next}.yaml`].sort());
+    const archived = await readFile(join(released, `${next}.yaml`), 'utf8');
     expect(archived).toBe(await readFile(spec, 'utf8'));
-    expect(parseDocument(archived).getIn(['info', 'version'])).toBe('1.1.0');
+    expect(parseDocument(archived).getIn(['info', 'version'])).toBe(next);
     const changelog = await readFile(join(project, 'contract', 'CHANGELOG.md'), 'utf8');
-    expect(changelog.indexOf('## 1.1.0')).toBeLessThan(changelog.indexOf('## 1.0.0'));
+    expect(changelog.indexOf(`## ${next}`)).toBeLessThan(changelog.indexOf(`## ${current}`));
     expect(changelog).toMatch(/### credit\.used\n\n(?:- .*\n)*- `data\.channel`: new optional field\n/);
 
     const again = await run(['--release', '--spec', spec, '--released', released]);
@@ -138,12 +142,12 @@ describe("npm run contract:release (on a temporary copy of the project's contrac
     expect(again.stderr).toContain('nothing to release');
 
     doc.deleteIn(['components', 'schemas', 'CreditUsedData', 'properties', 'order_id']);
-    doc.setIn(['info', 'version'], '1.1.0');
+    doc.setIn(['info', 'version'], next);
     await writeFile(spec, doc.toString({ lineWidth: 0 }));
     const refused = await run(['--release', '--spec', spec, '--released', released]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('Refusing to release');
     expect(refused.stderr).toContain('credit.used data.order_id: required field removed');
-    expect((await readdir(released)).sort()).toEqual(['1.0.0.yaml', '1.1.0.yaml']);
+    expect((await readdir(released)).sort()).toEqual([...before, `${next}.yaml`].sort());
   }, 120_000);
 });
