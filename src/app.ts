@@ -18,7 +18,6 @@ import loyaltyRoutes from './loyalty/loyalty.routes.js';
 import { loyaltyAccountSchema } from './loyalty/loyalty.schemas.js';
 import operationsRoutes from './operations/operations.routes.js';
 import authPlugin from './plugins/auth.js';
-import creditOverduePlugin from './plugins/credit-overdue.js';
 import databasePlugin from './plugins/database.js';
 import housekeepingPlugin from './plugins/housekeeping.js';
 import metricsPlugin from './plugins/metrics.js';
@@ -78,7 +77,6 @@ const appPlugin = fp(
     await app.register(authPlugin, { config });
     await app.register(relayPlugin, { config, start: opts.relay });
     await app.register(housekeepingPlugin, { config });
-    await app.register(creditOverduePlugin, { config });
 
     for (const schema of [problemSchema, customerSchema, loyaltyAccountSchema, creditAccountSchema]) {
       app.addSchema(schema);

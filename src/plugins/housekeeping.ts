@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
+import { runOverdue } from '../credit/credit.overdue.js';
+import type { Queryable } from '../db/db.js';
 import { purgeIdempotencyKeys } from '../http/idempotency.js';
 import { runExpiry } from '../loyalty/expiry.service.js';
 import { JobLock, scheduleJob, withJobLock } from '../shared/jobs.js';
@@ -8,34 +10,61 @@ import { JobLock, scheduleJob, withJobLock } from '../shared/jobs.js';
 const HOUR_MS = 3_600_000;
 
 /**
- * Periodic clean-up of what the service keeps only for a while: idempotency keys past their TTL, hourly.
- * (Sent outbox rows are purged by the relay, which owns the outbox.)
+ * Everything the service does by itself on a timer, in one place: idempotency keys past their TTL are purged hourly;
+ * loyalty expiry and the credit overdue run go for every organization, one instance at a time (a busy job lock skips
+ * the tick), judged by the service clock. All stop when the app closes. (Sent outbox rows are purged by the relay,
+ * which owns the outbox.)
  */
 export default fp(
   async function housekeeping(app: FastifyInstance, opts: { config: Config }) {
-    const timer = setInterval(() => {
-      purgeIdempotencyKeys(app.db, opts.config.IDEMPOTENCY_TTL_HOURS).catch((err) =>
-        app.log.warn({ err: (err as Error).message }, 'idempotency purge failed'),
-      );
-    }, HOUR_MS);
-    timer.unref();
-    app.addHook('onClose', async () => clearInterval(timer));
+    const warn = (what: string) => (err: unknown) => app.log.warn({ err: (err as Error).message }, `${what} failed`);
 
-    // Loyalty expiry for every organization, one instance at a time (a busy lock skips this tick).
-    const expiry = scheduleJob(
-      opts.config.LOYALTY_EXPIRY_INTERVAL_SECONDS * 1000,
+    /** A job of all organizations under its lock; wakes the relay and logs when it changed something. */
+    const exclusive =
+      <R extends object>(
+        what: string,
+        key: number,
+        run: (tx: Queryable) => Promise<R>,
+        changed: (result: R) => boolean,
+      ) =>
       async () => {
-        const run = await withJobLock(app.db, JobLock.loyaltyExpiry, { wait: false }, (tx) =>
-          runExpiry(tx, { org: null, actor: 'system', correlationId: null }, app.clock.now()),
-        );
-        if (run && (run.points_expired > 0 || run.notices_sent > 0)) {
+        const result = await withJobLock(app.db, key, { wait: false }, run);
+        if (result && changed(result)) {
           app.relay.wake();
-          app.log.info(run, 'loyalty expiry run');
+          app.log.info(result as Record<string, unknown>, what);
         }
-      },
-      (err) => app.log.warn({ err: (err as Error).message }, 'loyalty expiry run failed'),
-    );
-    app.addHook('onClose', async () => expiry.stop());
+      };
+
+    const jobs = [
+      scheduleJob(
+        HOUR_MS,
+        () => purgeIdempotencyKeys(app.db, opts.config.IDEMPOTENCY_TTL_HOURS).then(() => {}),
+        warn('idempotency purge'),
+      ),
+      scheduleJob(
+        opts.config.LOYALTY_EXPIRY_INTERVAL_SECONDS * 1000,
+        exclusive(
+          'loyalty expiry run',
+          JobLock.loyaltyExpiry,
+          (tx) => runExpiry(tx, { org: null, actor: 'system', correlationId: null }, app.clock.now()),
+          (run) => run.points_expired > 0 || run.notices_sent > 0,
+        ),
+        warn('loyalty expiry run'),
+      ),
+      scheduleJob(
+        opts.config.CREDIT_OVERDUE_INTERVAL_SECONDS * 1000,
+        exclusive(
+          'credit overdue run',
+          JobLock.creditOverdue,
+          (tx) => runOverdue(tx, { org: null, correlationId: null }, app.clock.now()),
+          (run) => run.usages_overdue > 0 || run.accounts_held > 0,
+        ),
+        warn('credit overdue run'),
+      ),
+    ];
+    app.addHook('onClose', async () => {
+      await Promise.all(jobs.map((job) => job.stop()));
+    });
   },
   { name: 'housekeeping', dependencies: ['database', 'relay'] },
 );
