@@ -32,7 +32,12 @@ export class DurableTap {
       this.queue,
       (msg) => {
         if (!msg) return;
-        const body = JSON.parse(msg.content.toString());
+        let body: DurableTap['deliveries'][number]['body'] & { organization_id?: unknown };
+        try {
+          body = JSON.parse(msg.content.toString());
+        } catch {
+          return; // another test file's malformed message: a throw here would close the channel
+        }
         if (this.org !== undefined && body.organization_id !== this.org) return;
         this.deliveries.push({ messageId: String(msg.properties.messageId), body });
       },

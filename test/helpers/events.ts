@@ -16,12 +16,24 @@ export interface ReceivedEvent {
  */
 export class EventTap {
   readonly received: ReceivedEvent[] = [];
+  /** Messages that were not JSON (never the service's: its events are validated before they are stored). */
+  readonly malformed: string[] = [];
   private waiters: (() => void)[] = [];
+
+  /** Why the tap's connection or channel ended, if it did (said in a timeout's message). */
+  private lost: string[] = [];
 
   private constructor(
     private readonly connection: ChannelModel,
     private readonly channel: Channel,
-  ) {}
+    private readonly queue: string,
+  ) {
+    const note = (what: string) => (err?: Error) => this.lost.push(`${what}${err ? `: ${err.message}` : ''}`);
+    connection.on('close', note('connection closed'));
+    connection.on('error', note('connection error'));
+    channel.on('close', note('channel closed'));
+    channel.on('error', note('channel error'));
+  }
 
   static async open(pattern = '#'): Promise<EventTap> {
     const connection = await amqp.connect(AMQP_URL);
@@ -29,18 +41,22 @@ export class EventTap {
     await assertTopology(channel);
     const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
     await channel.bindQueue(queue, EXCHANGE, pattern);
-    const tap = new EventTap(connection, channel);
+    const tap = new EventTap(connection, channel, queue);
     await channel.consume(
       queue,
       (msg) => {
         if (!msg) return;
         const raw = msg.content.toString('utf8');
-        tap.received.push({
-          routingKey: msg.fields.routingKey,
-          body: JSON.parse(raw),
-          properties: msg.properties,
-          raw,
-        });
+        let body: ReceivedEvent['body'];
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          // Other test files publish malformed messages on purpose (the SDK's poison tests); a throw here would
+          // close the tap's channel. Kept aside: no organization's events include them.
+          tap.malformed.push(raw);
+          return;
+        }
+        tap.received.push({ routingKey: msg.fields.routingKey, body, properties: msg.properties, raw });
         for (const w of tap.waiters.splice(0)) w();
       },
       { noAck: true },
@@ -57,7 +73,8 @@ export class EventTap {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.received)) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for events; received ${this.received.length}`);
+      if (left <= 0)
+        throw new Error(`timed out waiting for events; received ${this.received.length}${await this.health()}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.min(left, 200));
         this.waiters.push(() => {
@@ -108,6 +125,17 @@ export class EventTap {
       `expected ${count} matching events and nothing more within ${ms} ms; ${unexpected.length} more arrived: ` +
         unexpected.map((e) => e.body.event).join(', '),
     );
+  }
+
+  /** What the broker says of the tap's queue, for a timeout's message. */
+  private async health(): Promise<string> {
+    const lost = this.lost.length > 0 ? `; tap ${this.lost.join(', ')}` : '';
+    try {
+      const q = await this.channel.checkQueue(this.queue);
+      return `${lost}; queue ${this.queue}: ${q.messageCount} ready, ${q.consumerCount} consumer(s)`;
+    } catch (err) {
+      return `${lost}; queue ${this.queue}: ${(err as Error).message}`;
+    }
   }
 
   /** Only waits `ms`: it asserts nothing. Prefer `expectExactly` / `expectNothingMore`, which say what they check. */

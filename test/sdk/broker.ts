@@ -60,8 +60,16 @@ export class TestBroker {
     }
   }
 
-  async messageCount(queue: string): Promise<number> {
-    return (await this.channel.checkQueue(queue)).messageCount;
+  /**
+   * Takes every message now in `queue` and counts those of `org`. Other test files publish to the same exchange
+   * at the same time, so a queue bound by event name may also hold their events.
+   */
+  async drainCount(queue: string, org: string): Promise<number> {
+    let count = 0;
+    for (let message = await this.get(queue); message; message = await this.get(queue)) {
+      if ((JSON.parse(message.content.toString()) as { organization_id?: string }).organization_id === org) count++;
+    }
+    return count;
   }
 
   async deleteQueues(consumer: Pick<Consumer, 'queue' | 'deadLetterQueue' | 'retryQueues'>): Promise<void> {

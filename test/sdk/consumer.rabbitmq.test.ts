@@ -85,7 +85,8 @@ describe('createConsumer', () => {
     await until(() => handled.includes(other));
     await sleep(200);
     expect(handled.filter((id) => id === messageId)).toHaveLength(1);
-    expect(await broker.messageCount(consumer.queue)).toBe(0);
+    await consumer.close();
+    expect(await broker.drainCount(consumer.queue, org)).toBe(0);
   });
 
   it('when a custom dedupe store says it has seen a message, then the handler is not called', async () => {
@@ -180,8 +181,9 @@ describe('createConsumer', () => {
     await until(() => got.length === 1);
     await sleep(100);
     expect(got).toEqual(['credit.approved']);
-    expect(await broker.messageCount(consumer.queue)).toBe(0);
-    expect(await broker.messageCount(consumer.deadLetterQueue)).toBe(0);
+    await consumer.close();
+    expect(await broker.drainCount(consumer.queue, org)).toBe(0);
+    expect(await broker.drainCount(consumer.deadLetterQueue, org)).toBe(0);
   });
 
   it('when a handler keeps throwing, then it is retried after each delay and dead-lettered with x-attempts', async () => {
@@ -236,7 +238,7 @@ describe('createConsumer', () => {
     await until(() => attempts.length === 2);
     await sleep(100);
     expect(attempts).toEqual([1, 2]);
-    expect(await broker.messageCount(consumer.deadLetterQueue)).toBe(0);
+    expect(await broker.drainCount(consumer.deadLetterQueue, org)).toBe(0);
   });
 
   it('when prefetch is 2, then at most 2 handlers run at a time', async () => {
@@ -309,6 +311,6 @@ describe('createConsumer', () => {
     await broker.publish('credit.used', sample('credit.used', org));
     await sleep(200);
     expect(started).toBe(1);
-    expect(await broker.messageCount(consumer.queue)).toBe(1);
+    expect(await broker.drainCount(consumer.queue, org)).toBe(1);
   });
 });

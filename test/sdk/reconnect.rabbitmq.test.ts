@@ -54,5 +54,6 @@ it('when the connection is cut during consumption, then it reconnects and every 
   expect([...handled.keys()].sort()).toEqual([...ids].sort());
   expect([...handled.values()].filter((count) => count !== 1)).toEqual([]);
   expect(errors.some((message) => message.includes('connection to the broker lost'))).toBe(true);
-  expect(await broker.messageCount(consumer.queue)).toBe(0);
+  await consumer.close();
+  expect(await broker.drainCount(consumer.queue, org)).toBe(0);
 });
