@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.js';
+import { SqlParams } from '../db/sql.js';
 import type { LoyaltyAccountRow } from './loyalty.repository.js';
 
 /*
@@ -11,17 +12,23 @@ export interface LotTake {
   points: number;
 }
 
-export async function createLot(
-  tx: Queryable,
-  org: string,
-  customerId: string,
-  lot: { transactionId: string | null; points: number; earnedAt: Date; expiresAt: Date | null },
-): Promise<void> {
-  await tx.query(
-    `INSERT INTO loyalty_lots (organization_id, customer_id, transaction_id, points, remaining, earned_at, expires_at)
-     VALUES ($1, $2, $3, $4, $4, $5, $6)`,
-    [org, customerId, lot.transactionId, lot.points, lot.earnedAt, lot.expiresAt],
-  );
+export interface NewLot {
+  transactionId: string | null;
+  points: number;
+  earnedAt: Date;
+  expiresAt: Date | null;
+}
+
+/** The INSERT of one lot, its values added to `params`; `onlyIf` is a condition for a caller's larger statement. */
+export function insertLotSql(params: SqlParams, org: string, customerId: string, lot: NewLot, onlyIf?: string): string {
+  const values = [org, customerId, lot.transactionId, lot.points, lot.points, lot.earnedAt, lot.expiresAt];
+  return `INSERT INTO loyalty_lots (organization_id, customer_id, transaction_id, points, remaining, earned_at, expires_at)
+     SELECT ${values.map((v) => params.add(v)).join(', ')}${onlyIf ? ` WHERE ${onlyIf}` : ''}`;
+}
+
+export async function createLot(tx: Queryable, org: string, customerId: string, lot: NewLot): Promise<void> {
+  const params = new SqlParams();
+  await tx.query(insertLotSql(params, org, customerId, lot), params.values);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/db.js';
 import { SqlParams, selectPage } from '../db/sql.js';
 import { type EventBatch, insertEventsSql } from '../shared/outbox-writer.js';
+import { insertLotSql, type NewLot } from './lots.repository.js';
 import type { LoyaltyProgram } from './loyalty.program.js';
 
 export interface LoyaltyAccountRow {
@@ -94,7 +95,10 @@ export interface EarnedRow extends LoyaltyAccountRow {
 
 /**
  * Credits points to the cached balance and lifetime total (row-locked until commit), reading the program in the
- * same statement. No row: the account does not exist, or the amount converts to 0 points.
+ * same statement. It runs only while the customer exists and is not anonymized, and takes the same share lock on
+ * the customer row as `writableCustomer` (anonymization takes it for update), so an earn and an anonymization
+ * never interleave. No row: no such writable customer, no account, or the amount converts to 0 points; the caller
+ * tells which on that path only.
  */
 export async function addPoints(
   tx: Queryable,
@@ -104,7 +108,9 @@ export async function addPoints(
   at: Date,
 ): Promise<EarnedRow | undefined> {
   const res = await tx.query<EarnedRow>(
-    `WITH program AS (
+    `WITH customer AS (
+       SELECT status FROM customers WHERE organization_id = $1 AND customer_id = $2 FOR SHARE
+     ), program AS (
        SELECT earn_points_per_currency_unit, redeem_points_per_currency_unit, tiers, points_validity_days,
               expiry_notice_days
          FROM loyalty_programs WHERE organization_id = $1
@@ -117,6 +123,7 @@ export async function addPoints(
             updated_at = $6
        FROM earned e
       WHERE a.organization_id = $1 AND a.customer_id = $2 AND e.points > 0
+        AND EXISTS (SELECT 1 FROM customer WHERE status <> 'anonymized')
       RETURNING a.customer_id, a.points_balance, a.lifetime_points, a.tier, e.points,
                 (SELECT row_to_json(program) FROM program) AS program`,
     [org, customerId, earn.points, earn.amountCents, earn.defaultRate, at],
@@ -125,9 +132,9 @@ export async function addPoints(
 }
 
 /**
- * Appends an earn to the ledger and, in the same statement, raises the tier and stores the events, all only if
- * the entry was inserted: an earn whose (reference_type, reference_id) already earned in this organization
- * inserts nothing (the unique index decides, not a prior read) and returns false.
+ * Appends an earn to the ledger and, in the same statement, raises the tier, opens the earn's lot and stores the
+ * events, all only if the entry was inserted: an earn whose (reference_type, reference_id) already earned in this
+ * organization inserts nothing (the unique index decides, not a prior read) and returns false.
  */
 export async function appendEarn(
   tx: Queryable,
@@ -135,11 +142,13 @@ export async function appendEarn(
   customerId: string,
   e: NewLedgerEntry,
   newTier: string | null,
+  lot: NewLot,
   events: EventBatch,
 ): Promise<boolean> {
   const p = new SqlParams();
   const entry = insertEntrySql(p, org, customerId, 'earn', e);
   const tier = p.add(newTier);
+  const inserted = 'EXISTS (SELECT 1 FROM entry)';
   const res = await tx.query<{ inserted: number }>(
     `WITH entry AS (
        ${entry}
@@ -148,9 +157,11 @@ export async function appendEarn(
      ), tier AS (
        UPDATE loyalty_accounts SET tier = ${tier}
         WHERE ${tier}::text IS NOT NULL AND organization_id = ${p.add(org)} AND customer_id = ${p.add(customerId)}
-          AND EXISTS (SELECT 1 FROM entry)
+          AND ${inserted}
+     ), lot AS (
+       ${insertLotSql(p, org, customerId, lot, inserted)}
      ), events AS (
-       ${insertEventsSql(p, events, 'EXISTS (SELECT 1 FROM entry)')}
+       ${insertEventsSql(p, events, inserted)}
      )
      SELECT count(*)::int AS inserted FROM entry`,
     p.values,

@@ -51,7 +51,7 @@ export interface Earned {
 
 export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: string, input: EarnInput): Promise<Earned> {
   const org = ctx.principal.org;
-  await writableCustomer(tx, org, customerId);
+  // One statement checks the customer, locks it and credits the account; the reasons are read on refusal only.
   const account = await repo.addPoints(
     tx,
     org,
@@ -64,6 +64,7 @@ export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: strin
     ctx.now,
   );
   if (!account) {
+    await writableCustomer(tx, org, customerId);
     if (!(await repo.findAccount(tx, org, customerId))) return missingAccount(tx, org, customerId);
     throw new DomainError('no-points', 'The amount converts to 0 points.', { amount: input.amount });
   }
@@ -111,7 +112,14 @@ export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: strin
     created_at: ctx.now,
   };
   const batch = { customerId, correlationId: ctx.requestId, events };
-  if (!(await repo.appendEarn(tx, org, customerId, entry, tier !== account.tier ? tier : null, batch))) {
+  const validity = program.points_validity_days ?? null;
+  const lot = {
+    transactionId,
+    points: account.points,
+    earnedAt: ctx.now,
+    expiresAt: validity === null ? null : new Date(ctx.now.getTime() + validity * DAY_MS),
+  };
+  if (!(await repo.appendEarn(tx, org, customerId, entry, tier !== account.tier ? tier : null, lot, batch))) {
     const first = await repo.findEarnByReference(tx, org, input.reference_type, input.reference_id);
     throw new DomainError(
       'duplicate-reference',
@@ -119,13 +127,6 @@ export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: strin
       { transaction_id: first?.transaction_id ?? null },
     );
   }
-  const validity = program.points_validity_days ?? null;
-  await lots.createLot(tx, org, customerId, {
-    transactionId,
-    points: account.points,
-    earnedAt: ctx.now,
-    expiresAt: validity === null ? null : new Date(ctx.now.getTime() + validity * DAY_MS),
-  });
   return {
     transaction_id: transactionId,
     points_earned: account.points,
