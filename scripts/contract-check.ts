@@ -49,21 +49,28 @@ Options:
 
 Exit status: 0 pass, 1 breaking changes / release refused, 2 usage error / invalid spec / nothing released.`;
 
-async function main(): Promise<number> {
+/** Where the CLI writes: `console` when run as a script; tests pass their own to capture the output. */
+export interface Output {
+  log(text: string): void;
+  error(text: string): void;
+}
+
+/** The CLI: `args` as after `contract-check.ts` on the command line; resolves to the exit status. */
+export async function main(args: readonly string[] = process.argv.slice(2), io: Output = console): Promise<number> {
   let values: ReturnType<typeof parse>['values'];
   try {
-    ({ values } = parse());
+    ({ values } = parse(args));
   } catch (error) {
-    console.error(`${(error as Error).message}\n\n${HELP}`);
+    io.error(`${(error as Error).message}\n\n${HELP}`);
     return 2;
   }
   if (values.help) {
-    console.log(HELP);
+    io.log(HELP);
     return 0;
   }
   const mode = values.mode as Mode;
   if (!MODES.includes(mode)) {
-    console.error(`unknown --mode ${values.mode}: use ${MODES.join(', ')}\n\n${HELP}`);
+    io.error(`unknown --mode ${values.mode}: use ${MODES.join(', ')}\n\n${HELP}`);
     return 2;
   }
   const specPath = values.spec ? resolve(values.spec) : DEFAULT_SPEC;
@@ -76,24 +83,22 @@ async function main(): Promise<number> {
       const result = await releaseContract({ specPath, releasedDir });
       if (result.status === 'refused') {
         if (result.reason === 'unchanged') {
-          console.error('contract:release: nothing changed since the last release; nothing to release.');
+          io.error('contract:release: nothing changed since the last release; nothing to release.');
           return 1;
         }
-        console.error(formatReport(result.changes, `contract:release: ${show(specPath)} breaks a released version`));
-        console.error('\nRefusing to release. Publish the change as a new event (or a new major version).');
+        io.error(formatReport(result.changes, `contract:release: ${show(specPath)} breaks a released version`));
+        io.error('\nRefusing to release. Publish the change as a new event (or a new major version).');
         return 1;
       }
-      for (const change of result.changes) console.log(formatChange(change));
+      for (const change of result.changes) io.log(formatChange(change));
       const s = summarise(result.changes);
-      console.log(
+      io.log(
         `contract:release: ${result.previous ?? '(none)'} → ${result.version} (${result.previous ? result.bump : 'first release'}); wrote ${show(result.path)} and the changelog (${s.additive} additive, ${s.info} info)`,
       );
       if (specPath === DEFAULT_SPEC) {
         // info.version reaches generated/ (the consumer SDK's package version): regenerate so that it is not stale.
         const generated = await generate();
-        console.log(
-          `contract:release: regenerated ${generated.files.length} files in generated/ for ${result.version}`,
-        );
+        io.log(`contract:release: regenerated ${generated.files.length} files in generated/ for ${result.version}`);
       }
       return 0;
     }
@@ -101,8 +106,8 @@ async function main(): Promise<number> {
     const result = await checkContract({ specPath, releasedDir, basePath, mode });
     if (result.status === 'no-baseline') {
       const message = `no released contract at ${show(result.basePath)}: run "npm run contract:release" to create it`;
-      if (values.json) console.log(JSON.stringify({ ok: false, error: message }, null, 2));
-      else console.error(`contract-check: ${message}`);
+      if (values.json) io.log(JSON.stringify({ ok: false, error: message }, null, 2));
+      else io.error(`contract-check: ${message}`);
       return 2;
     }
     if (values.json) {
@@ -114,9 +119,9 @@ async function main(): Promise<number> {
         summary: summarise(result.changes),
         changes: result.changes,
       };
-      console.log(JSON.stringify(output, null, 2));
+      io.log(JSON.stringify(output, null, 2));
     } else {
-      console.log(
+      io.log(
         formatReport(
           result.changes,
           `contract-check (${mode}): ${show(specPath)} against ${result.against.join(', ')}`,
@@ -126,14 +131,15 @@ async function main(): Promise<number> {
     return result.status === 'breaking' ? 1 : 0;
   } catch (error) {
     if (!(error instanceof SpecError)) throw error;
-    if (values.json) console.log(JSON.stringify({ ok: false, error: error.message }, null, 2));
-    else console.error(error.message);
+    if (values.json) io.log(JSON.stringify({ ok: false, error: error.message }, null, 2));
+    else io.error(error.message);
     return 2;
   }
 }
 
-function parse() {
+function parse(args: readonly string[]) {
   return parseArgs({
+    args: [...args],
     options: {
       mode: { type: 'string', default: 'full' },
       spec: { type: 'string' },
@@ -148,4 +154,7 @@ function parse() {
   });
 }
 
-process.exitCode = await main();
+const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === import.meta.filename;
+if (invokedDirectly) {
+  process.exitCode = await main();
+}

@@ -5,17 +5,44 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
+import { main } from '../../scripts/contract-check.js';
 import { BASE_FIXTURE, baseYaml, EARNED_FIELDS } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCRIPT = join(ROOT, 'scripts/contract-check.ts');
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The CLI as a process (`node --import tsx scripts/contract-check.ts …`): exit status and output as a shell sees them. */
+function spawnCli(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(process.execPath, ['--import', 'tsx', SCRIPT, ...args], { cwd: ROOT }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });
+}
+
+/**
+ * The CLI's main function in this process, its output captured line by line as console.log and console.error
+ * would write it: the same code path without starting node, tsx and the AsyncAPI parser again for every case.
+ * One test runs the real process ({@link spawnCli}) to prove the wiring of exit status and output.
+ */
+async function run(args: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    log: (text) => {
+      stdout += `${text}\n`;
+    },
+    error: (text) => {
+      stderr += `${text}\n`;
+    },
+  });
+  return { code, stdout, stderr };
 }
 
 let dir: string;
@@ -49,8 +76,9 @@ describe('npm run contract:check', () => {
     expect(stdout).toMatch(/0 breaking, 1 additive, 0 info — OK/);
   });
 
-  it('when the spec breaks the baseline, then it exits 1 with one line per breaking change', async () => {
-    const { code, stdout } = await run(['--base', base, '--spec', breakingSpec]);
+  it('when the spec breaks the baseline, then the process exits 1 with one line per breaking change', async () => {
+    const { code, stdout, stderr } = await spawnCli(['--base', base, '--spec', breakingSpec]);
+    expect(stderr).toBe('');
     expect(code).toBe(1);
     expect(stdout).toContain('BREAKING (1)\n  BREAKING loyalty.points.earned data.tier: type changed string → integer');
     expect(stdout.trim().split('\n').at(-1)).toMatch(/^contract-check: 1 breaking, .* FAIL/);

@@ -73,6 +73,7 @@ beforeAll(async () => {
         unobserve() {}
         disconnect() {}
       };
+      dropSelectorEngineListeners(w);
     },
   });
   window = dom.window;
@@ -84,6 +85,27 @@ afterAll(async () => {
   window?.close();
   await rm(join(outDir, '..'), { recursive: true, force: true });
 });
+
+/**
+ * jsdom's selector engine (@asamuzakjp/dom-selector) adds nine capture listeners to the window for every Document
+ * it creates and never removes them: the page's bundle makes a document per rendered description (DOMParser), a few
+ * thousand per render, and EventTarget scans all listeners of a type on each add, so rendering the page cost
+ * quadratic time (~10 s of CPU, most of this file's). Those listeners only note the last input event for
+ * :focus-visible matching inside such parsed documents; the page never sees them. The main document registered its
+ * own before `beforeParse`, so they stay; later ones are dropped.
+ */
+function dropSelectorEngineListeners(w: Record<string, unknown>): void {
+  const add = w.addEventListener as (this: unknown, type: string, listener: unknown, options?: unknown) => void;
+  const handlers = new Set(['_handleFocusEvent', '_handleKeyboardEvent', '_handleMouseEvent']);
+  w.addEventListener = function (this: unknown, type: string, listener: unknown, options?: unknown) {
+    const engine =
+      typeof listener === 'function' &&
+      handlers.has(listener.name) &&
+      (options as { capture?: boolean; passive?: boolean } | undefined)?.capture === true &&
+      (options as { passive?: boolean }).passive === true;
+    if (!engine) add.call(this, type, listener, options);
+  };
+}
 
 function buttons(label: string): number {
   return Array.from(window.document.querySelectorAll('#root button')).filter((b) => b.textContent?.trim() === label)
