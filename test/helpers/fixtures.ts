@@ -1,6 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { type Backend, startTestApp, type TestApp } from './app.js';
+import type { Db } from '../../src/db/db.js';
+import { migrate } from '../../src/db/migrate.js';
+import { createPostgresDb } from '../../src/db/postgres.js';
+import { startTestApp, type TestApp, type TestAppOptions } from './app.js';
+import { customerPayload, type NewCustomer } from './customers.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
 import { EventTap } from './events.js';
 
 /*
@@ -9,91 +14,87 @@ import { EventTap } from './events.js';
  * parallel on the machine's PostgreSQL and RabbitMQ.
  */
 
-function lazy<T extends object>(what: string, get: () => T | undefined): () => T {
-  return () => {
-    const value = get();
-    if (!value) throw new Error(`${what} is used before beforeAll ran (call it inside a test or a hook)`);
-    return value;
-  };
+/**
+ * `T` made in beforeAll and closed in afterAll, handed out at once as a stand-in that forwards to it (methods
+ * bound), for use inside tests and hooks.
+ */
+export function useResource<T extends object>(
+  what: string,
+  open: () => Promise<T>,
+  close: (v: T) => Promise<unknown>,
+): T {
+  let current: T | undefined;
+  beforeAll(async () => {
+    current = await open();
+  });
+  afterAll(async () => {
+    if (current) await close(current);
+  });
+  return new Proxy({} as T, {
+    get(_target, property) {
+      if (!current) throw new Error(`${what} is used before beforeAll ran (call it inside a test or a hook)`);
+      const value = Reflect.get(current, property, current);
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+  });
 }
 
 /** The real app for this file, started in beforeAll and closed in afterAll. */
-export function useTestApp(opts: { backend?: Backend; env?: Record<string, string>; relay?: boolean } = {}): TestApp {
-  let current: TestApp | undefined;
-  beforeAll(async () => {
-    current = await startTestApp(opts);
-  });
-  afterAll(async () => {
-    await current?.close();
-  });
-  const get = lazy('the test app', () => current);
-  return {
-    get app() {
-      return get().app;
-    },
-    get db() {
-      return get().db;
-    },
-    get config() {
-      return get().config;
-    },
-    get org() {
-      return get().org;
-    },
-    token: (claims) => get().token(claims),
-    request: (o) => get().request(o),
-    close: () => get().close(),
-  };
+export function useTestApp(opts: TestAppOptions = {}): TestApp {
+  return useResource(
+    'the test app',
+    () => startTestApp(opts),
+    (t) => t.close(),
+  );
 }
 
 /** A tap on the real `customer_events` exchange for this file, bound with `pattern`. */
 export function useEventTap(pattern = '#'): EventTap {
-  let current: EventTap | undefined;
-  beforeAll(async () => {
-    current = await EventTap.open(pattern);
-  });
-  afterAll(async () => {
-    await current?.close();
-  });
-  const get = lazy('the event tap', () => current);
-  return new Proxy({} as EventTap, {
-    get(_target, property) {
-      const tap = get();
-      const value = Reflect.get(tap, property, tap);
-      return typeof value === 'function' ? value.bind(tap) : value;
+  return useResource(
+    'the event tap',
+    () => EventTap.open(pattern),
+    (tap) => tap.close(),
+  );
+}
+
+/** A fresh PostgreSQL database for this file, migrated, and a pool of `poolSize` on it (no app). */
+export function useMigratedDatabase(poolSize = 4): { database: TestDatabase; db: Db } {
+  const both = useResource(
+    'the database',
+    async () => {
+      const database = await createTestDatabase();
+      const db = createPostgresDb(database.url, poolSize);
+      await migrate(db);
+      return { database, db };
     },
-  });
+    async ({ database, db }) => {
+      await db.close();
+      await database.drop();
+    },
+  );
+  return {
+    get database() {
+      return both.database;
+    },
+    get db() {
+      return both.db;
+    },
+  };
 }
 
-export interface NewCustomer {
-  org?: string;
-  customer_type?: 'b2c' | 'b2b';
-  name?: string;
-  email?: string;
-  phone?: string;
-  tax_id?: string;
-  enroll_loyalty?: boolean;
-}
-
-/** A unique email for a test customer. */
-export function uniqueEmail(tag = 'c'): string {
-  return `${tag}.${randomBytes(5).toString('hex')}@example.com`;
+/** POST /v1/customers with `payload` as it is (for the answers other than 201), in `org` (the app's own by default). */
+export function postCustomer(
+  t: TestApp,
+  payload: Record<string, unknown>,
+  org?: string,
+): Promise<LightMyRequestResponse> {
+  return t.request({ method: 'POST', url: '/v1/customers', payload, org });
 }
 
 /** The customer factory: creates a customer (b2c, enrolled, unique email unless told otherwise) and returns its id. */
-export async function createCustomer(t: TestApp, c: NewCustomer = {}): Promise<string> {
+export async function createCustomer(t: TestApp, c: NewCustomer & { org?: string } = {}): Promise<string> {
   const { org, ...fields } = c;
-  const res = await t.request({
-    method: 'POST',
-    url: '/v1/customers',
-    org,
-    payload: {
-      customer_type: 'b2c',
-      name: 'Cliente de prueba',
-      ...(fields.phone === undefined ? { email: uniqueEmail() } : {}),
-      ...fields,
-    },
-  });
+  const res = await postCustomer(t, customerPayload(fields), org);
   expect(res.statusCode, res.body).toBe(201);
   return res.json().customer_id;
 }
