@@ -14,15 +14,20 @@ import { EventTap } from './events.js';
  * parallel on the machine's PostgreSQL and RabbitMQ.
  */
 
-/**
- * `T` made in beforeAll and closed in afterAll, handed out at once as a stand-in that forwards to it (methods
- * bound), for use inside tests and hooks.
- */
-export function useResource<T extends object>(
-  what: string,
-  open: () => Promise<T>,
-  close: (v: T) => Promise<unknown>,
-): T {
+/** A stand-in for the value `get` returns once it exists (methods bound), so fixtures can be handed out at once. */
+function lazy<T extends object>(what: string, get: () => T | undefined): T {
+  return new Proxy({} as T, {
+    get(_target, property) {
+      const current = get();
+      if (!current) throw new Error(`${what} is used before beforeAll ran (call it inside a test or a hook)`);
+      const value = Reflect.get(current, property, current);
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+  });
+}
+
+/** `T` made in beforeAll and closed in afterAll, handed out at once (see `lazy`). */
+function useResource<T extends object>(what: string, open: () => Promise<T>, close: (v: T) => Promise<unknown>): T {
   let current: T | undefined;
   beforeAll(async () => {
     current = await open();
@@ -30,13 +35,7 @@ export function useResource<T extends object>(
   afterAll(async () => {
     if (current) await close(current);
   });
-  return new Proxy({} as T, {
-    get(_target, property) {
-      if (!current) throw new Error(`${what} is used before beforeAll ran (call it inside a test or a hook)`);
-      const value = Reflect.get(current, property, current);
-      return typeof value === 'function' ? value.bind(current) : value;
-    },
-  });
+  return lazy(what, () => current);
 }
 
 /** The real app for this file, started in beforeAll and closed in afterAll. */
@@ -59,27 +58,17 @@ export function useEventTap(pattern = '#'): EventTap {
 
 /** A fresh PostgreSQL database for this file, migrated, and a pool of `poolSize` on it (no app). */
 export function useMigratedDatabase(poolSize = 4): { database: TestDatabase; db: Db } {
-  const both = useResource(
-    'the database',
-    async () => {
-      const database = await createTestDatabase();
-      const db = createPostgresDb(database.url, poolSize);
-      await migrate(db);
-      return { database, db };
-    },
-    async ({ database, db }) => {
-      await db.close();
-      await database.drop();
-    },
-  );
-  return {
-    get database() {
-      return both.database;
-    },
-    get db() {
-      return both.db;
-    },
-  };
+  let current: { database: TestDatabase; db: Db } | undefined;
+  beforeAll(async () => {
+    const database = await createTestDatabase();
+    current = { database, db: createPostgresDb(database.url, poolSize) };
+    await migrate(current.db);
+  });
+  afterAll(async () => {
+    await current?.db.close();
+    await current?.database.drop();
+  });
+  return { database: lazy('the database', () => current?.database), db: lazy('the database', () => current?.db) };
 }
 
 /** POST /v1/customers with `payload` as it is (for the answers other than 201), in `org` (the app's own by default). */
