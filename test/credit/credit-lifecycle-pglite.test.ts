@@ -1,9 +1,7 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTestApp } from '../helpers/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { useAppWith, useTestApp } from '../helpers/fixtures.js';
 import { problemType } from './credit.fixtures.js';
 import {
-  appWith,
   clockPlus,
   creditAccount,
   creditCustomer,
@@ -16,13 +14,7 @@ import {
 } from './lifecycle.fixtures.js';
 
 const t = useTestApp({ backend: 'pglite', relay: false });
-let later: FastifyInstance;
-beforeAll(async () => {
-  later = await appWith(t, { clock: clockPlus(40) });
-});
-afterAll(async () => {
-  await later?.close();
-});
+const later = useAppWith(t, { clock: clockPlus(40) });
 
 async function storedEvents(customerId: string) {
   const res = await t.db.query<{ event_name: string; payload: string }>(

@@ -1,10 +1,8 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useEventTap, useTestApp } from '../helpers/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { useAppWith, useEventTap, useTestApp } from '../helpers/fixtures.js';
 import { problemType } from './credit.fixtures.js';
 import {
   about,
-  appWith,
   clockPlus,
   creditAccount,
   creditCustomer,
@@ -17,13 +15,8 @@ import {
 
 const tap = useEventTap('credit.#');
 const t = useTestApp();
-let later: FastifyInstance;
-beforeAll(async () => {
-  later = await appWith(t, { clock: clockPlus(40) });
-});
-afterAll(async () => {
-  await later?.close();
-});
+/** The same service 40 days later (an injected clock). */
+const later = useAppWith(t, { clock: clockPlus(40) });
 
 describe('races', () => {
   it('when payments that clear the overdue amount race an overdue run, then every account ends active, paid, and each hold placed is released', async () => {

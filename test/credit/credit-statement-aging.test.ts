@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTestApp } from '../helpers/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { useAppWith, useTestApp } from '../helpers/fixtures.js';
 import { problemType } from './credit.fixtures.js';
 import {
-  appWith,
   clockPlus,
   creditAccount,
   creditCustomer,
@@ -16,13 +15,8 @@ import {
 } from './lifecycle.fixtures.js';
 
 const t = useTestApp();
-let later: FastifyInstance;
-beforeAll(async () => {
-  later = await appWith(t, { clock: clockPlus(40) });
-});
-afterAll(async () => {
-  await later?.close();
-});
+/** The same service 40 days later (an injected clock). */
+const later = useAppWith(t, { clock: clockPlus(40) });
 
 const cents = (n: number) => Math.round(n * 100);
 const BUCKETS = ['current', 'days_1_30', 'days_31_60', 'days_61_90', 'days_over_90'] as const;

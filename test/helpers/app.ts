@@ -7,6 +7,7 @@ import { type Config, loadConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/db.js';
 import { createPgliteDb } from '../../src/db/pglite.js';
 import { createPostgresDb } from '../../src/db/postgres.js';
+import type { Clock } from '../../src/shared/clock.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { AMQP_URL } from './events.js';
 import { TEST_JWT_SECRET } from './settings.js';
@@ -111,4 +112,14 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       await testDb?.drop();
     },
   };
+}
+
+/**
+ * A second app on the test app's database with its own clock or config (no relay: the test app's relay
+ * publishes what it writes). Closed by the caller.
+ */
+export async function appWith(t: TestApp, opts: { clock?: Clock; config?: Partial<Config> }): Promise<FastifyInstance> {
+  const app = await buildApp({ config: { ...t.config, ...opts.config }, db: t.db, relay: false, clock: opts.clock });
+  await app.ready();
+  return app;
 }

@@ -1,9 +1,9 @@
-import type { LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Db } from '../../src/db/db.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createPostgresDb } from '../../src/db/postgres.js';
-import { startTestApp, type TestApp, type TestAppOptions } from './app.js';
+import { appWith, startTestApp, type TestApp, type TestAppOptions } from './app.js';
 import { customerPayload, type NewCustomer } from './customers.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { EventTap } from './events.js';
@@ -44,6 +44,15 @@ export function useTestApp(opts: TestAppOptions = {}): TestApp {
     'the test app',
     () => startTestApp(opts),
     (t) => t.close(),
+  );
+}
+
+/** A second app on the test app's database (see `appWith`), for this file. */
+export function useAppWith(t: TestApp, opts: Parameters<typeof appWith>[1]): FastifyInstance {
+  return useResource(
+    'the second app',
+    () => appWith(t, opts),
+    (app) => app.close(),
   );
 }
 
