@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { useAppWith, useTestApp } from '../helpers/fixtures.js';
 import { problemType } from './credit.fixtures.js';
 import {
-  clockPlus,
   creditAccount,
   creditCustomer,
   daysFromToday,
@@ -11,10 +9,10 @@ import {
   overdueRun,
   payOk,
   use,
+  useCreditLifecycle,
 } from './lifecycle.fixtures.js';
 
-const t = useTestApp({ backend: 'pglite', relay: false });
-const later = useAppWith(t, { clock: clockPlus(40) });
+const { t, later } = useCreditLifecycle({ backend: 'pglite', relay: false });
 
 async function storedEvents(customerId: string) {
   const res = await t.db.query<{ event_name: string; payload: string }>(

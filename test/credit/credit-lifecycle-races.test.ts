@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { useAppWith, useEventTap, useTestApp } from '../helpers/fixtures.js';
+import { useEventTap } from '../helpers/fixtures.js';
 import { problemType } from './credit.fixtures.js';
 import {
   about,
-  clockPlus,
   creditAccount,
   creditCustomer,
   named,
@@ -11,12 +10,11 @@ import {
   newOrg,
   usages,
   use,
+  useCreditLifecycle,
 } from './lifecycle.fixtures.js';
 
 const tap = useEventTap('credit.#');
-const t = useTestApp();
-/** The same service 40 days later (an injected clock). */
-const later = useAppWith(t, { clock: clockPlus(40) });
+const { t, later } = useCreditLifecycle();
 
 describe('races', () => {
   it('when payments that clear the overdue amount race an overdue run, then every account ends active, paid, and each hold placed is released', async () => {

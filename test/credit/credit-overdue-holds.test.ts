@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { assertValidEvent } from '../../src/outbox/events.js';
-import { useAppWith, useEventTap, useTestApp } from '../helpers/fixtures.js';
+import { useEventTap } from '../helpers/fixtures.js';
 import { problemType } from './credit.fixtures.js';
 import {
   about,
-  clockPlus,
   creditAccount,
   creditCustomer,
   daysFromToday,
@@ -15,12 +14,11 @@ import {
   payOk,
   usages,
   use,
+  useCreditLifecycle,
 } from './lifecycle.fixtures.js';
 
 const tap = useEventTap('credit.#');
-const t = useTestApp();
-/** The same service 40 days later (an injected clock). */
-const later = useAppWith(t, { clock: clockPlus(40) });
+const { t, later } = useCreditLifecycle();
 
 describe('overdue runs and holds for overdue', () => {
   it('when the clock passes the due dates and the overdue job runs, then credit.overdue is published once per usage and the account is held; a second run publishes nothing', async () => {

@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { useAppWith, useTestApp } from '../helpers/fixtures.js';
 import { problemType } from './credit.fixtures.js';
 import {
-  clockPlus,
   creditAccount,
   creditCustomer,
   daysFromToday,
@@ -12,11 +10,10 @@ import {
   payOk,
   usages,
   use,
+  useCreditLifecycle,
 } from './lifecycle.fixtures.js';
 
-const t = useTestApp();
-/** The same service 40 days later (an injected clock). */
-const later = useAppWith(t, { clock: clockPlus(40) });
+const { t, later } = useCreditLifecycle();
 
 const cents = (n: number) => Math.round(n * 100);
 const BUCKETS = ['current', 'days_1_30', 'days_31_60', 'days_61_90', 'days_over_90'] as const;

@@ -1,15 +1,21 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import type { Clock } from '../../src/shared/clock.js';
-import { type TestApp, uniqueOrg } from '../helpers/app.js';
+import { type TestApp, type TestAppOptions, uniqueOrg } from '../helpers/app.js';
 import type { EventTap, ReceivedEvent } from '../helpers/events.js';
-import { createCustomer } from '../helpers/fixtures.js';
+import { createCustomer, useAppWith, useTestApp } from '../helpers/fixtures.js';
 
 export const DAY_MS = 86_400_000;
 
 /** The system clock moved `days` forward. */
 export function clockPlus(days: number): Clock {
   return { now: () => new Date(Date.now() + days * DAY_MS) };
+}
+
+/** The set-up of the credit lifecycle files: the app, and the same service 40 days later (an injected clock). */
+export function useCreditLifecycle(opts: TestAppOptions = {}): { t: TestApp; later: FastifyInstance } {
+  const t = useTestApp(opts);
+  return { t, later: useAppWith(t, { clock: clockPlus(40) }) };
 }
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
