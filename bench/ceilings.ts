@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { EventSink } from './consumer.js';
-import { AMQP_URL, type BenchDatabase, KB } from './infra.js';
+import type { TestDatabase } from '../test/helpers/database.js';
+import { AMQP_URL, EventTap } from '../test/helpers/events.js';
+import { freePort, sleep, spawnNode, waitHttp } from '../test/helpers/process.js';
 import { type LoadResult, warmAndMeasure } from './load.js';
-import { freePort, sleep, spawnNode, waitHttp } from './proc.js';
 import { sampleEarnedBody } from './sample.js';
+import { KB } from './scratch.js';
 
 /** A. A minimal Fastify + pg server in its own process, loaded exactly as the service is. */
-export async function ceilingHttp(db: BenchDatabase, runId: string): Promise<LoadResult> {
+export async function ceilingHttp(db: TestDatabase, runId: string): Promise<LoadResult> {
   const port = await freePort();
   const child = spawnNode(['--import', 'tsx', 'bench/ceiling-server.ts'], {
     PORT: String(port),
@@ -51,9 +52,11 @@ export interface PublishResult {
  */
 export async function ceilingPublish(messages: number, maxInFlight = 1000, warmup = 3000): Promise<PublishResult> {
   // Auto-delete: the exchange goes when the consumer's queue (and so its binding) is gone.
-  const sink = await EventSink.open(AMQP_URL, BENCH_EXCHANGE, (ch) =>
-    ch.assertExchange(BENCH_EXCHANGE, 'topic', { durable: true, autoDelete: true }),
-  );
+  const sink = await EventTap.open('#', {
+    exchange: BENCH_EXCHANGE,
+    declare: (ch) => ch.assertExchange(BENCH_EXCHANGE, 'topic', { durable: true, autoDelete: true }),
+    durable: true,
+  });
   try {
     const org = `org_bench_${randomUUID().slice(0, 10)}`;
     const child = spawnNode(['--import', 'tsx', 'bench/publisher.ts'], {
@@ -69,7 +72,7 @@ export async function ceilingPublish(messages: number, maxInFlight = 1000, warmu
         code === 0 ? resolve() : reject(new Error(`ceiling B publisher failed:\n${child.output()}`)),
       ),
     );
-    const arrived = sink.waitFor(() => true, warmup + messages, 60_000);
+    const arrived = sink.waitForMatching(() => true, warmup + messages, 60_000);
     const got = await Promise.race([arrived, exited.then(() => arrived)]);
     await exited;
     const from = got[warmup - 1]?.at ?? Number.NaN;
@@ -81,7 +84,7 @@ export async function ceilingPublish(messages: number, maxInFlight = 1000, warmu
 }
 
 /** C. `connections` clients, each running transactions of two 1 KB inserts back to back for `seconds`. */
-export async function ceilingPostgres(db: BenchDatabase, connections = 8, seconds = 5): Promise<number> {
+export async function ceilingPostgres(db: TestDatabase, connections = 8, seconds = 5): Promise<number> {
   const clients = await Promise.all(
     Array.from({ length: connections }, async () => {
       const c = new pg.Client({ connectionString: db.url });

@@ -5,10 +5,10 @@
  * database, the earn write rate (as `npm run bench`), CPU per earn of the service and of PostgreSQL (all its
  * processes: keep the server otherwise idle), syscalls per earn, and commit-to-consumer latency at 250/s.
  */
-import { EventSink } from './consumer.js';
-import { AMQP_URL, createBenchDatabase, dropAllDatabases } from './infra.js';
+import { createTestDatabase, dropAllTestDatabases } from '../test/helpers/database.js';
+import { AMQP_URL, EventTap } from '../test/helpers/events.js';
+import { killChildren } from '../test/helpers/process.js';
 import { commitToConsumer, waitOutboxEmpty, writeRate } from './phases.js';
-import { killChildren } from './proc.js';
 import { startService } from './service.js';
 
 const [a, b, roundsArg] = process.argv.slice(2);
@@ -17,11 +17,11 @@ if (!a || !b) {
   process.exit(2);
 }
 const rounds = Number(roundsArg ?? 3);
-const sink = await EventSink.open(AMQP_URL);
+const sink = await EventTap.open('#', { durable: true });
 try {
   for (let r = 0; r < rounds; r++) {
     for (const dir of [a, b]) {
-      const db = await createBenchDatabase();
+      const db = await createTestDatabase('cs_bench');
       const svc = await startService({ DATABASE_URL: db.url, AMQP_URL }, dir);
       const w = await writeRate(svc, `cmp${r}`);
       await waitOutboxEmpty(svc, 30_000);
@@ -39,5 +39,5 @@ try {
 } finally {
   killChildren();
   await sink.close();
-  await dropAllDatabases();
+  await dropAllTestDatabases();
 }

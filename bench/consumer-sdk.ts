@@ -9,8 +9,8 @@ import { parseArgs } from 'node:util';
 import amqp from 'amqplib';
 import { assertTopology, eventExamples, MESSAGE_PROPERTIES } from '../generated/index.js';
 import { createConsumer } from '../generated/sdk/src/index.js';
+import { AMQP_URL as url } from '../test/helpers/events.js';
 
-const url = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const { values } = parseArgs({ options: { count: { type: 'string', default: '20000' } } });
 const count = Number(values.count);
 const org = `org_bench_${randomBytes(4).toString('hex')}`;

@@ -1,6 +1,6 @@
-import type { EventSink } from './consumer.js';
+import type { EventTap, ReceivedEvent } from '../test/helpers/events.js';
+import { sleep } from '../test/helpers/process.js';
 import { closedLoop, type LoadResult, openLoop, postJson, type Target, warmAndMeasure } from './load.js';
-import { sleep } from './proc.js';
 import type { Service } from './service.js';
 
 /** Earn requests spread over the service's customers, each with its own reference id (a repeat is a 409). */
@@ -16,6 +16,14 @@ export function earnTarget(svc: Service, refPrefix: string): Target {
         body: JSON.stringify({ points: 1, reference_type: 'purchase', reference_id: `${refPrefix}-${n}` }),
       };
     },
+  };
+}
+
+/** Events of the service's organization about a request whose reference id starts with `refPrefix`. */
+function ours(svc: Service, refPrefix: string): (e: ReceivedEvent) => boolean {
+  return (e) => {
+    const reference = e.body.data.reference_id;
+    return e.body.organization_id === svc.org && typeof reference === 'string' && reference.startsWith(refPrefix);
   };
 }
 
@@ -58,16 +66,16 @@ function percentile(sorted: number[], p: number): number {
  */
 export async function commitToConsumer(
   svc: Service,
-  sink: EventSink,
+  sink: EventTap,
   refPrefix: string,
   rate: number,
   seconds: number,
 ): Promise<LatencyResult> {
   const answered = new Map<string, number>();
   const arrived = new Map<string, number>();
-  sink.onArrival = (a) => {
-    if (a.org === svc.org && a.transactionId && a.referenceId?.startsWith(refPrefix))
-      arrived.set(a.transactionId, a.at);
+  sink.onEvent = (e) => {
+    const transaction = e.body.data.transaction_id;
+    if (typeof transaction === 'string' && ours(svc, refPrefix)(e)) arrived.set(transaction, e.at);
   };
   const t = earnTarget(svc, refPrefix);
   let sent = 0;
@@ -101,7 +109,7 @@ export async function commitToConsumer(
       maxms: deltas.at(-1) ?? Number.NaN,
     };
   } finally {
-    sink.onArrival = undefined;
+    sink.onEvent = undefined;
   }
 }
 
@@ -120,7 +128,7 @@ export interface DrainResult {
  */
 export async function outboxDrain(
   svc: Service,
-  sink: EventSink,
+  sink: EventTap,
   proxy: { cut(): void; restore(): void },
   refPrefix: string,
   events: number,
@@ -135,11 +143,9 @@ export async function outboxDrain(
   if (w.ok !== events) throw new Error(`drain: ${events - w.ok} earns failed (${w.statusCodes}, ${w.errors} errors)`);
   const backlog = (await svc.ready()).outbox.backlog;
   if (backlog < events) throw new Error(`drain: only ${backlog} events waited in the outbox`);
-  const mine = (a: { org: string; referenceId?: string }) =>
-    a.org === svc.org && !!a.referenceId?.startsWith(refPrefix);
   const restoredAt = performance.now();
   proxy.restore();
-  const got = await sink.waitFor(mine, events, 90_000);
+  const got = await sink.waitForMatching(ours(svc, refPrefix), events, 90_000);
   const first = got[0]?.at ?? Number.NaN;
   const last = got[events - 1]?.at ?? Number.NaN;
   return {

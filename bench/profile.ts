@@ -7,10 +7,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { EventSink } from './consumer.js';
-import { AMQP_URL, createBenchDatabase, dropAllDatabases } from './infra.js';
+import { createTestDatabase, dropAllTestDatabases } from '../test/helpers/database.js';
+import { AMQP_URL, EventTap } from '../test/helpers/events.js';
+import { killChildren } from '../test/helpers/process.js';
 import { waitOutboxEmpty, writeRate } from './phases.js';
-import { cpuSeconds, cpuSecondsOf, killChildren } from './proc.js';
+import { cpuSeconds, cpuSecondsOf } from './proc.js';
 import { build, startService } from './service.js';
 
 interface ProfileNode {
@@ -102,8 +103,8 @@ function sampleActivity(url: string, database: string): () => Promise<string> {
 
 const dir = mkdtempSync(path.join(tmpdir(), 'cs-bench-prof-'));
 process.env.BENCH_CPU_PROF = dir;
-const db = await createBenchDatabase();
-const sink = await EventSink.open(AMQP_URL);
+const db = await createTestDatabase('cs_bench');
+const sink = await EventTap.open('#', { durable: true });
 try {
   build();
   const svc = await startService({ DATABASE_URL: db.url, AMQP_URL });
@@ -138,7 +139,7 @@ try {
 } finally {
   killChildren();
   await sink.close();
-  await dropAllDatabases();
+  await dropAllTestDatabases();
   if (!process.env.BENCH_KEEP_PROFILE) rmSync(dir, { recursive: true, force: true });
   else console.log(`profile kept in ${dir}`);
 }

@@ -8,13 +8,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { createTestDatabase, dropAllTestDatabases } from '../test/helpers/database.js';
+import { AMQP_URL, EventTap } from '../test/helpers/events.js';
+import { killChildren } from '../test/helpers/process.js';
 import { TcpProxy } from '../test/helpers/tcp-proxy.js';
 import { ceilingHttp, ceilingPostgres, ceilingPublish } from './ceilings.js';
-import { EventSink } from './consumer.js';
-import { AMQP_URL, createBenchDatabase, dropAllDatabases, SCRATCH_TABLE_SQL } from './infra.js';
 import { CONNECTIONS, DURATION_S, type LoadResult, WARMUP_S } from './load.js';
 import { commitToConsumer, outboxDrain, waitOutboxEmpty, writeRate } from './phases.js';
-import { killChildren, machineBusy, withTimeout } from './proc.js';
+import { machineBusy, withTimeout } from './proc.js';
+import { SCRATCH_TABLE_SQL } from './scratch.js';
 import { build, startService } from './service.js';
 import { printTable, type Row } from './table.js';
 
@@ -34,7 +36,7 @@ async function cleanup(): Promise<void> {
   cleaned = true;
   for (const c of cleanups.reverse()) await withTimeout('cleanup', 25_000, c()).catch((e) => log(String(e)));
   killChildren();
-  await dropAllDatabases();
+  await dropAllTestDatabases();
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
@@ -57,7 +59,7 @@ async function main(): Promise<{ rows: Row[]; last: string }> {
   build();
 
   // Ceilings.
-  const scratch = await createBenchDatabase();
+  const scratch = await createTestDatabase('cs_bench');
   const c = new pg.Client({ connectionString: scratch.url });
   await c.connect();
   await c.query(SCRATCH_TABLE_SQL);
@@ -76,9 +78,9 @@ async function main(): Promise<{ rows: Row[]; last: string }> {
   const brokerPort = Number(new URL(AMQP_URL).port || 5672);
   const proxy = await TcpProxy.start(brokerPort, new URL(AMQP_URL).hostname);
   cleanups.push(() => proxy.close());
-  const sink = await EventSink.open(AMQP_URL);
+  const sink = await EventTap.open('#', { durable: true });
   cleanups.push(() => sink.close());
-  const db = await createBenchDatabase();
+  const db = await createTestDatabase('cs_bench');
   const proxiedUrl = AMQP_URL.replace(`:${brokerPort}`, `:${proxy.port}`);
   log('service (PostgreSQL): start, 100 customers');
   const svc = await withTimeout('service start', 40_000, startService({ DATABASE_URL: db.url, AMQP_URL: proxiedUrl }));
@@ -92,8 +94,8 @@ async function main(): Promise<{ rows: Row[]; last: string }> {
   const rssWrite = svc.rssMb();
   await withTimeout('outbox drained after the write load', 40_000, waitOutboxEmpty(svc, 39_000));
   const committed = await countEarns(db.url);
-  const earned = sink.arrivals.filter((e) => e.org === svc.org && e.event === 'loyalty.points.earned');
-  const distinct = new Set(earned.map((e) => e.transactionId)).size;
+  const earned = sink.forOrg(svc.org).filter((e) => e.body.event === 'loyalty.points.earned');
+  const distinct = new Set(earned.map((e) => e.body.data.transaction_id)).size;
 
   const latencyRate = Math.max(10, Math.round(w.rate / 4));
   log(`service: commit-to-consumer latency at ${latencyRate}/s for ${LATENCY_S} s`);

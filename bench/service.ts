@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { signToken } from '../src/auth/auth.js';
-import { postJson } from './load.js';
-import { type Child, freePort, rssMb, spawnNode, waitHttp } from './proc.js';
+import { createCustomersOver } from '../test/helpers/customers.js';
+import { ServiceProcess } from '../test/helpers/service-process.js';
+import { rssMb } from './proc.js';
 
 const JWT_SECRET = `bench-secret-${randomBytes(16).toString('hex')}`;
 
@@ -38,16 +39,12 @@ export interface Service {
  * BENCH_NODE_OPTIONS replaces the node options of `npm start`.
  */
 export async function startService(env: Record<string, string>, dir?: string, customerCount = 100): Promise<Service> {
-  const port = await freePort();
   const prof = process.env.BENCH_CPU_PROF;
   // BENCH_NODE_OPTIONS replaces the options of `npm start` (to try V8 flags, e.g. for memory).
   const nodeOptions = process.env.BENCH_NODE_OPTIONS?.split(/\s+/).filter(Boolean) ?? startNodeOptions();
-  const args = [...nodeOptions, ...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), 'dist/src/server.js'];
-  const child: Child = spawnNode(
-    args,
-    {
-      PORT: String(port),
-      HOST: '127.0.0.1',
+  const service = await ServiceProcess.launch({
+    node: [...nodeOptions, ...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), 'dist/src/server.js'],
+    env: {
       JWT_SECRET,
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
@@ -55,40 +52,24 @@ export async function startService(env: Record<string, string>, dir?: string, cu
       RATE_LIMIT_PER_MINUTE: '100000000',
       ...env,
     },
-    dir,
-  );
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitHttp(`${url}/health/ready`, child);
-  } catch (err) {
-    await child.stop();
-    throw err;
-  }
+    cwd: dir,
+    readyPath: '/health/ready',
+  });
+  const { url, pid } = service;
   const org = `org_bench_${randomBytes(5).toString('hex')}`;
   const token = await signToken(JWT_SECRET, { org, sub: 'bench', roles: [] }, '2h');
-  const headers = { authorization: `Bearer ${token}` };
-  const customers: string[] = [];
-  for (let i = 0; i < customerCount; i++) {
-    const res = await postJson(
-      url,
-      '/v1/customers',
-      { customer_type: 'b2c', name: `Bench ${i}`, email: `bench${i}@example.com` },
-      headers,
-    );
-    if (res.status !== 201) throw new Error(`POST /v1/customers → ${res.status} ${JSON.stringify(res.body)}`);
-    customers.push(res.body.customer_id as string);
-  }
+  const customers = await createCustomersOver(url, token, customerCount, 'Bench');
   return {
     url,
-    pid: child.pid,
+    pid,
     org,
-    headers,
+    headers: { authorization: `Bearer ${token}` },
     customers,
-    rssMb: () => rssMb(child.pid),
+    rssMb: () => rssMb(pid),
     async ready() {
       const res = await fetch(`${url}/health/ready`);
       return (await res.json()) as { broker: string; outbox: { backlog: number } };
     },
-    stop: () => child.stop(20_000),
+    stop: () => service.stop(20_000),
   };
 }

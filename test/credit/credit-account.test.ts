@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { uniqueOrg } from '../helpers/app.js';
-import { useEventTap, useTestApp } from '../helpers/fixtures.js';
-import {
-  account,
-  customerWithCredit,
-  newCustomer,
-  orderId,
-  problemType,
-  TIMESTAMP,
-  useCredit,
-  waitForEvents,
-} from './credit.fixtures.js';
+import { orderId, problemType, TIMESTAMP, useCreditSuite } from './credit.fixtures.js';
 
-const tap = useEventTap('credit.#');
-const t = useTestApp();
+const { t, tap, newCustomer, customerWithCredit, useCredit, account, waitForEvents } = useCreditSuite();
 
 describe('POST /v1/customers/{id}/credit', () => {
   it('when a credit manager approves credit, then 201 returns the account and credit.approved is published', async () => {
-    const id = await newCustomer(t);
+    const id = await newCustomer();
     const res = await t.request({
       method: 'POST',
       url: `/v1/customers/${id}/credit`,
@@ -41,7 +30,7 @@ describe('POST /v1/customers/{id}/credit', () => {
       updated_at: expect.any(String),
     });
 
-    const [event] = await waitForEvents(tap, id, 1, 'credit.approved');
+    const [event] = await waitForEvents(id, 1, 'credit.approved');
     expect(event?.body).toEqual({
       event: 'credit.approved',
       version: '1.0',
@@ -60,11 +49,11 @@ describe('POST /v1/customers/{id}/credit', () => {
 
     const customer = await t.request({ method: 'GET', url: `/v1/customers/${id}` });
     expect(customer.json().credit).toEqual(body);
-    expect(await account(t, id)).toEqual(body);
+    expect(await account(id)).toEqual(body);
   });
 
   it('when the token lacks the credit_manager role, then approving and changing credit are 403', async () => {
-    const id = await newCustomer(t);
+    const id = await newCustomer();
     const post = await t.request({
       method: 'POST',
       url: `/v1/customers/${id}/credit`,
@@ -75,7 +64,7 @@ describe('POST /v1/customers/{id}/credit', () => {
     expect(post.headers['content-type']).toContain('application/problem+json');
     expect(post.json().type).toBe(problemType('forbidden'));
 
-    const withCredit = await customerWithCredit(t);
+    const withCredit = await customerWithCredit();
     const patch = await t.request({
       method: 'PATCH',
       url: `/v1/customers/${withCredit}/credit`,
@@ -83,13 +72,13 @@ describe('POST /v1/customers/{id}/credit', () => {
       payload: { credit_limit: 1 },
     });
     expect(patch.statusCode).toBe(403);
-    expect((await account(t, withCredit)).credit_limit).toBe(10000);
+    expect((await account(withCredit)).credit_limit).toBe(10000);
     const none = await t.request({ method: 'GET', url: `/v1/customers/${id}/credit` });
     expect(none.statusCode).toBe(404);
   });
 
   it('when credit is approved twice for one customer, then the second is 409 credit-account-exists', async () => {
-    const id = await customerWithCredit(t);
+    const id = await customerWithCredit();
     const res = await t.request({
       method: 'POST',
       url: `/v1/customers/${id}/credit`,
@@ -97,11 +86,11 @@ describe('POST /v1/customers/{id}/credit', () => {
     });
     expect(res.statusCode).toBe(409);
     expect(res.json().type).toBe(problemType('credit-account-exists'));
-    expect((await account(t, id)).credit_limit).toBe(10000);
+    expect((await account(id)).credit_limit).toBe(10000);
   });
 
   it("when the customer is unknown or another organization's, then 404 customer-not-found", async () => {
-    const other = await newCustomer(t, uniqueOrg());
+    const other = await newCustomer(uniqueOrg());
     for (const id of ['cust_doesnotexist', other]) {
       const requests = [
         { method: 'POST', url: `/v1/customers/${id}/credit`, payload: { credit_limit: 100, payment_term_days: 0 } },
@@ -120,19 +109,19 @@ describe('POST /v1/customers/{id}/credit', () => {
   });
 
   it('when a customer has no credit account, then GET and its lists are 404 credit-account-not-found', async () => {
-    const id = await newCustomer(t);
+    const id = await newCustomer();
     for (const url of [`/v1/customers/${id}/credit`, `/v1/customers/${id}/credit/payments`]) {
       const res = await t.request({ method: 'GET', url });
       expect(res.statusCode).toBe(404);
       expect(res.json().type).toBe(problemType('credit-account-not-found'));
     }
-    const usage = await useCredit(t, id, { order_id: orderId(), amount: 10 });
+    const usage = await useCredit(id, { order_id: orderId(), amount: 10 });
     expect(usage.statusCode).toBe(404);
     expect(usage.json().type).toBe(problemType('credit-account-not-found'));
   });
 
   it('when the terms are invalid, then 400 names each field', async () => {
-    const id = await newCustomer(t);
+    const id = await newCustomer();
     const cases: [object, string][] = [
       [{ credit_limit: 100.005, payment_term_days: 30 }, 'credit_limit'],
       [{ credit_limit: 0, payment_term_days: 30 }, 'credit_limit'],
@@ -152,7 +141,7 @@ describe('POST /v1/customers/{id}/credit', () => {
 
 describe('PATCH /v1/customers/{id}/credit', () => {
   it('when the terms change, then 200 returns them with the new approver and credit.approved carries them', async () => {
-    const id = await customerWithCredit(t);
+    const id = await customerWithCredit();
     const res = await t.request({
       method: 'PATCH',
       url: `/v1/customers/${id}/credit`,
@@ -166,7 +155,7 @@ describe('PATCH /v1/customers/{id}/credit', () => {
       payment_term_days: 45,
       approved_by: 'user_other_manager',
     });
-    const events = await waitForEvents(tap, id, 2, 'credit.approved');
+    const events = await waitForEvents(id, 2, 'credit.approved');
     expect(events[1]?.body.data).toEqual({
       customer_id: id,
       credit_account_id: res.json().credit_account_id,
@@ -181,15 +170,15 @@ describe('PATCH /v1/customers/{id}/credit', () => {
       payload: { payment_term_days: 0 },
     });
     expect(termOnly.json()).toMatchObject({ credit_limit: 12500.5, payment_term_days: 0 });
-    expect((await waitForEvents(tap, id, 3, 'credit.approved'))[2]?.body.data).toMatchObject({
+    expect((await waitForEvents(id, 3, 'credit.approved'))[2]?.body.data).toMatchObject({
       credit_limit: 12500.5,
       payment_term_days: 0,
     });
   });
 
   it('when the new limit is below the outstanding amount, then 422 credit-limit-below-outstanding and nothing changes', async () => {
-    const id = await customerWithCredit(t);
-    expect((await useCredit(t, id, { order_id: orderId(), amount: 4000 })).statusCode).toBe(201);
+    const id = await customerWithCredit();
+    expect((await useCredit(id, { order_id: orderId(), amount: 4000 })).statusCode).toBe(201);
     const res = await t.request({
       method: 'PATCH',
       url: `/v1/customers/${id}/credit`,
@@ -211,8 +200,8 @@ describe('PATCH /v1/customers/{id}/credit', () => {
   });
 
   it('when a PATCH changes nothing, then 200 and no event', async () => {
-    const id = await customerWithCredit(t);
-    await waitForEvents(tap, id, 1, 'credit.approved');
+    const id = await customerWithCredit();
+    await waitForEvents(id, 1, 'credit.approved');
     const res = await t.request({
       method: 'PATCH',
       url: `/v1/customers/${id}/credit`,
@@ -225,7 +214,7 @@ describe('PATCH /v1/customers/{id}/credit', () => {
   });
 
   it('when a PATCH is empty or has unknown fields, then 400', async () => {
-    const id = await customerWithCredit(t);
+    const id = await customerWithCredit();
     for (const payload of [{}, { outstanding: 0 }, { credit_limit: null }]) {
       const res = await t.request({ method: 'PATCH', url: `/v1/customers/${id}/credit`, payload });
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);

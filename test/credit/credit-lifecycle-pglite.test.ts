@@ -1,10 +1,6 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTestApp } from '../helpers/fixtures.js';
+import { describe, expect, it } from 'vitest';
 import { problemType } from './credit.fixtures.js';
 import {
-  appWith,
-  clockPlus,
   creditAccount,
   creditCustomer,
   daysFromToday,
@@ -13,16 +9,10 @@ import {
   overdueRun,
   payOk,
   use,
+  useCreditLifecycle,
 } from './lifecycle.fixtures.js';
 
-const t = useTestApp({ backend: 'pglite', relay: false });
-let later: FastifyInstance;
-beforeAll(async () => {
-  later = await appWith(t, { clock: clockPlus(40) });
-});
-afterAll(async () => {
-  await later?.close();
-});
+const { t, later } = useCreditLifecycle({ backend: 'pglite', relay: false });
 
 async function storedEvents(customerId: string) {
   const res = await t.db.query<{ event_name: string; payload: string }>(

@@ -1,11 +1,8 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useEventTap, useTestApp } from '../helpers/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { useEventTap } from '../helpers/fixtures.js';
 import { problemType } from './credit.fixtures.js';
 import {
   about,
-  appWith,
-  clockPlus,
   creditAccount,
   creditCustomer,
   named,
@@ -13,17 +10,11 @@ import {
   newOrg,
   usages,
   use,
+  useCreditLifecycle,
 } from './lifecycle.fixtures.js';
 
 const tap = useEventTap('credit.#');
-const t = useTestApp();
-let later: FastifyInstance;
-beforeAll(async () => {
-  later = await appWith(t, { clock: clockPlus(40) });
-});
-afterAll(async () => {
-  await later?.close();
-});
+const { t, later } = useCreditLifecycle();
 
 describe('races', () => {
   it('when payments that clear the overdue amount race an overdue run, then every account ends active, paid, and each hold placed is released', async () => {

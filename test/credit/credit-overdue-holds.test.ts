@@ -1,12 +1,9 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assertValidEvent } from '../../src/outbox/events.js';
-import { useEventTap, useTestApp } from '../helpers/fixtures.js';
+import { useEventTap } from '../helpers/fixtures.js';
 import { problemType } from './credit.fixtures.js';
 import {
   about,
-  appWith,
-  clockPlus,
   creditAccount,
   creditCustomer,
   daysFromToday,
@@ -17,18 +14,11 @@ import {
   payOk,
   usages,
   use,
+  useCreditLifecycle,
 } from './lifecycle.fixtures.js';
 
 const tap = useEventTap('credit.#');
-const t = useTestApp();
-/** The same service 40 days later (CLOCK_OFFSET-like: an injected clock). */
-let later: FastifyInstance;
-beforeAll(async () => {
-  later = await appWith(t, { clock: clockPlus(40) });
-});
-afterAll(async () => {
-  await later?.close();
-});
+const { t, later } = useCreditLifecycle();
 
 describe('overdue runs and holds for overdue', () => {
   it('when the clock passes the due dates and the overdue job runs, then credit.overdue is published once per usage and the account is held; a second run publishes nothing', async () => {

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
+import { appWith } from '../helpers/app.js';
 import { useEventTap, useTestApp } from '../helpers/fixtures.js';
-import { about, appWith, clockPlus, creditAccount, creditCustomer, newOrg, use } from './lifecycle.fixtures.js';
+import { about, clockPlus, creditAccount, creditCustomer, newOrg, use } from './lifecycle.fixtures.js';
 
 const tap = useEventTap('credit.#');
 const t = useTestApp();

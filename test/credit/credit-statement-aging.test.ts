@@ -1,10 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTestApp } from '../helpers/fixtures.js';
+import { describe, expect, it } from 'vitest';
 import { problemType } from './credit.fixtures.js';
 import {
-  appWith,
-  clockPlus,
   creditAccount,
   creditCustomer,
   daysFromToday,
@@ -13,16 +10,10 @@ import {
   payOk,
   usages,
   use,
+  useCreditLifecycle,
 } from './lifecycle.fixtures.js';
 
-const t = useTestApp();
-let later: FastifyInstance;
-beforeAll(async () => {
-  later = await appWith(t, { clock: clockPlus(40) });
-});
-afterAll(async () => {
-  await later?.close();
-});
+const { t, later } = useCreditLifecycle();
 
 const cents = (n: number) => Math.round(n * 100);
 const BUCKETS = ['current', 'days_1_30', 'days_31_60', 'days_61_90', 'days_over_90'] as const;

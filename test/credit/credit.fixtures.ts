@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { assertValidEvent } from '../../src/outbox/events.js';
 import type { TestApp } from '../helpers/app.js';
 import type { EventTap, ReceivedEvent } from '../helpers/events.js';
-import { createCustomer } from '../helpers/fixtures.js';
+import { createCustomer, useEventTap, useTestApp } from '../helpers/fixtures.js';
 
 /** A b2b customer without a loyalty account, in `org` (the app's own by default). */
 export function newCustomer(t: TestApp, org?: string): Promise<string> {
@@ -13,7 +13,7 @@ export function newCustomer(t: TestApp, org?: string): Promise<string> {
 /** A customer with an approved credit account. */
 export async function customerWithCredit(
   t: TestApp,
-  terms: { credit_limit: number; payment_term_days: number } = { credit_limit: 10000, payment_term_days: 30 },
+  terms: Terms = { credit_limit: 10000, payment_term_days: 30 },
 ): Promise<string> {
   const id = await newCustomer(t);
   const res = await t.request({ method: 'POST', url: `/v1/customers/${id}/credit`, payload: terms });
@@ -33,6 +33,29 @@ export async function account(t: TestApp, customerId: string) {
   const res = await t.request({ method: 'GET', url: `/v1/customers/${customerId}/credit` });
   expect(res.statusCode).toBe(200);
   return res.json();
+}
+
+type Terms = { credit_limit: number; payment_term_days: number };
+
+/**
+ * The set-up of the credit endpoint files: the app, a tap on `credit.#`, and the helpers above bound to them
+ * (the app's own organization).
+ */
+export function useCreditSuite() {
+  const tap = useEventTap('credit.#');
+  const t = useTestApp();
+  return {
+    t,
+    tap,
+    newCustomer: (org?: string) => newCustomer(t, org),
+    customerWithCredit: (terms?: Terms) => customerWithCredit(t, terms),
+    useCredit: (customerId: string, payload: object, headers?: Record<string, string>) =>
+      useCredit(t, customerId, payload, headers),
+    pay: (customerId: string, payload: object) => pay(t, customerId, payload),
+    account: (customerId: string) => account(t, customerId),
+    eventsOf: (customerId: string, name?: string) => eventsOf(tap, customerId, name),
+    waitForEvents: (customerId: string, count: number, name?: string) => waitForEvents(tap, customerId, count, name),
+  };
 }
 
 export function orderId(): string {

@@ -1,11 +1,9 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import type { Config } from '../../src/config.js';
 import type { Clock } from '../../src/shared/clock.js';
-import { type TestApp, uniqueOrg } from '../helpers/app.js';
+import { type TestApp, type TestAppOptions, uniqueOrg } from '../helpers/app.js';
 import type { EventTap, ReceivedEvent } from '../helpers/events.js';
-import { createCustomer } from '../helpers/fixtures.js';
+import { createCustomer, useAppWith, useTestApp } from '../helpers/fixtures.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -14,14 +12,10 @@ export function clockPlus(days: number): Clock {
   return { now: () => new Date(Date.now() + days * DAY_MS) };
 }
 
-/**
- * A second app on the test app's database with its own clock (and config); no relay: the test app's relay
- * publishes what it writes. Closed by the caller.
- */
-export async function appWith(t: TestApp, opts: { clock?: Clock; config?: Partial<Config> }): Promise<FastifyInstance> {
-  const app = await buildApp({ config: { ...t.config, ...opts.config }, db: t.db, relay: false, clock: opts.clock });
-  await app.ready();
-  return app;
+/** The set-up of the credit lifecycle files: the app, and the same service 40 days later (an injected clock). */
+export function useCreditLifecycle(opts: TestAppOptions = {}): { t: TestApp; later: FastifyInstance } {
+  const t = useTestApp(opts);
+  return { t, later: useAppWith(t, { clock: clockPlus(40) }) };
 }
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';

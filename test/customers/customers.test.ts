@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertValidEvent } from '../../src/outbox/events.js';
 import { uniqueOrg } from '../helpers/app.js';
-import { useEventTap, useTestApp } from '../helpers/fixtures.js';
+import { createCustomer, postCustomer, useEventTap, useTestApp } from '../helpers/fixtures.js';
 
 const tap = useEventTap();
 const t = useTestApp();
@@ -15,14 +15,10 @@ function unique() {
   };
 }
 
-async function create(body: Record<string, unknown>, org?: string) {
-  return t.request({ method: 'POST', url: '/v1/customers', payload: body, org });
-}
-
 describe('POST /v1/customers', () => {
   it('when a customer is created, then it answers 201 and publishes customer.created exactly as the contract says', async () => {
     const { email, phone } = unique();
-    const res = await create({ customer_type: 'b2c', name: 'Juan Pérez', email, phone }, undefined);
+    const res = await postCustomer(t, { customer_type: 'b2c', name: 'Juan Pérez', email, phone });
     expect(res.statusCode).toBe(201);
     const customer = res.json();
     expect(customer).toMatchObject({ customer_type: 'b2c', name: 'Juan Pérez', email, phone, tax_id: null });
@@ -78,7 +74,7 @@ describe('POST /v1/customers', () => {
   });
 
   it('when neither email nor phone is given, then 400 names both fields', async () => {
-    const res = await create({ customer_type: 'b2c', name: 'Nadie' });
+    const res = await postCustomer(t, { customer_type: 'b2c', name: 'Nadie' });
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toContain('application/problem+json');
     const fields = res.json().errors.map((e: { field: string }) => e.field);
@@ -86,7 +82,7 @@ describe('POST /v1/customers', () => {
   });
 
   it('when the body has an unknown field or a wrong type, then 400 names each field', async () => {
-    const res = await create({ customer_type: 'b2x', name: 42, email: 'not-an-email', color: 'red' });
+    const res = await postCustomer(t, { customer_type: 'b2x', name: 42, email: 'not-an-email', color: 'red' });
     expect(res.statusCode).toBe(400);
     const body = res.json();
     expect(body).toMatchObject({ status: 400, title: expect.any(String), type: expect.any(String) });
@@ -96,24 +92,24 @@ describe('POST /v1/customers', () => {
 
   it('when the email is taken in any case, or the phone with other formatting, then 409 customer-conflict', async () => {
     const { email, phone } = unique();
-    expect((await create({ customer_type: 'b2c', name: 'A', email, phone })).statusCode).toBe(201);
-    const sameEmail = await create({ customer_type: 'b2c', name: 'B', email: email.toUpperCase() });
+    expect((await postCustomer(t, { customer_type: 'b2c', name: 'A', email, phone })).statusCode).toBe(201);
+    const sameEmail = await postCustomer(t, { customer_type: 'b2c', name: 'B', email: email.toUpperCase() });
     expect(sameEmail.statusCode).toBe(409);
     expect(sameEmail.json().type).toMatch(/customer-conflict$/);
-    const samePhone = await create({ customer_type: 'b2c', name: 'C', phone: phone.replace(/[ -]/g, '') });
+    const samePhone = await postCustomer(t, { customer_type: 'b2c', name: 'C', phone: phone.replace(/[ -]/g, '') });
     expect(samePhone.statusCode).toBe(409);
   });
 
   it('when another organization uses the same email, then it is allowed (uniqueness is per organization)', async () => {
     const { email } = unique();
-    expect((await create({ customer_type: 'b2c', name: 'A', email })).statusCode).toBe(201);
-    expect((await create({ customer_type: 'b2c', name: 'A', email }, uniqueOrg())).statusCode).toBe(201);
+    expect((await postCustomer(t, { customer_type: 'b2c', name: 'A', email })).statusCode).toBe(201);
+    expect((await postCustomer(t, { customer_type: 'b2c', name: 'A', email }, uniqueOrg())).statusCode).toBe(201);
   });
 
   it('when parallel creates use the same email, then exactly one customer is made', async () => {
     const { email } = unique();
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => create({ customer_type: 'b2c', name: `P${i}`, email })),
+      Array.from({ length: 8 }, (_, i) => postCustomer(t, { customer_type: 'b2c', name: `P${i}`, email })),
     );
     expect(results.filter((r) => r.statusCode === 201)).toHaveLength(1);
     expect(results.filter((r) => r.statusCode === 409)).toHaveLength(7);
@@ -145,7 +141,7 @@ describe('POST /v1/customers', () => {
 describe('GET and PATCH /v1/customers/{id}', () => {
   it('when a customer is read, then it carries its loyalty summary and a null credit account', async () => {
     const { email } = unique();
-    const id = (await create({ customer_type: 'b2c', name: 'Lee', email })).json().customer_id;
+    const id = await createCustomer(t, { name: 'Lee', email });
     const res = await t.request({ method: 'GET', url: `/v1/customers/${id}` });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
@@ -157,7 +153,7 @@ describe('GET and PATCH /v1/customers/{id}', () => {
 
   it("when another organization's customer is asked for, then 404 as if it did not exist", async () => {
     const { email } = unique();
-    const id = (await create({ customer_type: 'b2c', name: 'Mine', email })).json().customer_id;
+    const id = await createCustomer(t, { name: 'Mine', email });
     const other = uniqueOrg();
     for (const [method, url] of [
       ['GET', `/v1/customers/${id}`],
@@ -172,7 +168,7 @@ describe('GET and PATCH /v1/customers/{id}', () => {
 
   it('when a PATCH changes some fields, then customer.updated holds exactly the changed fields', async () => {
     const { email, phone } = unique();
-    const id = (await create({ customer_type: 'b2c', name: 'Juan', email, phone })).json().customer_id;
+    const id = await createCustomer(t, { name: 'Juan', email, phone });
     const newEmail = `new.${email}`;
     const res = await t.request({
       method: 'PATCH',
@@ -201,7 +197,7 @@ describe('GET and PATCH /v1/customers/{id}', () => {
 
   it('when a PATCH changes nothing, then 200 and no event', async () => {
     const { email } = unique();
-    const id = (await create({ customer_type: 'b2c', name: 'Same', email })).json().customer_id;
+    const id = await createCustomer(t, { name: 'Same', email });
     const res = await t.request({ method: 'PATCH', url: `/v1/customers/${id}`, payload: { name: 'Same', email } });
     expect(res.statusCode).toBe(200);
     // customer.created arrived: customer.updated, had it been stored, would follow it within the quiet period.
@@ -211,7 +207,7 @@ describe('GET and PATCH /v1/customers/{id}', () => {
 
   it('when a PATCH would leave neither email nor phone, then 400 and nothing changes', async () => {
     const { email } = unique();
-    const id = (await create({ customer_type: 'b2c', name: 'Only email', email })).json().customer_id;
+    const id = await createCustomer(t, { name: 'Only email', email });
     const res = await t.request({ method: 'PATCH', url: `/v1/customers/${id}`, payload: { email: null } });
     expect(res.statusCode).toBe(400);
     const read = await t.request({ method: 'GET', url: `/v1/customers/${id}` });
@@ -223,7 +219,8 @@ describe('GET /v1/customers', () => {
   it('when customers are listed with filters and a small limit, then pages chain through next_cursor', async () => {
     const org = uniqueOrg();
     for (let i = 0; i < 5; i++) {
-      const res = await create(
+      const res = await postCustomer(
+        t,
         { customer_type: i % 2 ? 'b2b' : 'b2c', name: `Tienda ${i}`, email: `t${i}@shop.pa` },
         org,
       );

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/auth/auth.js';
 import { TEST_JWT_SECRET, uniqueOrg } from '../helpers/app.js';
+import { createCustomersOver } from '../helpers/customers.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { DurableTap } from '../helpers/durable-tap.js';
 import { AMQP_URL } from '../helpers/events.js';
 import { recordFigures } from '../helpers/figures.js';
-import { createCustomersOver, earnLoad, startEarnLoad, until } from '../helpers/load.js';
+import { earnLoad, startEarnLoad, until } from '../helpers/load.js';
 import { ServiceProcess } from '../helpers/service-process.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { signToken } from '../../src/auth/auth.js';
@@ -6,10 +7,12 @@ import { type Config, loadConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/db.js';
 import { createPgliteDb } from '../../src/db/pglite.js';
 import { createPostgresDb } from '../../src/db/postgres.js';
+import type { Clock } from '../../src/shared/clock.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { AMQP_URL } from './events.js';
+import { TEST_JWT_SECRET } from './settings.js';
 
-export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-0123456789';
+export { TEST_JWT_SECRET };
 
 export type Backend = 'postgres' | 'pglite';
 
@@ -22,7 +25,21 @@ export interface TestApp {
   token(claims?: { org?: string; sub?: string; roles?: string[] }): Promise<string>;
   /** app.inject with a bearer token for `org` (all roles unless given). */
   request(opts: InjectOptions & { org?: string; roles?: string[]; sub?: string }): Promise<LightMyRequestResponse>;
+  /** Closes the database pool now (an outage under a running app); `close` does not close it again. */
+  closeDb(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  backend?: Backend;
+  env?: Record<string, string>;
+  relay?: boolean;
+  /** PostgreSQL: the URL the app connects with, from the fresh database's (e.g. through a TcpProxy). */
+  databaseUrl?: (url: string) => string;
+  /** Extra routes, added before the app is ready. */
+  routes?: (app: FastifyInstance) => void;
+  /** When given, the app logs at `info` into this array (one parsed object per line). */
+  log?: Record<string, unknown>[];
 }
 
 export function uniqueOrg(): string {
@@ -33,9 +50,7 @@ export function uniqueOrg(): string {
  * The real app on a real database: a fresh PostgreSQL database (default) or an in-memory PGlite, and the real
  * RabbitMQ. Nothing is mocked.
  */
-export async function startTestApp(
-  opts: { backend?: Backend; env?: Record<string, string>; relay?: boolean } = {},
-): Promise<TestApp> {
+export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const backend = opts.backend ?? 'postgres';
   let testDb: TestDatabase | undefined;
   const env: Record<string, string> = {
@@ -48,14 +63,27 @@ export async function startTestApp(
   let db: Db;
   if (backend === 'postgres') {
     testDb = await createTestDatabase();
-    env.DATABASE_URL = testDb.url;
-    db = createPostgresDb(testDb.url, 10);
+    const url = opts.databaseUrl?.(testDb.url) ?? testDb.url;
+    env.DATABASE_URL = url;
+    db = createPostgresDb(url, 10);
   } else {
     db = await createPgliteDb(undefined);
   }
   const config = loadConfig(env);
-  const app = await buildApp({ config, db, relay: opts.relay });
+  const log = opts.log;
+  const logger = log && {
+    level: 'info',
+    stream: new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) log.push(JSON.parse(line));
+        done();
+      },
+    }),
+  };
+  const app = await buildApp({ config, db, relay: opts.relay }, logger ? { logger } : {});
+  opts.routes?.(app);
   await app.ready();
+  let dbClosed = false;
   const org = uniqueOrg();
   const token: TestApp['token'] = (claims = {}) =>
     signToken(TEST_JWT_SECRET, {
@@ -74,10 +102,24 @@ export async function startTestApp(
       const t = await token({ org: o2, roles, sub });
       return app.inject({ ...rest, headers: { authorization: `Bearer ${t}`, ...headers } });
     },
+    async closeDb() {
+      dbClosed = true;
+      await db.close();
+    },
     async close() {
       await app.close();
-      await db.close();
+      if (!dbClosed) await db.close();
       await testDb?.drop();
     },
   };
+}
+
+/**
+ * A second app on the test app's database with its own clock or config (no relay: the test app's relay
+ * publishes what it writes). Closed by the caller.
+ */
+export async function appWith(t: TestApp, opts: { clock?: Clock; config?: Partial<Config> }): Promise<FastifyInstance> {
+  const app = await buildApp({ config: { ...t.config, ...opts.config }, db: t.db, relay: false, clock: opts.clock });
+  await app.ready();
+  return app;
 }

@@ -9,28 +9,48 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, empty PostgreSQL database on the machine's real server; the app's migrations build its schema. */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `cs_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
+/** Databases created and not dropped yet, for `dropAllTestDatabases`. */
+const created = new Set<TestDatabase>();
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await c.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name}`);
+    return await fn(c);
   } finally {
-    await admin.end();
+    await c.end();
   }
-  const url = PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
-  return {
-    url,
+}
+
+/**
+ * A fresh, empty PostgreSQL database (`<prefix>_<random>`) on the machine's real server; the app's migrations
+ * build its schema. Dropped by `drop()` or `dropAllTestDatabases()`.
+ */
+export async function createTestDatabase(prefix = 'cs_test'): Promise<TestDatabase> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  const db: TestDatabase = {
+    url: PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`),
     name,
     async drop() {
-      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await c.end();
+      created.delete(db);
+      // The shared server may be restarting: retry for a while.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+          return;
+        } catch (err) {
+          if (attempt >= 15) throw err;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
       }
     },
   };
+  created.add(db);
+  return db;
+}
+
+/** Drops every database `createTestDatabase` made in this process and nobody dropped yet. */
+export async function dropAllTestDatabases(): Promise<void> {
+  for (const db of [...created]) await db.drop().catch((err) => console.error(`drop ${db.name}: ${err.message}`));
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { assertTopology, EXCHANGE } from '../../generated/index.js';
 
@@ -8,16 +9,31 @@ export interface ReceivedEvent {
   body: Record<string, unknown> & { event: string; organization_id: string; data: Record<string, unknown> };
   properties: ConsumeMessage['properties'];
   raw: string;
+  /** performance.now() when the tap got it. */
+  at: number;
+}
+
+export interface TapOptions {
+  /** The exchange to bind to (default `customer_events`), declared by `declare` (default: the service's topology). */
+  exchange?: string;
+  declare?: (channel: Channel) => Promise<unknown>;
+  /**
+   * A durable queue, as consumers keep them (removed by the broker 60 s after the tap is gone), instead of an
+   * exclusive, auto-delete one: the service's persistent messages are then written as in production (the bench).
+   */
+  durable?: boolean;
 }
 
 /**
- * A consumer bound on the real `customer_events` exchange (exclusive, auto-delete queue), recording every event.
- * Tests filter by their own organization id, so files can share the broker.
+ * A consumer bound on the real `customer_events` exchange (exclusive, auto-delete queue unless told otherwise),
+ * recording every event. Tests filter by their own organization id, so files can share the broker.
  */
 export class EventTap {
   readonly received: ReceivedEvent[] = [];
   /** Messages that were not JSON (never the service's: its events are validated before they are stored). */
   readonly malformed: string[] = [];
+  /** Called on each arrival (the bench matches latencies with it). */
+  onEvent?: (e: ReceivedEvent) => void;
   private waiters: (() => void)[] = [];
 
   /** Why the tap's connection or channel ended, if it did (said in a timeout's message). */
@@ -27,6 +43,7 @@ export class EventTap {
     private readonly connection: ChannelModel,
     private readonly channel: Channel,
     private readonly queue: string,
+    private readonly durableQueue?: string,
   ) {
     const note = (what: string) => (err?: Error) => this.lost.push(`${what}${err ? `: ${err.message}` : ''}`);
     connection.on('close', note('connection closed'));
@@ -35,17 +52,24 @@ export class EventTap {
     channel.on('error', note('channel error'));
   }
 
-  static async open(pattern = '#'): Promise<EventTap> {
+  static async open(pattern = '#', opts: TapOptions = {}): Promise<EventTap> {
+    const { exchange = EXCHANGE, declare = assertTopology, durable = false } = opts;
     const connection = await amqp.connect(AMQP_URL);
     const channel = await connection.createChannel();
-    await assertTopology(channel);
-    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
-    await channel.bindQueue(queue, EXCHANGE, pattern);
-    const tap = new EventTap(connection, channel, queue);
+    await declare(channel);
+    const { queue } = durable
+      ? await channel.assertQueue(`tap.${exchange}.${randomBytes(4).toString('hex')}`, {
+          durable: true,
+          arguments: { 'x-expires': 60_000 },
+        })
+      : await channel.assertQueue('', { exclusive: true, autoDelete: true });
+    await channel.bindQueue(queue, exchange, pattern);
+    const tap = new EventTap(connection, channel, queue, durable ? queue : undefined);
     await channel.consume(
       queue,
       (msg) => {
         if (!msg) return;
+        const at = performance.now();
         const raw = msg.content.toString('utf8');
         let body: ReceivedEvent['body'];
         try {
@@ -56,7 +80,9 @@ export class EventTap {
           tap.malformed.push(raw);
           return;
         }
-        tap.received.push({ routingKey: msg.fields.routingKey, body, properties: msg.properties, raw });
+        const e: ReceivedEvent = { routingKey: msg.fields.routingKey, body, properties: msg.properties, raw, at };
+        tap.received.push(e);
+        tap.onEvent?.(e);
         for (const w of tap.waiters.splice(0)) w();
       },
       { noAck: true },
@@ -91,6 +117,30 @@ export class EventTap {
     const pick = () => this.forOrg(org).filter((e) => event === undefined || e.body.event === event);
     await this.waitUntil(() => pick().length >= count, timeoutMs);
     return pick();
+  }
+
+  /**
+   * Waits until `count` received events match `match` and returns them; looks at each event once, every `pollMs`
+   * (for long runs: tens of thousands of events, where re-filtering on each arrival would cost the consumer).
+   */
+  async waitForMatching(
+    match: (e: ReceivedEvent) => boolean,
+    count: number,
+    timeoutMs = 10_000,
+    pollMs = 50,
+  ): Promise<ReceivedEvent[]> {
+    const deadline = Date.now() + timeoutMs;
+    const got: ReceivedEvent[] = [];
+    let seen = 0;
+    for (;;) {
+      for (; seen < this.received.length; seen++) {
+        const e = this.received[seen] as ReceivedEvent;
+        if (match(e)) got.push(e);
+      }
+      if (got.length >= count) return got;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${count} events; ${got.length} arrived`);
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
   }
 
   /**
@@ -144,6 +194,7 @@ export class EventTap {
   }
 
   async close(): Promise<void> {
+    if (this.durableQueue) await this.channel.deleteQueue(this.durableQueue).catch(() => {});
     await this.channel.close().catch(() => {});
     await this.connection.close().catch(() => {});
   }

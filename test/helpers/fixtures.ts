@@ -1,6 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { type Backend, startTestApp, type TestApp } from './app.js';
+import type { Db } from '../../src/db/db.js';
+import { migrate } from '../../src/db/migrate.js';
+import { createPostgresDb } from '../../src/db/postgres.js';
+import { appWith, startTestApp, type TestApp, type TestAppOptions } from './app.js';
+import { customerPayload, type NewCustomer } from './customers.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
 import { EventTap } from './events.js';
 
 /*
@@ -9,91 +14,85 @@ import { EventTap } from './events.js';
  * parallel on the machine's PostgreSQL and RabbitMQ.
  */
 
-function lazy<T extends object>(what: string, get: () => T | undefined): () => T {
-  return () => {
-    const value = get();
-    if (!value) throw new Error(`${what} is used before beforeAll ran (call it inside a test or a hook)`);
-    return value;
-  };
+/** A stand-in for the value `get` returns once it exists (methods bound), so fixtures can be handed out at once. */
+function lazy<T extends object>(what: string, get: () => T | undefined): T {
+  return new Proxy({} as T, {
+    get(_target, property) {
+      const current = get();
+      if (!current) throw new Error(`${what} is used before beforeAll ran (call it inside a test or a hook)`);
+      const value = Reflect.get(current, property, current);
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+  });
+}
+
+/** `T` made in beforeAll and closed in afterAll, handed out at once (see `lazy`). */
+function useResource<T extends object>(what: string, open: () => Promise<T>, close: (v: T) => Promise<unknown>): T {
+  let current: T | undefined;
+  beforeAll(async () => {
+    current = await open();
+  });
+  afterAll(async () => {
+    if (current) await close(current);
+  });
+  return lazy(what, () => current);
 }
 
 /** The real app for this file, started in beforeAll and closed in afterAll. */
-export function useTestApp(opts: { backend?: Backend; env?: Record<string, string>; relay?: boolean } = {}): TestApp {
-  let current: TestApp | undefined;
-  beforeAll(async () => {
-    current = await startTestApp(opts);
-  });
-  afterAll(async () => {
-    await current?.close();
-  });
-  const get = lazy('the test app', () => current);
-  return {
-    get app() {
-      return get().app;
-    },
-    get db() {
-      return get().db;
-    },
-    get config() {
-      return get().config;
-    },
-    get org() {
-      return get().org;
-    },
-    token: (claims) => get().token(claims),
-    request: (o) => get().request(o),
-    close: () => get().close(),
-  };
+export function useTestApp(opts: TestAppOptions = {}): TestApp {
+  return useResource(
+    'the test app',
+    () => startTestApp(opts),
+    (t) => t.close(),
+  );
+}
+
+/** A second app on the test app's database (see `appWith`), for this file. */
+export function useAppWith(t: TestApp, opts: Parameters<typeof appWith>[1]): FastifyInstance {
+  return useResource(
+    'the second app',
+    () => appWith(t, opts),
+    (app) => app.close(),
+  );
 }
 
 /** A tap on the real `customer_events` exchange for this file, bound with `pattern`. */
 export function useEventTap(pattern = '#'): EventTap {
-  let current: EventTap | undefined;
+  return useResource(
+    'the event tap',
+    () => EventTap.open(pattern),
+    (tap) => tap.close(),
+  );
+}
+
+/** A fresh PostgreSQL database for this file, migrated, and a pool of `poolSize` on it (no app). */
+export function useMigratedDatabase(poolSize = 4): { database: TestDatabase; db: Db } {
+  let current: { database: TestDatabase; db: Db } | undefined;
   beforeAll(async () => {
-    current = await EventTap.open(pattern);
+    const database = await createTestDatabase();
+    current = { database, db: createPostgresDb(database.url, poolSize) };
+    await migrate(current.db);
   });
   afterAll(async () => {
-    await current?.close();
+    await current?.db.close();
+    await current?.database.drop();
   });
-  const get = lazy('the event tap', () => current);
-  return new Proxy({} as EventTap, {
-    get(_target, property) {
-      const tap = get();
-      const value = Reflect.get(tap, property, tap);
-      return typeof value === 'function' ? value.bind(tap) : value;
-    },
-  });
+  return { database: lazy('the database', () => current?.database), db: lazy('the database', () => current?.db) };
 }
 
-export interface NewCustomer {
-  org?: string;
-  customer_type?: 'b2c' | 'b2b';
-  name?: string;
-  email?: string;
-  phone?: string;
-  tax_id?: string;
-  enroll_loyalty?: boolean;
-}
-
-/** A unique email for a test customer. */
-export function uniqueEmail(tag = 'c'): string {
-  return `${tag}.${randomBytes(5).toString('hex')}@example.com`;
+/** POST /v1/customers with `payload` as it is (for the answers other than 201), in `org` (the app's own by default). */
+export function postCustomer(
+  t: TestApp,
+  payload: Record<string, unknown>,
+  org?: string,
+): Promise<LightMyRequestResponse> {
+  return t.request({ method: 'POST', url: '/v1/customers', payload, org });
 }
 
 /** The customer factory: creates a customer (b2c, enrolled, unique email unless told otherwise) and returns its id. */
-export async function createCustomer(t: TestApp, c: NewCustomer = {}): Promise<string> {
+export async function createCustomer(t: TestApp, c: NewCustomer & { org?: string } = {}): Promise<string> {
   const { org, ...fields } = c;
-  const res = await t.request({
-    method: 'POST',
-    url: '/v1/customers',
-    org,
-    payload: {
-      customer_type: 'b2c',
-      name: 'Cliente de prueba',
-      ...(fields.phone === undefined ? { email: uniqueEmail() } : {}),
-      ...fields,
-    },
-  });
+  const res = await postCustomer(t, customerPayload(fields), org);
   expect(res.statusCode, res.body).toBe(201);
   return res.json().customer_id;
 }

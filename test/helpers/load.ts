@@ -62,17 +62,3 @@ export async function until(
     await new Promise((r) => setTimeout(r, 20));
   }
 }
-
-export async function createCustomersOver(baseUrl: string, token: string, count: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const res = await fetch(`${baseUrl}/v1/customers`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ customer_type: 'b2c', name: `Load ${i}`, email: `load${i}.${Date.now()}@example.com` }),
-    });
-    if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
-    ids.push(((await res.json()) as { customer_id: string }).customer_id);
-  }
-  return ids;
-}

@@ -1,28 +1,37 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import net from 'node:net';
-import { TEST_JWT_SECRET } from './app.js';
+import { type Child, freePort, spawnNode, waitHttp } from './process.js';
+import { TEST_JWT_SECRET } from './settings.js';
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
+export interface ServiceOptions {
+  /** The service's settings (PORT and HOST are set here). */
+  env: Record<string, string>;
+  /** Node arguments that run the service; default `--import tsx src/server.ts` (the sources, on this Node). */
+  node?: string[];
+  /** The checkout to run it in (default: this one). */
+  cwd?: string;
+  /** Polled until it answers 2xx after each spawn (default `/health/live`). */
+  readyPath?: string;
 }
 
-/** The real service as its own process (`src/server.ts` on this Node), for crash and restart tests. */
+/** The real service as its own process, for crash and restart tests and for the bench. */
 export class ServiceProcess {
-  private child?: ChildProcess;
-  output = '';
+  private child?: Child;
+  private earlier = '';
 
   private constructor(
     readonly port: number,
-    private readonly env: Record<string, string>,
+    private readonly opts: ServiceOptions,
   ) {}
 
-  static async start(env: Record<string, string>): Promise<ServiceProcess> {
-    const s = new ServiceProcess(await freePort(), env);
+  /** The service from its sources with the tests' settings (JWT secret, warnings only, a 50 ms relay poll). */
+  static start(env: Record<string, string>): Promise<ServiceProcess> {
+    return ServiceProcess.launch({
+      env: { JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn', RELAY_POLL_MS: '50', ...env },
+    });
+  }
+
+  /** The service as `opts` say, on a free port; resolves once it answers `readyPath`. */
+  static async launch(opts: ServiceOptions): Promise<ServiceProcess> {
+    const s = new ServiceProcess(await freePort(), opts);
     await s.spawn();
     return s;
   }
@@ -31,53 +40,37 @@ export class ServiceProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The running process's id. */
+  get pid(): number {
+    return this.child?.pid ?? -1;
+  }
+
+  /** What every process of this service wrote to stdout and stderr (the last 20,000 characters of each). */
+  get output(): string {
+    return this.earlier + (this.child?.output() ?? '');
+  }
+
+  /** Starts the process (again, after `kill` or `stop`) and waits until it answers. */
   async spawn(): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      env: {
-        ...process.env,
-        JWT_SECRET: TEST_JWT_SECRET,
-        LOG_LEVEL: 'warn',
-        RELAY_POLL_MS: '50',
-        ...this.env,
-        PORT: String(this.port),
-        HOST: '127.0.0.1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    if (this.child) this.earlier += this.child.output();
+    const { env, node = ['--import', 'tsx', 'src/server.ts'], cwd, readyPath = '/health/live' } = this.opts;
+    const child = spawnNode(node, { ...env, PORT: String(this.port), HOST: '127.0.0.1' }, cwd);
     this.child = child;
-    child.stdout?.on('data', (d) => {
-      this.output += d;
-    });
-    child.stderr?.on('data', (d) => {
-      this.output += d;
-    });
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`service exited: ${this.output}`);
-      try {
-        const res = await fetch(`${this.url}/health/live`);
-        if (res.ok) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 100));
+    try {
+      await waitHttp(`${this.url}${readyPath}`, child);
+    } catch (err) {
+      await child.kill();
+      throw new Error(`service did not start: ${(err as Error).message}`);
     }
-    throw new Error(`service did not start: ${this.output}`);
   }
 
   /** SIGKILL: no graceful shutdown, no pending confirm waited for. */
   async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    child.kill('SIGKILL');
-    await once(child, 'exit');
+    await this.child?.kill();
   }
 
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    child.kill('SIGTERM');
-    await Promise.race([once(child, 'exit'), new Promise((r) => setTimeout(r, 20_000))]);
-    if (child.exitCode === null) await this.kill();
+  /** SIGTERM, then SIGKILL after `graceMs`. */
+  async stop(graceMs = 20_000): Promise<void> {
+    await this.child?.stop(graceMs);
   }
 }

@@ -3,11 +3,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runExpiry } from '../../src/loyalty/expiry.service.js';
 import { assertValidEvent } from '../../src/outbox/events.js';
 import { JobLock, withJobLock } from '../../src/shared/jobs.js';
-import type { TestApp } from '../helpers/app.js';
+import { appWith, type TestApp } from '../helpers/app.js';
 import { createCustomer, useEventTap, useTestApp } from '../helpers/fixtures.js';
 import {
   account,
-  appWith,
   call,
   DAY_MS,
   earn,

@@ -1,7 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import type { Config } from '../../src/config.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { type TestApp, uniqueOrg } from '../helpers/app.js';
 import { createCustomer } from '../helpers/fixtures.js';
@@ -19,13 +17,6 @@ export function movableClock(): Clock & { offsetMs: number; moveDays(days: numbe
     },
   };
   return clock;
-}
-
-/** A second app on the test app's database, with its own clock or config (no relay: the test app's relay publishes). */
-export async function appWith(t: TestApp, opts: { clock?: Clock; config?: Partial<Config> }): Promise<FastifyInstance> {
-  const app = await buildApp({ config: { ...t.config, ...opts.config }, db: t.db, relay: false, clock: opts.clock });
-  await app.ready();
-  return app;
 }
 
 export async function call(

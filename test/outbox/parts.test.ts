@@ -1,31 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../generated/index.js';
-import type { Db } from '../../src/db/db.js';
-import { migrate } from '../../src/db/migrate.js';
 import { createPostgresDb } from '../../src/db/postgres.js';
 import { createMetrics } from '../../src/metrics.js';
 import { Leadership } from '../../src/outbox/leadership.js';
 import { BrokerLink } from '../../src/outbox/link.js';
 import type { OutboxRow } from '../../src/outbox/outbox.repository.js';
 import { PublishWindow } from '../../src/outbox/window.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { AMQP_URL, EventTap } from '../helpers/events.js';
+import { useMigratedDatabase } from '../helpers/fixtures.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 
 const log = pino({ level: 'silent' });
-let database: TestDatabase;
-let db: Db;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createPostgresDb(database.url, 4);
-  await migrate(db);
-});
-afterAll(async () => {
-  await db?.close();
-  await database?.drop();
-});
+const { database, db } = useMigratedDatabase();
 
 function row(id: number, org: string): OutboxRow {
   const envelope = {

@@ -1,28 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/db.js';
+import { describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.js';
 import { createPgliteDb } from '../../src/db/pglite.js';
-import { createPostgresDb } from '../../src/db/postgres.js';
 import { backlog, loadMark, probeXid, purgeSent, readAfter, saveMark } from '../../src/outbox/outbox.repository.js';
 import { GAP_PROBE_AFTER_MS, Horizon } from '../../src/outbox/progress.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { useMigratedDatabase } from '../helpers/fixtures.js';
 
 const insert = `INSERT INTO outbox (message_id, organization_id, customer_id, event_name, payload)
                 VALUES ($1, 'org_p', 'c1', 'customer.created', '{}') RETURNING id`;
 
-let database: TestDatabase;
-let db: Db;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createPostgresDb(database.url, 4);
-  await migrate(db);
-});
-afterAll(async () => {
-  await db?.close();
-  await database?.drop();
-});
+const { database, db } = useMigratedDatabase();
 
 async function client(): Promise<pg.Client> {
   const c = new pg.Client({ connectionString: database.url });

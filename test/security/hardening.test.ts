@@ -1,57 +1,10 @@
-import { Writable } from 'node:stream';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { signToken } from '../../src/auth/auth.js';
-import { loadConfig } from '../../src/config.js';
-import { createPostgresDb } from '../../src/db/postgres.js';
-import { TEST_JWT_SECRET, uniqueOrg } from '../helpers/app.js';
-import { createTestDatabase, PG_ADMIN_URL, type TestDatabase } from '../helpers/database.js';
-import { AMQP_URL } from '../helpers/events.js';
-import { useTestApp } from '../helpers/fixtures.js';
+import { startTestApp, uniqueOrg } from '../helpers/app.js';
+import { PG_ADMIN_URL } from '../helpers/database.js';
+import { postCustomer, useTestApp } from '../helpers/fixtures.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { customerWithEverything, expectProblem, uniqueEmail } from './security.helpers.js';
-
-/**
- * An app of our own, for what startTestApp cannot do: reach PostgreSQL through a proxy, add a failing route before
- * `ready`, capture the log, and close a database that is already closed.
- */
-async function bootApp(opts: { databaseUrl?: (url: string) => string; extraRoutes?: (app: FastifyInstance) => void }) {
-  const testDb: TestDatabase = await createTestDatabase();
-  const url = opts.databaseUrl?.(testDb.url) ?? testDb.url;
-  const config = loadConfig({ JWT_SECRET: TEST_JWT_SECRET, AMQP_URL, DATABASE_URL: url, LOG_LEVEL: 'info' });
-  const db = createPostgresDb(url, 4);
-  const log: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) log.push(JSON.parse(line));
-      done();
-    },
-  });
-  const app = await buildApp({ config, db, relay: false }, { logger: { level: 'info', stream } });
-  opts.extraRoutes?.(app);
-  await app.ready();
-  const org = uniqueOrg();
-  let dbClosed = false;
-  return {
-    app,
-    log,
-    org,
-    async request(method: 'GET' | 'POST', path: string, payload?: object) {
-      const token = await signToken(TEST_JWT_SECRET, { org, sub: 'user_test', roles: ['credit_manager'] });
-      return app.inject({ method, url: path, payload, headers: { authorization: `Bearer ${token}` } });
-    },
-    async closeDb() {
-      dbClosed = true;
-      await db.close();
-    },
-    async close() {
-      await app.close();
-      if (!dbClosed) await db.close();
-      await testDb.drop();
-    },
-  };
-}
 
 const HELMET_HEADERS: Record<string, string | RegExp> = {
   'x-content-type-options': 'nosniff',
@@ -227,8 +180,11 @@ describe('what error bodies reveal', () => {
   });
 
   it('when a handler fails unexpectedly, then 500 problem details with a generic detail, and the log has it with the request id', async () => {
-    const own = await bootApp({
-      extraRoutes: (app) =>
+    const log: Record<string, unknown>[] = [];
+    const own = await startTestApp({
+      relay: false,
+      log,
+      routes: (app) =>
         app.get('/v1/boom', async () => {
           throw new Error('SELECT secret FROM customers at /work/main/src/x.ts:1:1 node_modules/pg');
         }),
@@ -243,7 +199,7 @@ describe('what error bodies reveal', () => {
         status: 500,
         detail: 'An unexpected error occurred.',
       });
-      const logged = own.log.find((l) => l.reqId === 'req-boom-1' && l.level === 50);
+      const logged = log.find((l) => l.reqId === 'req-boom-1' && l.level === 50);
       expect(logged, 'the 500 is logged with its request id').toBeDefined();
       expect(JSON.stringify(logged)).toContain('SELECT secret FROM customers');
     } finally {
@@ -254,9 +210,9 @@ describe('what error bodies reveal', () => {
 
 describe('when the database is unreachable', () => {
   it('when the pool is closed, then every /v1 endpoint answers 503 problem details with Retry-After and nothing internal', async () => {
-    const own = await bootApp({});
+    const own = await startTestApp({ relay: false });
     try {
-      const created = await own.request('POST', '/v1/customers', {
+      const created = await postCustomer(own, {
         customer_type: 'b2b',
         name: 'Before the outage',
         email: uniqueEmail(),
@@ -275,7 +231,7 @@ describe('when the database is unreachable', () => {
         ['GET', '/v1/loyalty/program'],
       ];
       for (const [method, url, payload] of calls) {
-        const res = await own.request(method, url, payload);
+        const res = await own.request({ method, url, payload });
         expect(res.statusCode, `${method} ${url}: ${res.body}`).toBe(503);
         const body = expectProblem(res, `${method} ${url}`, true);
         expect(body.type).toBe('https://customer-service.dev/problems/service-unavailable');
@@ -294,28 +250,25 @@ describe('when the database is unreachable', () => {
   it('when the network to PostgreSQL is cut, then 503 problem details, and service resumes when it is back', async () => {
     const target = new URL(PG_ADMIN_URL);
     const proxy = await TcpProxy.start(Number(target.port || 5432), target.hostname);
-    const own = await bootApp({
-      databaseUrl: (url) => {
-        const u = new URL(url);
-        u.host = `127.0.0.1:${proxy.port}`;
-        return u.toString();
-      },
+    const own = await startTestApp({
+      relay: false,
+      databaseUrl: (url) => proxy.url(url),
     });
     try {
-      expect((await own.request('GET', '/v1/customers')).statusCode).toBe(200);
+      expect((await own.request({ method: 'GET', url: '/v1/customers' })).statusCode).toBe(200);
       proxy.cut();
       for (const [method, url, payload] of [
         ['GET', '/v1/customers', undefined],
         ['POST', '/v1/customers', { customer_type: 'b2c', name: 'Cut', email: uniqueEmail() }],
       ] as const) {
-        const res = await own.request(method, url, payload);
+        const res = await own.request({ method, url, payload });
         expect(res.statusCode, `${method} ${url}: ${res.body}`).toBe(503);
         expectProblem(res, `${method} ${url} during the cut`, true);
       }
       proxy.restore();
       let status = 0;
       for (let i = 0; i < 20 && status !== 200; i += 1) {
-        status = (await own.request('GET', '/v1/customers')).statusCode;
+        status = (await own.request({ method: 'GET', url: '/v1/customers' })).statusCode;
         if (status !== 200) await new Promise((r) => setTimeout(r, 100));
       }
       expect(status).toBe(200);

@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import type { TestApp } from '../helpers/app.js';
-import { createCustomer, uniqueEmail } from '../helpers/fixtures.js';
+import { uniqueEmail } from '../helpers/customers.js';
+import { createCustomer } from '../helpers/fixtures.js';
 
 /** A method and an OpenAPI-style path (`{customer_id}`), as the route is declared. */
 export interface Endpoint {
@@ -135,7 +136,7 @@ export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
-export { uniqueEmail } from '../helpers/fixtures.js';
+export { uniqueEmail } from '../helpers/customers.js';
 
 /** A customer with a loyalty account holding points and a credit account with one usage and one payment. */
 export async function customerWithEverything(t: TestApp, org?: string): Promise<string> {
