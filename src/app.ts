@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -22,6 +21,7 @@ import databasePlugin from './plugins/database.js';
 import housekeepingPlugin from './plugins/housekeeping.js';
 import metricsPlugin from './plugins/metrics.js';
 import relayPlugin from './plugins/relay.js';
+import securityHeadersPlugin from './plugins/security-headers.js';
 import privacyRoutes from './privacy/privacy.routes.js';
 import profileRoutes from './profile/profile.routes.js';
 import type { Clock } from './shared/clock.js';
@@ -82,7 +82,7 @@ const appPlugin = fp(
       app.addSchema(schema);
     }
     await app.register(errorsPlugin);
-    await app.register(helmet, { global: true, contentSecurityPolicy: false });
+    await app.register(securityHeadersPlugin);
     // Only JSON is accepted; PATCH also takes the JSON merge patch media type.
     app.removeContentTypeParser('text/plain');
     app.addContentTypeParser(
@@ -90,9 +90,6 @@ const appPlugin = fp(
       { parseAs: 'string' },
       app.getDefaultJsonParser('error', 'error'),
     );
-    app.addHook('onSend', async (request, reply) => {
-      reply.header('x-request-id', request.id);
-    });
 
     await app.register(docsPlugin);
     await app.register(operationsRoutes);
