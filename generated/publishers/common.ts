@@ -10,4 +10,9 @@ export interface PublishOptions {
   correlationId?: string;
   /** When the event is published; sent as whole seconds since the Unix epoch. */
   timestamp: Date;
+  /**
+   * The envelope as JSON bytes, when the caller has them already (an outbox stores events serialized): sent
+   * as they are, so they must be exactly the envelope given. Absent, the envelope is serialized here.
+   */
+  body?: Buffer;
 }

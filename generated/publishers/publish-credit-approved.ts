@@ -33,7 +33,7 @@ export function publishCreditApproved(
   return channel.publish(
     EXCHANGE,
     'credit.approved',
-    Buffer.from(JSON.stringify(envelope)),
+    options.body ?? Buffer.from(JSON.stringify(envelope)),
     {
       persistent: true,
       deliveryMode: 2,

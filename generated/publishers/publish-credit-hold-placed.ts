@@ -33,7 +33,7 @@ export function publishCreditHoldPlaced(
   return channel.publish(
     EXCHANGE,
     'credit.hold.placed',
-    Buffer.from(JSON.stringify(envelope)),
+    options.body ?? Buffer.from(JSON.stringify(envelope)),
     {
       persistent: true,
       deliveryMode: 2,

@@ -33,7 +33,7 @@ export function publishCreditHoldReleased(
   return channel.publish(
     EXCHANGE,
     'credit.hold.released',
-    Buffer.from(JSON.stringify(envelope)),
+    options.body ?? Buffer.from(JSON.stringify(envelope)),
     {
       persistent: true,
       deliveryMode: 2,

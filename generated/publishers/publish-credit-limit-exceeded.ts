@@ -33,7 +33,7 @@ export function publishCreditLimitExceeded(
   return channel.publish(
     EXCHANGE,
     'credit.limit.exceeded',
-    Buffer.from(JSON.stringify(envelope)),
+    options.body ?? Buffer.from(JSON.stringify(envelope)),
     {
       persistent: true,
       deliveryMode: 2,

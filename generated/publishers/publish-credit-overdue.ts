@@ -33,7 +33,7 @@ export function publishCreditOverdue(
   return channel.publish(
     EXCHANGE,
     'credit.overdue',
-    Buffer.from(JSON.stringify(envelope)),
+    options.body ?? Buffer.from(JSON.stringify(envelope)),
     {
       persistent: true,
       deliveryMode: 2,

@@ -33,7 +33,7 @@ export function publishCreditPaymentReceived(
   return channel.publish(
     EXCHANGE,
     'credit.payment.received',
-    Buffer.from(JSON.stringify(envelope)),
+    options.body ?? Buffer.from(JSON.stringify(envelope)),
     {
       persistent: true,
       deliveryMode: 2,

@@ -33,7 +33,7 @@ export function publishCreditUsed(
   return channel.publish(
     EXCHANGE,
     'credit.used',
-    Buffer.from(JSON.stringify(envelope)),
+    options.body ?? Buffer.from(JSON.stringify(envelope)),
     {
       persistent: true,
       deliveryMode: 2,

@@ -33,7 +33,7 @@ export function publishCustomerAnonymized(
   return channel.publish(
     EXCHANGE,
     'customer.anonymized',
-    Buffer.from(JSON.stringify(envelope)),
+    options.body ?? Buffer.from(JSON.stringify(envelope)),
     {
       persistent: true,
       deliveryMode: 2,

@@ -33,7 +33,7 @@ export function publishCustomerCreated(
   return channel.publish(
     EXCHANGE,
     'customer.created',
-    Buffer.from(JSON.stringify(envelope)),
+    options.body ?? Buffer.from(JSON.stringify(envelope)),
     {
       persistent: true,
       deliveryMode: 2,

@@ -33,7 +33,7 @@ export function publishCustomerUpdated(
   return channel.publish(
     EXCHANGE,
     'customer.updated',
-    Buffer.from(JSON.stringify(envelope)),
+    options.body ?? Buffer.from(JSON.stringify(envelope)),
     {
       persistent: true,
       deliveryMode: 2,

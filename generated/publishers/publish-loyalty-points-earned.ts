@@ -33,7 +33,7 @@ export function publishLoyaltyPointsEarned(
   return channel.publish(
     EXCHANGE,
     'loyalty.points.earned',
-    Buffer.from(JSON.stringify(envelope)),
+    options.body ?? Buffer.from(JSON.stringify(envelope)),
     {
       persistent: true,
       deliveryMode: 2,

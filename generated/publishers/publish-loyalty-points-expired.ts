@@ -33,7 +33,7 @@ export function publishLoyaltyPointsExpired(
   return channel.publish(
     EXCHANGE,
     'loyalty.points.expired',
-    Buffer.from(JSON.stringify(envelope)),
+    options.body ?? Buffer.from(JSON.stringify(envelope)),
     {
       persistent: true,
       deliveryMode: 2,

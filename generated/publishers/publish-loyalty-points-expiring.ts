@@ -33,7 +33,7 @@ export function publishLoyaltyPointsExpiring(
   return channel.publish(
     EXCHANGE,
     'loyalty.points.expiring',
-    Buffer.from(JSON.stringify(envelope)),
+    options.body ?? Buffer.from(JSON.stringify(envelope)),
     {
       persistent: true,
       deliveryMode: 2,

@@ -33,7 +33,7 @@ export function publishLoyaltyPointsRedeemed(
   return channel.publish(
     EXCHANGE,
     'loyalty.points.redeemed',
-    Buffer.from(JSON.stringify(envelope)),
+    options.body ?? Buffer.from(JSON.stringify(envelope)),
     {
       persistent: true,
       deliveryMode: 2,

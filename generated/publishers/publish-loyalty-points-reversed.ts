@@ -33,7 +33,7 @@ export function publishLoyaltyPointsReversed(
   return channel.publish(
     EXCHANGE,
     'loyalty.points.reversed',
-    Buffer.from(JSON.stringify(envelope)),
+    options.body ?? Buffer.from(JSON.stringify(envelope)),
     {
       persistent: true,
       deliveryMode: 2,

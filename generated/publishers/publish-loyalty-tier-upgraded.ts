@@ -33,7 +33,7 @@ export function publishLoyaltyTierUpgraded(
   return channel.publish(
     EXCHANGE,
     'loyalty.tier.upgraded',
-    Buffer.from(JSON.stringify(envelope)),
+    options.body ?? Buffer.from(JSON.stringify(envelope)),
     {
       persistent: true,
       deliveryMode: 2,

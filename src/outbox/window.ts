@@ -49,6 +49,8 @@ export class PublishWindow {
     this.lastPublished = row.id;
     const envelope = JSON.parse(row.payload) as EventEnvelope;
     const properties = {
+      // The stored text is the envelope serialized (src/shared/outbox-writer.ts): sent as is, not serialized again.
+      body: Buffer.from(row.payload),
       messageId: row.message_id,
       correlationId: row.correlation_id ?? undefined,
       timestamp: row.created_at,

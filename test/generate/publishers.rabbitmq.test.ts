@@ -125,6 +125,23 @@ describe('generated publishers on RabbitMQ', () => {
     expect(message.properties.headers).toEqual({ organization_id: organizationId });
   });
 
+  it('when the serialized envelope is given as body, then those bytes are sent as they are, with the same properties', async () => {
+    const envelope = exampleEnvelope('loyalty.points.earned');
+    // As an outbox stores it: serialized once, key order and spacing kept byte for byte.
+    const body = Buffer.from(JSON.stringify(envelope, null, 1));
+    const messageId = `evt_${randomUUID()}`;
+    await confirmed((onConfirm) =>
+      publishEvent(confirmChannel, envelope, { messageId, timestamp: new Date(), body }, onConfirm),
+    );
+    const message = await receive(messageId);
+    expect(message.content.equals(body)).toBe(true);
+    expect(message.fields.routingKey).toBe('loyalty.points.earned');
+    expect(message.properties).toMatchObject({
+      type: 'loyalty.points.earned',
+      headers: { organization_id: organizationId },
+    });
+  });
+
   it('when many events are published without waiting, then publish returns a boolean and all are confirmed', async () => {
     const envelope = exampleEnvelope('loyalty.points.earned');
     const ids = Array.from({ length: 200 }, () => `evt_${randomUUID()}`);

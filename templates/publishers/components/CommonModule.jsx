@@ -19,6 +19,11 @@ export function CommonModule({ options }) {
           ...(option.description ? [`  /** ${docLines(option.description).join(' ')} */`] : []),
           `  ${option.name}${option.required ? '' : '?'}: ${option.type};`,
         ]),
+        '  /**',
+        '   * The envelope as JSON bytes, when the caller has them already (an outbox stores events serialized): sent',
+        '   * as they are, so they must be exactly the envelope given. Absent, the envelope is serialized here.',
+        '   */',
+        '  body?: Buffer;',
         '}',
       ].join('\n')}
     </Text>

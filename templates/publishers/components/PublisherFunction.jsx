@@ -69,7 +69,7 @@ export function PublisherFunction({ event }) {
     '  return channel.publish(',
     '    EXCHANGE,',
     `    ${tsString(wire.routingKey)},`,
-    '    Buffer.from(JSON.stringify(envelope)),',
+    '    options.body ?? Buffer.from(JSON.stringify(envelope)),',
     '    {',
     ...properties,
     '    },',
