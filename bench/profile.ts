@@ -76,14 +76,15 @@ function sampleActivity(url: string, database: string): () => Promise<string> {
   const loop = (async () => {
     await client.connect();
     while (!stop) {
-      const res = await client.query<{ state: string; wait: string | null; query: string }>(
+      const res = await client.query<{ state: string | null; wait: string | null; query: string }>(
         `SELECT state, wait_event_type || ':' || wait_event AS wait, left(regexp_replace(query, '\\s+', ' ', 'g'), 60) AS query
            FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
         [database],
       );
       samples++;
       for (const r of res.rows) {
-        const key = `${r.state.padEnd(19)} ${(r.wait ?? 'on CPU').padEnd(24)} ${r.query}`;
+        // A backend that is still starting (or a walsender) has no state yet.
+        const key = `${(r.state ?? '(starting)').padEnd(19)} ${(r.wait ?? 'on CPU').padEnd(24)} ${r.query}`;
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
       await new Promise((r) => setTimeout(r, 20));
