@@ -10,24 +10,24 @@ import { creditAccountSchema } from './credit/credit.schemas.js';
 import customersRoutes from './customers/customers.routes.js';
 import { customerSchema } from './customers/customers.schemas.js';
 import type { Db } from './db/db.js';
-import docsPlugin from './docs/docs.plugin.js';
-import errorsPlugin, { problemServerOptions } from './http/errors.plugin.js';
 import { problemSchema } from './http/schemas.js';
 import loyaltyRoutes from './loyalty/loyalty.routes.js';
 import { loyaltyAccountSchema } from './loyalty/loyalty.schemas.js';
 import operationsRoutes from './operations/operations.routes.js';
-import authPlugin from './plugins/auth.js';
-import databasePlugin from './plugins/database.js';
-import housekeepingPlugin from './plugins/housekeeping.js';
-import metricsPlugin from './plugins/metrics.js';
-import relayPlugin from './plugins/relay.js';
-import securityHeadersPlugin from './plugins/security-headers.js';
+import authPlugin from './plugins/auth.plugin.js';
+import databasePlugin from './plugins/database.plugin.js';
+import docsPlugin from './plugins/docs.plugin.js';
+import errorsPlugin, { problemServerOptions } from './plugins/errors.plugin.js';
+import metricsPlugin from './plugins/metrics.plugin.js';
+import relayPlugin from './plugins/relay.plugin.js';
+import scheduledJobsPlugin from './plugins/scheduled-jobs.plugin.js';
+import securityHeadersPlugin from './plugins/security-headers.plugin.js';
 import privacyRoutes from './privacy/privacy.routes.js';
 import profileRoutes from './profile/profile.routes.js';
 import type { Clock } from './shared/clock.js';
 import { hasAtMostTwoDecimals } from './shared/money.js';
 
-export { openDatabase } from './plugins/database.js';
+export { openDatabase } from './plugins/database.plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -76,7 +76,7 @@ const appPlugin = fp(
     await app.register(metricsPlugin);
     await app.register(authPlugin, { config });
     await app.register(relayPlugin, { config, start: opts.relay });
-    await app.register(housekeepingPlugin, { config });
+    await app.register(scheduledJobsPlugin, { config });
 
     for (const schema of [problemSchema, customerSchema, loyaltyAccountSchema, creditAccountSchema]) {
       app.addSchema(schema);

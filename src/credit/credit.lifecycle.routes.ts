@@ -1,11 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { requireRole } from '../auth/auth.js';
+import type { FastifyInstance } from 'fastify';
+import { roleHook } from '../auth/auth.js';
 import { customerIdParams, errorResponses, idempotencyHeaders } from '../http/schemas.js';
 import { contextOf, ok, runWrite } from '../http/write.js';
 import { utcDate } from '../shared/clock.js';
 import { JobLock, lockJob } from '../shared/jobs.js';
 import type { PageQuery } from '../shared/pagination.js';
-import { type HoldInput, placeManualHold, releaseManualHold } from './credit.holds.js';
+import { type HoldInput, placeManualHold, releaseManualHold } from './credit.holds.service.js';
 import {
   agingQuerystring,
   agingSchema,
@@ -14,12 +14,10 @@ import {
   statementQuerystring,
   statementSchema,
 } from './credit.lifecycle.schemas.js';
-import { runOverdue } from './credit.overdue.js';
-import { aging, statement } from './credit.reports.js';
+import { runOverdue } from './credit.overdue.job.js';
+import { aging, statement } from './credit.reports.service.js';
 
 type IdParams = { customer_id: string };
-
-const creditManager = async (request: FastifyRequest) => requireRole(request.principal, 'credit_manager');
 
 /** Overdue runs, holds, statements and aging (the credit lifecycle). */
 export default async function creditLifecycleRoutes(app: FastifyInstance) {
@@ -41,7 +39,7 @@ export default async function creditLifecycleRoutes(app: FastifyInstance) {
         body: { type: ['object', 'null'], additionalProperties: false },
         response: { 200: overdueRunResponse, ...errorResponses() },
       },
-      preValidation: creditManager,
+      preValidation: roleHook('credit_manager'),
     },
     (request, reply) =>
       runWrite(request, reply, async (tx) => {
@@ -66,7 +64,7 @@ export default async function creditLifecycleRoutes(app: FastifyInstance) {
         body: holdBody,
         response: { 200: { $ref: 'CreditAccount#' }, ...errorResponses(404, 409) },
       },
-      preValidation: creditManager,
+      preValidation: roleHook('credit_manager'),
     },
     (request, reply) =>
       runWrite(request, reply, async (tx) =>
@@ -87,7 +85,7 @@ export default async function creditLifecycleRoutes(app: FastifyInstance) {
         headers: idempotencyHeaders,
         response: { 200: { $ref: 'CreditAccount#' }, ...errorResponses(404, 409) },
       },
-      preValidation: creditManager,
+      preValidation: roleHook('credit_manager'),
     },
     (request, reply) =>
       runWrite(request, reply, async (tx) =>
@@ -125,7 +123,7 @@ export default async function creditLifecycleRoutes(app: FastifyInstance) {
         querystring: agingQuerystring,
         response: { 200: agingSchema, ...errorResponses() },
       },
-      preValidation: creditManager,
+      preValidation: roleHook('credit_manager'),
     },
     (request) => {
       const { as_of: asOf, ...page } = request.query;

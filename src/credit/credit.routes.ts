@@ -1,5 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { requireRole } from '../auth/auth.js';
+import type { FastifyInstance } from 'fastify';
+import { roleHook } from '../auth/auth.js';
 import { problemOf } from '../http/domain-problems.js';
 import type { Outcome } from '../http/idempotency.js';
 import { customerIdParams, errorResponses, idempotencyHeaders, pageQuerystring } from '../http/schemas.js';
@@ -7,7 +7,13 @@ import { contextOf, created, ok, runWrite } from '../http/write.js';
 import { utcDate } from '../shared/clock.js';
 import type { PageQuery } from '../shared/pagination.js';
 import creditLifecycleRoutes from './credit.lifecycle.routes.js';
-import { type PaymentInput, receivePayment, type UsageInput, type UsageResult, useCredit } from './credit.movements.js';
+import {
+  type PaymentInput,
+  receivePayment,
+  type UsageInput,
+  type UsageResult,
+  useCredit,
+} from './credit.movements.service.js';
 import * as repo from './credit.repository.js';
 import {
   changeAccountBody,
@@ -37,8 +43,6 @@ function usageOutcome(result: UsageResult): Outcome {
   return result.kind === 'used' ? created(result.usage) : { status: 422, body: problemOf(result.refusal).toBody() };
 }
 
-const creditManager = async (request: FastifyRequest) => requireRole(request.principal, 'credit_manager');
-
 export default async function creditRoutes(app: FastifyInstance) {
   const tags = ['credit'];
   await app.register(creditLifecycleRoutes);
@@ -55,7 +59,7 @@ export default async function creditRoutes(app: FastifyInstance) {
         body: openAccountBody,
         response: { 201: { $ref: 'CreditAccount#' }, ...errorResponses(404, 409, 422) },
       },
-      preValidation: creditManager,
+      preValidation: roleHook('credit_manager'),
     },
     (request, reply) =>
       runWrite(request, reply, async (tx) =>
@@ -77,7 +81,7 @@ export default async function creditRoutes(app: FastifyInstance) {
         body: changeAccountBody,
         response: { 200: { $ref: 'CreditAccount#' }, ...errorResponses(404, 409, 422) },
       },
-      preValidation: creditManager,
+      preValidation: roleHook('credit_manager'),
     },
     (request, reply) =>
       runWrite(request, reply, async (tx) =>

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { requireRole } from '../auth/auth.js';
+import { roleHook } from '../auth/auth.js';
 import { customerIdParams, errorResponses, idempotencyHeaders, pageQuerystring } from '../http/schemas.js';
 import { contextOf, created, ok, runWrite } from '../http/write.js';
 import { invalid } from '../shared/domain-error.js';
 import { JobLock, lockJob } from '../shared/jobs.js';
 import type { PageQuery } from '../shared/pagination.js';
-import { runExpiry } from './expiry.service.js';
-import { getProgram, type LoyaltyProgram, programErrors, saveProgram } from './loyalty.program.js';
-import { getLoyaltyAccount, listLedger } from './loyalty.queries.js';
+import { runExpiry } from './loyalty.expiry.job.js';
+import { getProgram, type LoyaltyProgram, programErrors, saveProgram } from './loyalty.program.service.js';
+import { getLoyaltyAccount, listLedger } from './loyalty.queries.service.js';
+import { type ReversalInput, reverse } from './loyalty.reversal.service.js';
 import {
   earnBody,
   earnResponse,
@@ -22,7 +23,6 @@ import {
   reversalResponse,
 } from './loyalty.schemas.js';
 import { type EarnInput, earn, enrollCustomer, type RedeemInput, redeem } from './loyalty.service.js';
-import { type ReversalInput, reverse } from './reversal.service.js';
 
 type IdParams = { customer_id: string };
 type TransactionParams = { customer_id: string; transaction_id: string };
@@ -132,7 +132,7 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
         body: programSchema,
         response: { 200: programResponse, ...errorResponses() },
       },
-      preValidation: async (request) => requireRole(request.principal, 'loyalty_admin'),
+      preValidation: roleHook('loyalty_admin'),
     },
     async (request) => {
       const errors = programErrors(request.body);
@@ -180,7 +180,7 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
         body: { type: ['object', 'null'], additionalProperties: false },
         response: { 200: expiryRunResponse, ...errorResponses() },
       },
-      preValidation: async (request) => requireRole(request.principal, 'loyalty_admin'),
+      preValidation: roleHook('loyalty_admin'),
     },
     (request, reply) =>
       runWrite(request, reply, async (tx) => {

@@ -7,9 +7,9 @@ import { envelope } from '../outbox/events.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { DomainError } from '../shared/domain-error.js';
 import { fromCents, toCents } from '../shared/money.js';
-import * as lots from './lots.repository.js';
-import { DEFAULT_PROGRAM, getProgram, tierAfterEarn, tierFor } from './loyalty.program.js';
-import { type LoyaltySummary, missingAccount, summarize } from './loyalty.queries.js';
+import * as lots from './loyalty.lots.repository.js';
+import { DEFAULT_PROGRAM, getProgram, tierAfterEarn, tierFor } from './loyalty.program.service.js';
+import { type LoyaltySummary, missingAccount, summarize } from './loyalty.queries.service.js';
 import * as repo from './loyalty.repository.js';
 
 const DAY_MS = 86_400_000;

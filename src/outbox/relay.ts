@@ -1,11 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/db.js';
 import type { Metrics } from '../metrics.js';
-import { Housekeeping } from './housekeeping.js';
 import { Leadership, OUTBOX_CHANNEL } from './leadership.js';
 import { Backoff, BrokerLink } from './link.js';
 import { probeXid, readAfter } from './outbox.repository.js';
 import { Horizon, Progress } from './progress.js';
+import { SentPurge } from './sent-purge.js';
 import { Waker } from './waker.js';
 import { PublishWindow } from './window.js';
 
@@ -43,7 +43,7 @@ export interface Relay {
 
 /**
  * The outbox relay, composed of its parts: leadership (one active relay per database), the broker link, the
- * publish window, progress (the persisted mark and the horizon of ended transactions) and housekeeping.
+ * publish window, progress (the persisted mark and the horizon of ended transactions) and the sent-row purge.
  * It publishes rows in id order and never skips an id whose transaction may still commit.
  */
 export function createRelay(opts: RelayOptions): Relay {
@@ -77,7 +77,7 @@ export function createRelay(opts: RelayOptions): Relay {
     () => link.drop(),
   );
   const horizon = new Horizon(db.kind === 'pglite');
-  const housekeeping = new Housekeeping(opts.retentionHours, log);
+  const sentPurge = new SentPurge(opts.retentionHours, log);
   let stopping = false;
   let loop: Promise<void> | undefined;
 
@@ -100,7 +100,7 @@ export function createRelay(opts: RelayOptions): Relay {
       if (horizon.probeDue) horizon.probed(await probeXid(session));
       return GAP_RETRY_MS;
     }
-    await housekeeping.maybeRun(session);
+    await sentPurge.maybeRun(session);
     return ready.length > 0 ? -Math.min(MAX_GATHER_MS, ready.length) : opts.pollMs;
   }
 

@@ -1,13 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { requireRole } from '../auth/auth.js';
+import type { FastifyInstance } from 'fastify';
+import { roleHook } from '../auth/auth.js';
 import { customerIdParams, errorResponses, idempotencyHeaders } from '../http/schemas.js';
 import { contextOf, ok, runWrite } from '../http/write.js';
 import { anonymizationBody, customerExportSchema } from './privacy.schemas.js';
 import { type AnonymizationInput, anonymize, exportCustomer } from './privacy.service.js';
 
 type IdParams = { customer_id: string };
-
-const privacyOfficer = async (request: FastifyRequest) => requireRole(request.principal, 'privacy_officer');
 
 /** Personal data rights (Law 81 of 2019): export and anonymization, role `privacy_officer`. */
 export default async function privacyRoutes(app: FastifyInstance) {
@@ -25,7 +23,7 @@ export default async function privacyRoutes(app: FastifyInstance) {
         params: customerIdParams,
         response: { 200: customerExportSchema, ...errorResponses(404) },
       },
-      preValidation: privacyOfficer,
+      preValidation: roleHook('privacy_officer'),
     },
     (request) => exportCustomer(app.db, request.principal.org, request.params.customer_id, app.clock.now()),
   );
@@ -47,7 +45,7 @@ export default async function privacyRoutes(app: FastifyInstance) {
         body: anonymizationBody,
         response: { 200: { $ref: 'Customer#' }, ...errorResponses(404, 409) },
       },
-      preValidation: privacyOfficer,
+      preValidation: roleHook('privacy_officer'),
     },
     (request, reply) =>
       runWrite(request, reply, async (tx) =>

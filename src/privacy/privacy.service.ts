@@ -11,8 +11,13 @@ import {
 import { anonymizeCustomer, findCustomer } from '../customers/customers.repository.js';
 import { type CustomerView, customerAnonymized, customerView } from '../customers/customers.service.js';
 import type { Db, Queryable } from '../db/db.js';
-import { forfeitPoints } from '../loyalty/loyalty.forfeiture.js';
-import { type LedgerEntryView, type LoyaltySummary, listLedger, loyaltySummary } from '../loyalty/loyalty.queries.js';
+import { forfeitPoints } from '../loyalty/loyalty.forfeiture.service.js';
+import {
+  type LedgerEntryView,
+  type LoyaltySummary,
+  listLedger,
+  loyaltySummary,
+} from '../loyalty/loyalty.queries.service.js';
 import { envelope, eventTimestamp } from '../outbox/events.js';
 import { utcDate } from '../shared/clock.js';
 import type { UseCaseContext } from '../shared/context.js';
@@ -21,7 +26,7 @@ import { fromCents } from '../shared/money.js';
 import { storeEvents } from '../shared/outbox-writer.js';
 import type { Page } from '../shared/pagination.js';
 import * as repo from './privacy.repository.js';
-import { scrubEventPayload, scrubStoredResponse } from './scrub.js';
+import { scrubEventPayload, scrubStoredResponse } from './privacy.scrub.service.js';
 
 /*
  * Personal data rights (Panama, Law 81 of 2019): access and portability (the export) and cancellation (the

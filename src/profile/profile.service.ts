@@ -8,7 +8,7 @@ import {
   type NewCustomerInput,
 } from '../customers/customers.service.js';
 import type { Queryable } from '../db/db.js';
-import { type LoyaltySummary, loyaltySummary } from '../loyalty/loyalty.queries.js';
+import { type LoyaltySummary, loyaltySummary } from '../loyalty/loyalty.queries.service.js';
 import { enroll } from '../loyalty/loyalty.service.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { customerNotFound } from '../shared/domain-error.js';

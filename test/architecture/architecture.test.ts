@@ -18,6 +18,28 @@ function unitOf(path: string): string {
   return second === undefined ? (first as string) : `${first}/`;
 }
 
+/**
+ * Every folder under src/ has one kind. A feature folder holds only `<feature>[.<topic>].<role>.ts` files; the
+ * plugins folder only `<name>.plugin.ts` (every Fastify plugin that wires infrastructure); the other folders are
+ * infrastructure that features call and name their files freely. A new folder must be classified here.
+ */
+const FEATURES = ['customers', 'loyalty', 'credit', 'privacy', 'profile', 'operations'];
+const INFRASTRUCTURE = ['auth', 'db', 'docs', 'http', 'outbox', 'shared'];
+const PLUGINS = 'plugins';
+/** The roles of a feature file: HTTP routes, use cases, SQL, HTTP schemas, and the runs the scheduler starts. */
+const ROLES = ['routes', 'service', 'repository', 'schemas', 'job'] as const;
+type Role = (typeof ROLES)[number] | 'plugin' | 'infrastructure';
+
+/** A file's role, from its folder and its suffix; undefined when a feature or plugin file has no valid suffix. */
+function roleOf(path: string): Role | undefined {
+  const [folder, name] = relative(SRC, path).split('/');
+  if (name === undefined) return 'infrastructure';
+  if (folder === PLUGINS) return name.endsWith('.plugin.ts') ? 'plugin' : undefined;
+  if (INFRASTRUCTURE.includes(folder as string)) return 'infrastructure';
+  const match = new RegExp(`^${folder}(?:\\.[a-z][a-z-]*)*\\.(${ROLES.join('|')})\\.ts$`).exec(name);
+  return match ? (match[1] as Role) : undefined;
+}
+
 const files = sourceFiles(SRC);
 /** file → the src files it imports. */
 const imports = new Map(
@@ -50,6 +72,29 @@ function importersOf(folder: string, imported: string): string[] {
 }
 
 describe('the architecture of src/', () => {
+  it('when a folder is under src/, then it is a feature, infrastructure or the plugins folder', () => {
+    const folders = new Set(
+      files
+        .map((f) => relative(SRC, f).split('/'))
+        .filter((p) => p.length > 1)
+        .map((p) => p[0]),
+    );
+    const known = new Set([...FEATURES, ...INFRASTRUCTURE, PLUGINS]);
+    expect([...folders].filter((f) => !known.has(f as string))).toEqual([]);
+  });
+
+  it('when a file is in a feature folder or src/plugins, then its name carries its folder and a role', () => {
+    expect(files.filter((f) => roleOf(f) === undefined).map((f) => relative(SRC, f))).toEqual([]);
+  });
+
+  it('when a file is named like a plugin or routes, then it sits in src/plugins or a feature folder', () => {
+    const misplaced = files
+      .filter((f) => roleOf(f) === 'infrastructure')
+      .filter((f) => /\.(plugin|routes)\.ts$/.test(f))
+      .map((f) => relative(SRC, f));
+    expect(misplaced).toEqual([]);
+  });
+
   it('when folders import each other, then the imports form no cycle', () => {
     const graph = edges();
     const cycles: string[] = [];
@@ -82,15 +127,15 @@ describe('the architecture of src/', () => {
   it('when a feature imports another feature, then never its routes (only app.ts registers routes)', () => {
     const offenders = [...imports].flatMap(([file, targets]) =>
       targets
-        .filter((t) => t.endsWith('.routes.ts') && unitOf(t) !== unitOf(file) && unitOf(file) !== 'app.ts')
+        .filter((t) => roleOf(t) === 'routes' && unitOf(t) !== unitOf(file) && unitOf(file) !== 'app.ts')
         .map((t) => `${relative(SRC, file)} → ${relative(SRC, t)}`),
     );
     expect(offenders).toEqual([]);
   });
 
-  it('when a file is a service or a repository, then it imports nothing from src/http/', () => {
+  it('when a file is a service, a repository or a job, then it imports nothing from src/http/', () => {
     const offenders = [...imports]
-      .filter(([file]) => /\.(service|repository|movements|program)\.ts$/.test(file))
+      .filter(([file]) => ['service', 'repository', 'job'].includes(roleOf(file) ?? ''))
       .filter(([, targets]) => targets.some((t) => unitOf(t) === 'http/'))
       .map(([file]) => relative(SRC, file));
     expect(offenders).toEqual([]);

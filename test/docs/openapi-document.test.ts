@@ -3,9 +3,9 @@ import type { FastifySchema } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { CONTACT, LICENSE } from '../../src/docs/docs.plugin.js';
 import { publicUrl, publishMoneyKeyword, transformRoute } from '../../src/docs/openapi-transform.js';
 import { OPERATION_IDS, UNPUBLISHED } from '../../src/docs/operation-ids.js';
+import { CONTACT, LICENSE } from '../../src/plugins/docs.plugin.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
 type Json = Record<string, unknown>;

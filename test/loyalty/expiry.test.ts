@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runExpiry } from '../../src/loyalty/expiry.service.js';
+import { runExpiry } from '../../src/loyalty/loyalty.expiry.job.js';
 import { assertValidEvent } from '../../src/outbox/events.js';
 import { JobLock, withJobLock } from '../../src/shared/jobs.js';
 import { appWith, type TestApp } from '../helpers/app.js';

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
-import { runOverdue } from '../credit/credit.overdue.js';
+import { runOverdue } from '../credit/credit.overdue.job.js';
 import type { Queryable } from '../db/db.js';
 import { purgeIdempotencyKeys } from '../http/idempotency.js';
-import { runExpiry } from '../loyalty/expiry.service.js';
+import { runExpiry } from '../loyalty/loyalty.expiry.job.js';
 import { JobLock, scheduleJob, withJobLock } from '../shared/jobs.js';
 
 const HOUR_MS = 3_600_000;
@@ -16,7 +16,7 @@ const HOUR_MS = 3_600_000;
  * which owns the outbox.)
  */
 export default fp(
-  async function housekeeping(app: FastifyInstance, opts: { config: Config }) {
+  async function scheduledJobs(app: FastifyInstance, opts: { config: Config }) {
     const warn = (what: string) => (err: unknown) => app.log.warn({ err: (err as Error).message }, `${what} failed`);
 
     /** A job of all organizations under its lock; wakes the relay and logs when it changed something. */
@@ -66,5 +66,5 @@ export default fp(
       await Promise.all(jobs.map((job) => job.stop()));
     });
   },
-  { name: 'housekeeping', dependencies: ['database', 'relay'] },
+  { name: 'scheduled-jobs', dependencies: ['database', 'relay'] },
 );

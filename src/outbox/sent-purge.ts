@@ -7,10 +7,10 @@ const BATCH = 1000;
 const BATCHES_PER_CALL = 10;
 
 /**
- * Housekeeping: deletes published rows past retention, in batches of 1000 (short transactions, no table scan),
+ * The sent-row purge: deletes published rows past retention, in batches of 1000 (short transactions, no table scan),
  * once per `everyMs`, or again at once while old rows remain. Rows above the mark are never deleted.
  */
-export class Housekeeping {
+export class SentPurge {
   private last = 0;
 
   constructor(

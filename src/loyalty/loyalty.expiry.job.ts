@@ -2,7 +2,7 @@ import type { Queryable } from '../db/db.js';
 import { newId } from '../ids.js';
 import { envelope } from '../outbox/events.js';
 import { storeEvents } from '../shared/outbox-writer.js';
-import * as lots from './lots.repository.js';
+import * as lots from './loyalty.lots.repository.js';
 import * as repo from './loyalty.repository.js';
 
 export interface ExpiryRunScope {

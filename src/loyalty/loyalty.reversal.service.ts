@@ -4,8 +4,8 @@ import { newId } from '../ids.js';
 import { envelope } from '../outbox/events.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { DomainError } from '../shared/domain-error.js';
-import * as lots from './lots.repository.js';
-import { missingAccount } from './loyalty.queries.js';
+import * as lots from './loyalty.lots.repository.js';
+import { missingAccount } from './loyalty.queries.service.js';
 import * as repo from './loyalty.repository.js';
 
 export interface ReversalInput {

@@ -2,8 +2,8 @@ import { findCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
 import { customerNotFound, DomainError } from '../shared/domain-error.js';
 import { cursorSeq, type Page, type PageQuery, toPage } from '../shared/pagination.js';
-import { nextExpiry } from './lots.repository.js';
-import { getProgram, type LoyaltyProgram, nextTier } from './loyalty.program.js';
+import { nextExpiry } from './loyalty.lots.repository.js';
+import { getProgram, type LoyaltyProgram, nextTier } from './loyalty.program.service.js';
 import * as repo from './loyalty.repository.js';
 
 /* The read side of loyalty: an account's summary and its ledger. */

@@ -4,9 +4,9 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, Fasti
 import fp from 'fastify-plugin';
 import { isDatabaseUnavailable, pgErrorCode } from '../db/db.js';
 import { type FieldError, Problem, problems } from '../errors.js';
+import { problemOf } from '../http/domain-problems.js';
 import { DomainError } from '../shared/domain-error.js';
 import { isStorableText, MAX_BODY_DEPTH, nestsDeeperThan, unstorableTextPaths } from '../shared/text.js';
-import { problemOf } from './domain-problems.js';
 
 const titles: Record<number, string> = {
   400: 'Invalid request',

@@ -5,8 +5,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { eventSchemas, isEventName } from '../../generated/index.js';
+import { publicUrl, transformDocument, transformRoute } from '../docs/openapi-transform.js';
 import { PROJECT_ROOT } from '../project-root.js';
-import { publicUrl, transformDocument, transformRoute } from './openapi-transform.js';
 
 /** The maintainers, and the terms of use, in both published documents (asyncapi.yaml's `info` says the same). */
 export const CONTACT = {

@@ -7,7 +7,7 @@ import { utcDate } from '../shared/clock.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { DomainError } from '../shared/domain-error.js';
 import { fromCents, toCents } from '../shared/money.js';
-import { liftOverdueHoldIfCleared } from './credit.holds.js';
+import { liftOverdueHoldIfCleared } from './credit.holds.service.js';
 import { allocatePayment } from './credit.lifecycle.repository.js';
 import * as repo from './credit.repository.js';
 import {

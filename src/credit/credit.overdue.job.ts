@@ -4,7 +4,7 @@ import { envelope } from '../outbox/events.js';
 import { utcDate } from '../shared/clock.js';
 import { fromCents } from '../shared/money.js';
 import { storeEvents } from '../shared/outbox-writer.js';
-import { holdPlacedEvent } from './credit.holds.js';
+import { holdPlacedEvent } from './credit.holds.service.js';
 import * as lifecycle from './credit.lifecycle.repository.js';
 import * as repo from './credit.repository.js';
 
