@@ -53,7 +53,10 @@ export async function customerEvents(tx: Queryable, org: string, customerId: str
   return res.rows;
 }
 
-/** Rewrites the payloads of stored events (by id) in one statement. */
+/**
+ * Rewrites the payloads of stored events (by id) in one statement: the one UPDATE of outbox rows anywhere (the
+ * outbox is append-only except for erasure). Ids and the relay's mark stay as they are, so ordering holds.
+ */
 export async function rewriteEvents(tx: Queryable, org: string, rows: readonly StoredText[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
