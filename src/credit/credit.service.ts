@@ -1,6 +1,5 @@
 import type { EventEnvelope } from '../../generated/index.js';
-import { findCustomer } from '../customers/customers.repository.js';
-import { writableCustomer } from '../customers/customers.service.js';
+import { findCustomer, writableCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
 import { newId } from '../ids.js';
 import { envelope } from '../outbox/events.js';

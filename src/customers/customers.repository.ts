@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/db.js';
 import { SqlParams, selectPage } from '../db/sql.js';
+import { customerNotFound, DomainError } from '../shared/domain-error.js';
 
 export type CustomerStatus = 'active' | 'anonymized';
 
@@ -53,6 +54,39 @@ export async function findCustomer(
     [org, customerId],
   );
   return res.rows[0];
+}
+
+export const customerAnonymized = () =>
+  new DomainError('customer-anonymized', 'The customer was anonymized; it can no longer be changed.');
+
+/**
+ * THE customer guard, the one place the rule "the customer exists in the organization and is not anonymized" is
+ * written; loyalty, credit, privacy and customers call it before every write. It locks the customer row (`share` for
+ * a write that depends on the customer, `update` to change it) so an anonymization either waits for the write or is
+ * seen by it.
+ */
+export async function writableCustomer(
+  tx: Queryable,
+  org: string,
+  customerId: string,
+  lock: 'share' | 'update' = 'share',
+): Promise<CustomerRow> {
+  const customer = await findCustomer(tx, org, customerId, lock);
+  if (!customer) throw customerNotFound();
+  if (customer.status === 'anonymized') throw customerAnonymized();
+  return customer;
+}
+
+/**
+ * The same guard as a CTE named `customer` for a statement that guards itself (one round trip on a hot path): it
+ * yields one row, share-locked, only while the customer exists and is not anonymized. `org` and `id` are the
+ * statement's parameter placeholders.
+ */
+export function writableCustomerCte(org: string, id: string): string {
+  return `customer AS (
+       SELECT 1 FROM customers
+        WHERE organization_id = ${org} AND customer_id = ${id} AND status <> 'anonymized' FOR SHARE
+     )`;
 }
 
 /** The name an anonymized customer keeps (the column is required); it identifies no one. */

@@ -2,7 +2,7 @@ import { PgCode, pgConstraint, pgErrorCode, type Queryable } from '../db/db.js';
 import { newId } from '../ids.js';
 import { envelope } from '../outbox/events.js';
 import type { UseCaseContext } from '../shared/context.js';
-import { customerNotFound, DomainError, invalid } from '../shared/domain-error.js';
+import { DomainError, invalid } from '../shared/domain-error.js';
 import { storeEvents } from '../shared/outbox-writer.js';
 import { cursorSeq, type Page, toPage } from '../shared/pagination.js';
 import * as repo from './customers.repository.js';
@@ -47,26 +47,6 @@ export function customerView(c: repo.CustomerRow): CustomerView {
     created_at: c.created_at.toISOString(),
     updated_at: c.updated_at.toISOString(),
   };
-}
-
-export const customerAnonymized = () =>
-  new DomainError('customer-anonymized', 'The customer was anonymized; it can no longer be changed.');
-
-/**
- * The guard of every write to a customer or to its loyalty and credit: the customer exists in the organization
- * and is not anonymized. It locks the customer row (`share` for a write that depends on the customer, `update` to
- * change it) so an anonymization either waits for the write or is seen by it.
- */
-export async function writableCustomer(
-  tx: Queryable,
-  org: string,
-  customerId: string,
-  lock: 'share' | 'update' = 'share',
-): Promise<repo.CustomerRow> {
-  const customer = await repo.findCustomer(tx, org, customerId, lock);
-  if (!customer) throw customerNotFound();
-  if (customer.status === 'anonymized') throw customerAnonymized();
-  return customer;
 }
 
 function contactRequired(): DomainError {
@@ -140,7 +120,7 @@ export async function patchCustomer(
   patch: CustomerPatch,
 ): Promise<CustomerView> {
   const org = ctx.principal.org;
-  const current = await writableCustomer(tx, org, customerId, 'update');
+  const current = await repo.writableCustomer(tx, org, customerId, 'update');
   const changes: repo.CustomerChanges = {};
   for (const field of patchable) {
     const value = patch[field];

@@ -1,3 +1,4 @@
+import { writableCustomerCte } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
 import { SqlParams, selectPage } from '../db/sql.js';
 import { type EventBatch, insertEventsSql } from '../shared/outbox-writer.js';
@@ -108,9 +109,7 @@ export async function addPoints(
   at: Date,
 ): Promise<EarnedRow | undefined> {
   const res = await tx.query<EarnedRow>(
-    `WITH customer AS (
-       SELECT status FROM customers WHERE organization_id = $1 AND customer_id = $2 FOR SHARE
-     ), program AS (
+    `WITH ${writableCustomerCte('$1', '$2')}, program AS (
        SELECT earn_points_per_currency_unit, redeem_points_per_currency_unit, tiers, points_validity_days,
               expiry_notice_days
          FROM loyalty_programs WHERE organization_id = $1
@@ -123,7 +122,7 @@ export async function addPoints(
             updated_at = $6
        FROM earned e
       WHERE a.organization_id = $1 AND a.customer_id = $2 AND e.points > 0
-        AND EXISTS (SELECT 1 FROM customer WHERE status <> 'anonymized')
+        AND EXISTS (SELECT 1 FROM customer)
       RETURNING a.customer_id, a.points_balance, a.lifetime_points, a.tier, e.points,
                 (SELECT row_to_json(program) FROM program) AS program`,
     [org, customerId, earn.points, earn.amountCents, earn.defaultRate, at],

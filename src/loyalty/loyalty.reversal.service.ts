@@ -1,4 +1,4 @@
-import { writableCustomer } from '../customers/customers.service.js';
+import { writableCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
 import { newId } from '../ids.js';
 import { envelope } from '../outbox/events.js';

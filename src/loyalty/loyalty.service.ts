@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '../../generated/index.js';
-import { writableCustomer } from '../customers/customers.service.js';
+import { writableCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
 import { guardedUpdate } from '../db/sql.js';
 import { newId } from '../ids.js';

@@ -8,8 +8,8 @@ import {
   type UsageView,
   usageView,
 } from '../credit/credit.service.js';
-import { anonymizeCustomer, findCustomer } from '../customers/customers.repository.js';
-import { type CustomerView, customerAnonymized, customerView } from '../customers/customers.service.js';
+import { anonymizeCustomer, findCustomer, writableCustomer } from '../customers/customers.repository.js';
+import { type CustomerView, customerView } from '../customers/customers.service.js';
 import type { Db, Queryable } from '../db/db.js';
 import { forfeitPoints } from '../loyalty/loyalty.forfeiture.service.js';
 import {
@@ -138,9 +138,7 @@ export async function anonymize(
 ): Promise<CustomerView> {
   const org = ctx.principal.org;
   // Lock order as every write: the customer, then its credit account, then its loyalty account.
-  const customer = await findCustomer(tx, org, customerId, 'update');
-  if (!customer) throw customerNotFound();
-  if (customer.status === 'anonymized') throw customerAnonymized();
+  await writableCustomer(tx, org, customerId, 'update');
   const credit = await creditRepo.findAccount(tx, org, customerId, true);
   if (credit && credit.outstanding_cents > 0) {
     const outstanding = fromCents(credit.outstanding_cents);
