@@ -36,7 +36,7 @@ export async function runExpiry(tx: Queryable, scope: ExpiryRunScope, asOf: Date
     if (!(await repo.findAccount(tx, org, c.customer_id, true))) continue;
     const expired = await lots.expireLots(tx, org, c.customer_id, asOf);
     if (expired === 0) continue;
-    const account = await lots.adjustAccount(tx, org, c.customer_id, { balance: -expired, lifetime: 0 }, asOf);
+    const account = await repo.adjustAccount(tx, org, c.customer_id, { balance: -expired, lifetime: 0 }, asOf);
     const transactionId = newId('loy_txn');
     const data = {
       customer_id: c.customer_id,

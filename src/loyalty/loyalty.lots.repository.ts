@@ -1,6 +1,5 @@
 import type { Queryable } from '../db/db.js';
 import { SqlParams } from '../db/sql.js';
-import type { LoyaltyAccountRow } from './loyalty.repository.js';
 
 /*
  * Lots: every earn's points, with their expiry. The balance is the sum of what remains in the lots, and every change
@@ -206,26 +205,6 @@ export async function nextExpiry(
     [org, customerId],
   );
   return res.rows[0] ?? null;
-}
-
-/** Adds `balance` (may be negative) and `lifetime` to the locked account; returns it after. */
-export async function adjustAccount(
-  tx: Queryable,
-  org: string,
-  customerId: string,
-  delta: { balance: number; lifetime: number },
-  at: Date,
-): Promise<LoyaltyAccountRow> {
-  const res = await tx.query<LoyaltyAccountRow>(
-    `UPDATE loyalty_accounts
-        SET points_balance = points_balance + $3, lifetime_points = lifetime_points + $4, updated_at = $5
-      WHERE organization_id = $1 AND customer_id = $2
-      RETURNING customer_id, points_balance, lifetime_points, tier`,
-    [org, customerId, delta.balance, delta.lifetime, at],
-  );
-  const row = res.rows[0];
-  if (!row) throw new Error(`loyalty account ${org}/${customerId} vanished while locked`);
-  return row;
 }
 
 export interface ReversibleRow {

@@ -261,3 +261,23 @@ export async function forfeitBalance(tx: Queryable, org: string, customerId: str
     p.values,
   );
 }
+
+/** Adds `balance` (may be negative) and `lifetime` to the locked account; returns it after. */
+export async function adjustAccount(
+  tx: Queryable,
+  org: string,
+  customerId: string,
+  delta: { balance: number; lifetime: number },
+  at: Date,
+): Promise<LoyaltyAccountRow> {
+  const res = await tx.query<LoyaltyAccountRow>(
+    `UPDATE loyalty_accounts
+        SET points_balance = points_balance + $3, lifetime_points = lifetime_points + $4, updated_at = $5
+      WHERE organization_id = $1 AND customer_id = $2
+      RETURNING customer_id, points_balance, lifetime_points, tier`,
+    [org, customerId, delta.balance, delta.lifetime, at],
+  );
+  const row = res.rows[0];
+  if (!row) throw new Error(`loyalty account ${org}/${customerId} vanished while locked`);
+  return row;
+}

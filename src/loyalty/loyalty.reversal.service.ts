@@ -64,7 +64,7 @@ export async function reverse(
   if (original.type === 'earn') {
     const fromLots = await lots.takeFromLots(tx, org, customerId, points, transactionId);
     taken = fromLots.reduce((sum, t) => sum + t.points, 0);
-    account = await lots.adjustAccount(tx, org, customerId, { balance: -taken, lifetime: -points }, ctx.now);
+    account = await repo.adjustAccount(tx, org, customerId, { balance: -taken, lifetime: -points }, ctx.now);
   } else {
     const given = await lots.giveBackToLots(tx, org, transactionId, points);
     // A redemption made before lots existed: its points come back as a never-expiring lot.
@@ -77,7 +77,7 @@ export async function reverse(
       });
     }
     taken = points;
-    account = await lots.adjustAccount(tx, org, customerId, { balance: points, lifetime: 0 }, ctx.now);
+    account = await repo.adjustAccount(tx, org, customerId, { balance: points, lifetime: 0 }, ctx.now);
   }
   const unrecovered = points - taken;
   const reversalId = newId('loy_txn');

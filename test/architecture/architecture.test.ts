@@ -113,6 +113,23 @@ describe('the architecture of src/', () => {
     expect(cycles).toEqual([]);
   });
 
+  it('when files import each other, then no two files import each other, directly or around a loop', () => {
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (file: string, path: string[]) => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'open') {
+        cycles.push([...path.slice(path.indexOf(file)), file].map((f) => relative(SRC, f)).join(' → '));
+        return;
+      }
+      state.set(file, 'open');
+      for (const next of imports.get(file) ?? []) visit(next, [...path, file]);
+      state.set(file, 'done');
+    };
+    for (const file of imports.keys()) visit(file, []);
+    expect(cycles).toEqual([]);
+  });
+
   it('when a feature is customers, then it imports no other feature', () => {
     expect([...importersOf('customers/', 'loyalty/'), ...importersOf('customers/', 'credit/')]).toEqual([]);
     expect(importersOf('customers/', 'profile/')).toEqual([]);
