@@ -16,6 +16,10 @@ const SAVE_EVERY_MS = 20;
 /** Re-read delay while a gap waits for a transaction in flight (a rollback wakes nobody). */
 const GAP_RETRY_MS = 2;
 
+/** After a cycle: read again at once, wait for a wake (at most `ms`), or first let commits gather `ms` (busy). */
+type Next = { kind: 'again' } | { kind: 'wait'; ms: number } | { kind: 'gather'; ms: number };
+const AGAIN: Next = { kind: 'again' };
+
 export interface RelayOptions {
   db: Db;
   amqpUrl: string;
@@ -55,15 +59,11 @@ export function createRelay(opts: RelayOptions): Relay {
   const rewind = () => {
     if (cursor >= 0) cursor = window.reset();
   };
-  const leadership = new Leadership(
-    db,
-    log,
-    () => waker.wake(),
-    () => {
-      rewind();
-      cursor = -1;
-    },
-  );
+  const lostLead = () => {
+    rewind();
+    cursor = -1;
+  };
+  const leadership = new Leadership(db, log, () => waker.wake(), lostLead);
   const link = new BrokerLink(opts.amqpUrl, log, metrics, rewind);
   const progress = new Progress(
     () => leadership.current,
@@ -81,27 +81,28 @@ export function createRelay(opts: RelayOptions): Relay {
   let stopping = false;
   let loop: Promise<void> | undefined;
 
-  /** One cycle: read after the cursor, publish what is final; returns how long to wait before the next. */
-  async function cycle(): Promise<number> {
+  /** One cycle: read after the cursor, publish what is final; says what to do before the next. */
+  async function cycle(): Promise<Next> {
     const session = leadership.current;
-    if (!session) return 0;
+    if (!session) return AGAIN;
     const channel = await link.ensure();
     if (cursor < 0) cursor = window.reset(await progress.resume(session));
     const { rows, horizon: sample } = await readAfter(session, cursor, opts.batchSize);
     horizon.observe(sample);
     const ready = horizon.publishable(cursor, rows);
     for (const row of ready) {
-      if (!(await window.slot()) || link.channel !== channel || stopping) return 0;
+      if (!(await window.slot()) || link.channel !== channel || stopping) return AGAIN;
       cursor = row.id; // before publishing: a channel lost while it waits for `drain` rewinds the cursor
       await window.publish(channel, row);
     }
-    if (ready.length === opts.batchSize) return 0;
+    if (ready.length === opts.batchSize) return AGAIN;
     if (ready.length < rows.length) {
       if (horizon.probeDue) horizon.probed(await probeXid(session));
-      return GAP_RETRY_MS;
+      return { kind: 'wait', ms: GAP_RETRY_MS };
     }
     await sentPurge.maybeRun(session);
-    return ready.length > 0 ? -Math.min(MAX_GATHER_MS, ready.length) : opts.pollMs;
+    const gather = Math.min(MAX_GATHER_MS, ready.length);
+    return ready.length > 0 ? { kind: 'gather', ms: gather } : { kind: 'wait', ms: opts.pollMs };
   }
 
   async function run(): Promise<void> {
@@ -111,11 +112,10 @@ export function createRelay(opts: RelayOptions): Relay {
           await waker.wait(2_000);
           continue;
         }
-        const wait = await cycle();
+        const next = await cycle();
         backoff.reset();
-        // Busy (a negative wait): let the commits of the next milliseconds gather, then read at once.
-        if (wait < 0) await waker.sleep(-wait);
-        if (wait !== 0) await waker.wait(wait < 0 ? opts.pollMs : wait);
+        if (next.kind === 'gather') await waker.sleep(next.ms);
+        if (next.kind !== 'again') await waker.wait(next.kind === 'gather' ? opts.pollMs : next.ms);
       } catch (err) {
         if (stopping) break;
         if (backoff.first) log.warn({ err: (err as Error).message }, 'relay cycle failed; retrying with back-off');
