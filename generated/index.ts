@@ -8,6 +8,7 @@ import type {
   CreditLimitExceededEvent,
   CreditOverdueEvent,
   CreditPaymentReceivedEvent,
+  CreditUsageCancelledEvent,
   CreditUsedEvent,
   CustomerAnonymizedEvent,
   CustomerCreatedEvent,
@@ -36,6 +37,7 @@ import { publishCreditPaymentReceived } from './publishers/publish-credit-paymen
 import { publishCreditOverdue } from './publishers/publish-credit-overdue.js';
 import { publishCreditHoldPlaced } from './publishers/publish-credit-hold-placed.js';
 import { publishCreditHoldReleased } from './publishers/publish-credit-hold-released.js';
+import { publishCreditUsageCancelled } from './publishers/publish-credit-usage-cancelled.js';
 import {
   eventExamples as examples,
   eventSchemas as schemas,
@@ -44,6 +46,8 @@ import {
 
 export type * from './models/index.js';
 export type { PublishOptions } from './publishers/common.js';
+export * from './received.js';
+export { type FieldError } from './runtime/validator.js';
 export * from './topology.js';
 export {
   publishCustomerCreated,
@@ -62,6 +66,7 @@ export {
   publishCreditOverdue,
   publishCreditHoldPlaced,
   publishCreditHoldReleased,
+  publishCreditUsageCancelled,
 };
 
 /** Every published event (one per send operation), in the order of the AsyncAPI document. */
@@ -82,6 +87,7 @@ export const EVENT_NAMES = [
   'credit.overdue',
   'credit.hold.placed',
   'credit.hold.released',
+  'credit.usage.cancelled',
 ] as const;
 
 /** Name of an event; also its routing key. */
@@ -110,6 +116,7 @@ export interface EventEnvelopeMap {
   'credit.overdue': CreditOverdueEvent;
   'credit.hold.placed': CreditHoldPlacedEvent;
   'credit.hold.released': CreditHoldReleasedEvent;
+  'credit.usage.cancelled': CreditUsageCancelledEvent;
 }
 
 /** The envelope of any event; narrow it on `event`. */
@@ -183,6 +190,8 @@ export function publishEvent(
       return publishCreditHoldPlaced(channel, envelope, options, onConfirm);
     case 'credit.hold.released':
       return publishCreditHoldReleased(channel, envelope, options, onConfirm);
+    case 'credit.usage.cancelled':
+      return publishCreditUsageCancelled(channel, envelope, options, onConfirm);
     default:
       throw new Error(`Unknown event: ${String((envelope as { event: unknown }).event)}`);
   }

@@ -163,6 +163,14 @@ export const MESSAGE_PROPERTIES = {
     type: 'credit.hold.released',
     appId: 'customer-service',
   },
+  'credit.usage.cancelled': {
+    deliveryMode: 2,
+    persistent: true,
+    mandatory: false,
+    contentType: 'application/json',
+    type: 'credit.usage.cancelled',
+    appId: 'customer-service',
+  },
 } as const;
 
 /**

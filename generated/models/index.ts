@@ -316,6 +316,62 @@ export interface CreditPaymentReceivedEvent {
 }
 
 /**
+ * The cancelled usage and the credit available after it.
+ */
+export interface CreditUsageCancelledData {
+  /**
+   * Id of the customer (prefix `cust_`; usually a `b2b` customer).
+   */
+  customer_id: string;
+  /**
+   * Id of the credit account (prefix `credit_`).
+   */
+  credit_account_id: string;
+  /**
+   * Id of the cancelled credit usage (prefix `usage_`).
+   */
+  usage_id: string;
+  /**
+   * Id of the order the usage paid (one usage per order).
+   */
+  order_id: string;
+  /**
+   * Amount of the usage, returned to the available credit (a JSON number, at most 2 decimals).
+   */
+  amount: number;
+  /**
+   * Credit available after the cancellation (a JSON number, at most 2 decimals).
+   */
+  credit_available: number;
+}
+
+/**
+ * Envelope of the `credit.usage.cancelled` event.
+ */
+export interface CreditUsageCancelledEvent {
+  /**
+   * The event name; also the routing key.
+   */
+  event: 'credit.usage.cancelled';
+  /**
+   * Version of the envelope and payload format.
+   */
+  version: '1.0';
+  /**
+   * When the usage was cancelled, RFC 3339 in UTC.
+   */
+  timestamp: string;
+  /**
+   * The organization the customer belongs to.
+   */
+  organization_id: string;
+  /**
+   * The cancelled usage and the credit available after it.
+   */
+  data: CreditUsageCancelledData;
+}
+
+/**
  * The usage and the credit left after it.
  */
 export interface CreditUsedData {
@@ -856,4 +912,220 @@ export interface LoyaltyTierUpgradedEvent {
    * The tier before and after the upgrade.
    */
   data: LoyaltyTierUpgradedData;
+}
+
+/**
+ * The cancelled order, as far as we read it.
+ */
+export interface OrderCancelledData {
+  /**
+   * Id of the cancelled order.
+   */
+  order_id: string;
+  /**
+   * Id of the customer (prefix `cust_`); null for a guest order.
+   */
+  customer_id: string | null;
+  /**
+   * When the order was cancelled, RFC 3339.
+   */
+  cancelled_at: string;
+  /**
+   * Why the order was cancelled, free text, when the producer gives one.
+   */
+  reason?: string;
+}
+
+/**
+ * Envelope of the `order.cancelled` event, as we read it (open; only what we use is required).
+ */
+export interface OrderCancelledEvent {
+  /**
+   * The event name; also the routing key.
+   */
+  event: 'order.cancelled';
+  /**
+   * Version of the envelope and payload format.
+   */
+  version: '1.0';
+  /**
+   * When the producer published the event, RFC 3339.
+   */
+  timestamp: string;
+  /**
+   * The organization the order or payment belongs to.
+   */
+  organization_id: string;
+  /**
+   * The cancelled order, as far as we read it.
+   */
+  data: OrderCancelledData;
+}
+
+/**
+ * The completed order, as far as we read it.
+ */
+export interface OrderCompletedData {
+  /**
+   * Id of the order; the earn's `reference_id` (one earn per order).
+   */
+  order_id: string;
+  /**
+   * Id of the customer (prefix `cust_`); null for a guest order.
+   */
+  customer_id: string | null;
+  /**
+   * Order total, the amount the points are earned on (a JSON number, at most 2 decimals).
+   */
+  total: number;
+  /**
+   * How the order was paid, e.g. `cash`, `card`, `credit`; any string is accepted.
+   */
+  payment_method: string;
+  /**
+   * When the order was completed, RFC 3339.
+   */
+  completed_at: string;
+  /**
+   * The store the order was placed in, when the producer knows it.
+   */
+  store_id?: string;
+}
+
+/**
+ * Envelope of the `order.completed` event, as we read it (open; only what we use is required).
+ */
+export interface OrderCompletedEvent {
+  /**
+   * The event name; also the routing key.
+   */
+  event: 'order.completed';
+  /**
+   * Version of the envelope and payload format.
+   */
+  version: '1.0';
+  /**
+   * When the producer published the event, RFC 3339.
+   */
+  timestamp: string;
+  /**
+   * The organization the order or payment belongs to.
+   */
+  organization_id: string;
+  /**
+   * The completed order, as far as we read it.
+   */
+  data: OrderCompletedData;
+}
+
+/**
+ * The refund, as far as we read it.
+ */
+export interface OrderRefundedData {
+  /**
+   * Id of the refunded order.
+   */
+  order_id: string;
+  /**
+   * Id of the refund; one refund applies once.
+   */
+  refund_id: string;
+  /**
+   * Id of the customer (prefix `cust_`); null for a guest order.
+   */
+  customer_id: string | null;
+  /**
+   * The part of the order refunded (a JSON number, at most 2 decimals).
+   */
+  amount: number;
+  /**
+   * When the refund was made, RFC 3339.
+   */
+  refunded_at: string;
+}
+
+/**
+ * Envelope of the `order.refunded` event, as we read it (open; only what we use is required).
+ */
+export interface OrderRefundedEvent {
+  /**
+   * The event name; also the routing key.
+   */
+  event: 'order.refunded';
+  /**
+   * Version of the envelope and payload format.
+   */
+  version: '1.0';
+  /**
+   * When the producer published the event, RFC 3339.
+   */
+  timestamp: string;
+  /**
+   * The organization the order or payment belongs to.
+   */
+  organization_id: string;
+  /**
+   * The refund, as far as we read it.
+   */
+  data: OrderRefundedData;
+}
+
+/**
+ * The payment, as far as we read it.
+ */
+export interface PaymentReceivedData {
+  /**
+   * Id of the payment; the credit payment's `reference` (one payment records once).
+   */
+  payment_id: string;
+  /**
+   * Id of the paying customer (prefix `cust_`).
+   */
+  customer_id: string;
+  /**
+   * Amount paid (a JSON number, at most 2 decimals).
+   */
+  amount: number;
+  /**
+   * What the payment is for; only `credit_account` concerns us, any other string is ignored.
+   */
+  applies_to: string;
+  /**
+   * When the payment was received, RFC 3339.
+   */
+  received_at: string;
+  /**
+   * How it was paid (e.g. `bank_transfer`), when the producer gives it.
+   */
+  method?: string;
+  /**
+   * The payer's reference (e.g. a transfer number), when the producer gives one.
+   */
+  reference?: string | null;
+}
+
+/**
+ * Envelope of the `payment.received` event, as we read it (open; only what we use is required).
+ */
+export interface PaymentReceivedEvent {
+  /**
+   * The event name; also the routing key.
+   */
+  event: 'payment.received';
+  /**
+   * Version of the envelope and payload format.
+   */
+  version: '1.0';
+  /**
+   * When the producer published the event, RFC 3339.
+   */
+  timestamp: string;
+  /**
+   * The organization the order or payment belongs to.
+   */
+  organization_id: string;
+  /**
+   * The payment, as far as we read it.
+   */
+  data: PaymentReceivedData;
 }

@@ -1013,6 +1013,70 @@ export const eventSchemas = {
       },
     },
   },
+  'credit.usage.cancelled': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditUsageCancelled; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
+    title: 'CreditUsageCancelledEvent',
+    type: 'object',
+    description: 'Envelope of the `credit.usage.cancelled` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'credit.usage.cancelled',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the usage was cancelled, RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CreditUsageCancelledData',
+        type: 'object',
+        description: 'The cancelled usage and the credit available after it.',
+        required: ['customer_id', 'credit_account_id', 'usage_id', 'order_id', 'amount', 'credit_available'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
+          },
+          credit_account_id: {
+            type: 'string',
+            description: 'Id of the credit account (prefix `credit_`).',
+          },
+          usage_id: {
+            type: 'string',
+            description: 'Id of the cancelled credit usage (prefix `usage_`).',
+          },
+          order_id: {
+            type: 'string',
+            description: 'Id of the order the usage paid (one usage per order).',
+          },
+          amount: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            description: 'Amount of the usage, returned to the available credit (a JSON number, at most 2 decimals).',
+          },
+          credit_available: {
+            type: 'number',
+            minimum: 0,
+            description: 'Credit available after the cancellation (a JSON number, at most 2 decimals).',
+          },
+        },
+      },
+    },
+  },
 };
 
 /**
@@ -2058,6 +2122,72 @@ export const strictEventSchemas = {
     },
     additionalProperties: false,
   },
+  'credit.usage.cancelled': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditUsageCancelled; strict producer schema: every object closed; the service validates what it publishes against it) — DO NOT EDIT.',
+    title: 'CreditUsageCancelledEvent',
+    type: 'object',
+    description: 'Envelope of the `credit.usage.cancelled` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'credit.usage.cancelled',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the usage was cancelled, RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CreditUsageCancelledData',
+        type: 'object',
+        description: 'The cancelled usage and the credit available after it.',
+        required: ['customer_id', 'credit_account_id', 'usage_id', 'order_id', 'amount', 'credit_available'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
+          },
+          credit_account_id: {
+            type: 'string',
+            description: 'Id of the credit account (prefix `credit_`).',
+          },
+          usage_id: {
+            type: 'string',
+            description: 'Id of the cancelled credit usage (prefix `usage_`).',
+          },
+          order_id: {
+            type: 'string',
+            description: 'Id of the order the usage paid (one usage per order).',
+          },
+          amount: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            description: 'Amount of the usage, returned to the available credit (a JSON number, at most 2 decimals).',
+          },
+          credit_available: {
+            type: 'number',
+            minimum: 0,
+            description: 'Credit available after the cancellation (a JSON number, at most 2 decimals).',
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  },
 };
 
 /** The example envelopes of each event in the AsyncAPI document. */
@@ -2324,6 +2454,368 @@ export const eventExamples = {
         customer_id: 'cust_456',
         credit_account_id: 'credit_001',
         credit_available: 10000,
+      },
+    },
+  ],
+  'credit.usage.cancelled': [
+    {
+      event: 'credit.usage.cancelled',
+      version: '1.0',
+      timestamp: '2025-11-24T17:00:00Z',
+      organization_id: 'org_001',
+      data: {
+        customer_id: 'cust_456',
+        credit_account_id: 'credit_001',
+        usage_id: 'usage_001',
+        order_id: 'order_789',
+        amount: 5000,
+        credit_available: 10000,
+      },
+    },
+  ],
+};
+
+/**
+ * The consumer JSON Schema of each received event (receive operations): our tolerant reading of the
+ * producer's contract. Objects are open and only the fields the service uses are required.
+ */
+export const receivedEventSchemas = {
+  'order.completed': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      "Generated from asyncapi.yaml by scripts/generate.ts (received message OrderCompleted; our tolerant reading of the producer's contract: objects are open, only what we use is required) — DO NOT EDIT.",
+    title: 'OrderCompletedEvent',
+    type: 'object',
+    description: 'Envelope of the `order.completed` event, as we read it (open; only what we use is required).',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'order.completed',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the producer published the event, RFC 3339.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the order or payment belongs to.',
+      },
+      data: {
+        title: 'OrderCompletedData',
+        type: 'object',
+        description: 'The completed order, as far as we read it.',
+        required: ['order_id', 'customer_id', 'total', 'payment_method', 'completed_at'],
+        properties: {
+          order_id: {
+            type: 'string',
+            description: "Id of the order; the earn's `reference_id` (one earn per order).",
+          },
+          customer_id: {
+            type: ['string', 'null'],
+            description: 'Id of the customer (prefix `cust_`); null for a guest order.',
+          },
+          total: {
+            type: 'number',
+            minimum: 0,
+            description: 'Order total, the amount the points are earned on (a JSON number, at most 2 decimals).',
+          },
+          payment_method: {
+            type: 'string',
+            description: 'How the order was paid, e.g. `cash`, `card`, `credit`; any string is accepted.',
+          },
+          completed_at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the order was completed, RFC 3339.',
+          },
+          store_id: {
+            type: 'string',
+            description: 'The store the order was placed in, when the producer knows it.',
+          },
+        },
+      },
+    },
+  },
+  'order.cancelled': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      "Generated from asyncapi.yaml by scripts/generate.ts (received message OrderCancelled; our tolerant reading of the producer's contract: objects are open, only what we use is required) — DO NOT EDIT.",
+    title: 'OrderCancelledEvent',
+    type: 'object',
+    description: 'Envelope of the `order.cancelled` event, as we read it (open; only what we use is required).',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'order.cancelled',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the producer published the event, RFC 3339.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the order or payment belongs to.',
+      },
+      data: {
+        title: 'OrderCancelledData',
+        type: 'object',
+        description: 'The cancelled order, as far as we read it.',
+        required: ['order_id', 'customer_id', 'cancelled_at'],
+        properties: {
+          order_id: {
+            type: 'string',
+            description: 'Id of the cancelled order.',
+          },
+          customer_id: {
+            type: ['string', 'null'],
+            description: 'Id of the customer (prefix `cust_`); null for a guest order.',
+          },
+          cancelled_at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the order was cancelled, RFC 3339.',
+          },
+          reason: {
+            type: 'string',
+            description: 'Why the order was cancelled, free text, when the producer gives one.',
+          },
+        },
+      },
+    },
+  },
+  'order.refunded': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      "Generated from asyncapi.yaml by scripts/generate.ts (received message OrderRefunded; our tolerant reading of the producer's contract: objects are open, only what we use is required) — DO NOT EDIT.",
+    title: 'OrderRefundedEvent',
+    type: 'object',
+    description: 'Envelope of the `order.refunded` event, as we read it (open; only what we use is required).',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'order.refunded',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the producer published the event, RFC 3339.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the order or payment belongs to.',
+      },
+      data: {
+        title: 'OrderRefundedData',
+        type: 'object',
+        description: 'The refund, as far as we read it.',
+        required: ['order_id', 'refund_id', 'customer_id', 'amount', 'refunded_at'],
+        properties: {
+          order_id: {
+            type: 'string',
+            description: 'Id of the refunded order.',
+          },
+          refund_id: {
+            type: 'string',
+            description: 'Id of the refund; one refund applies once.',
+          },
+          customer_id: {
+            type: ['string', 'null'],
+            description: 'Id of the customer (prefix `cust_`); null for a guest order.',
+          },
+          amount: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            description: 'The part of the order refunded (a JSON number, at most 2 decimals).',
+          },
+          refunded_at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the refund was made, RFC 3339.',
+          },
+        },
+      },
+    },
+  },
+  'payment.received': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      "Generated from asyncapi.yaml by scripts/generate.ts (received message PaymentReceived; our tolerant reading of the producer's contract: objects are open, only what we use is required) — DO NOT EDIT.",
+    title: 'PaymentReceivedEvent',
+    type: 'object',
+    description: 'Envelope of the `payment.received` event, as we read it (open; only what we use is required).',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'payment.received',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the producer published the event, RFC 3339.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the order or payment belongs to.',
+      },
+      data: {
+        title: 'PaymentReceivedData',
+        type: 'object',
+        description: 'The payment, as far as we read it.',
+        required: ['payment_id', 'customer_id', 'amount', 'applies_to', 'received_at'],
+        properties: {
+          payment_id: {
+            type: 'string',
+            description: "Id of the payment; the credit payment's `reference` (one payment records once).",
+          },
+          customer_id: {
+            type: 'string',
+            description: 'Id of the paying customer (prefix `cust_`).',
+          },
+          amount: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            description: 'Amount paid (a JSON number, at most 2 decimals).',
+          },
+          applies_to: {
+            type: 'string',
+            description: 'What the payment is for; only `credit_account` concerns us, any other string is ignored.',
+          },
+          received_at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the payment was received, RFC 3339.',
+          },
+          method: {
+            type: 'string',
+            description: 'How it was paid (e.g. `bank_transfer`), when the producer gives it.',
+          },
+          reference: {
+            type: ['string', 'null'],
+            description: "The payer's reference (e.g. a transfer number), when the producer gives one.",
+          },
+        },
+      },
+    },
+  },
+};
+
+/** The example envelopes of each received event. */
+export const receivedEventExamples = {
+  'order.completed': [
+    {
+      event: 'order.completed',
+      version: '1.0',
+      timestamp: '2025-11-24T12:00:00Z',
+      organization_id: 'org_001',
+      data: {
+        order_id: 'order_789',
+        customer_id: 'cust_123',
+        total: 125.5,
+        payment_method: 'card',
+        completed_at: '2025-11-24T11:59:58Z',
+        store_id: 'store_01',
+      },
+    },
+    {
+      event: 'order.completed',
+      version: '1.0',
+      timestamp: '2025-11-24T12:05:00Z',
+      organization_id: 'org_001',
+      data: {
+        order_id: 'order_790',
+        customer_id: null,
+        total: 40,
+        payment_method: 'cash',
+        completed_at: '2025-11-24T12:04:55Z',
+      },
+    },
+  ],
+  'order.cancelled': [
+    {
+      event: 'order.cancelled',
+      version: '1.0',
+      timestamp: '2025-11-24T17:00:00Z',
+      organization_id: 'org_001',
+      data: {
+        order_id: 'order_789',
+        customer_id: 'cust_123',
+        cancelled_at: '2025-11-24T16:59:59Z',
+        reason: 'customer request',
+      },
+    },
+  ],
+  'order.refunded': [
+    {
+      event: 'order.refunded',
+      version: '1.0',
+      timestamp: '2025-11-25T10:00:00Z',
+      organization_id: 'org_001',
+      data: {
+        order_id: 'order_789',
+        refund_id: 'refund_001',
+        customer_id: 'cust_123',
+        amount: 25.1,
+        refunded_at: '2025-11-25T09:59:58Z',
+      },
+    },
+  ],
+  'payment.received': [
+    {
+      event: 'payment.received',
+      version: '1.0',
+      timestamp: '2025-11-25T09:30:00Z',
+      organization_id: 'org_001',
+      data: {
+        payment_id: 'pay_001',
+        customer_id: 'cust_456',
+        amount: 2500,
+        applies_to: 'credit_account',
+        received_at: '2025-11-25T09:29:57Z',
+        method: 'bank_transfer',
+        reference: 'TRF-20251125-0042',
+      },
+    },
+    {
+      event: 'payment.received',
+      version: '1.0',
+      timestamp: '2025-11-25T09:31:00Z',
+      organization_id: 'org_001',
+      data: {
+        payment_id: 'pay_002',
+        customer_id: 'cust_123',
+        amount: 125.5,
+        applies_to: 'order',
+        received_at: '2025-11-25T09:30:59Z',
       },
     },
   ],

@@ -255,6 +255,7 @@ describe('generated types', () => {
       'credit.overdue',
       'credit.hold.placed',
       'credit.hold.released',
+      'credit.usage.cancelled',
     ]);
     expect(isEventName('credit.used')).toBe(true);
     expect(isEventName('customer.deleted')).toBe(false);

@@ -107,6 +107,8 @@ describe('when the generator runs on the fixture document', () => {
       'publishers/common.ts',
       'publishers/publish-gadget-created.ts',
       'publishers/publish-gadget-retired.ts',
+      'received.ts',
+      'runtime/validator.ts',
       'schemas/consumer/gadget.created.json',
       'schemas/consumer/gadget.retired.json',
       'schemas/index.ts',

@@ -47,6 +47,7 @@ describe('events:simulate', () => {
         'credit.overdue': record,
         'credit.hold.placed': record,
         'credit.hold.released': record,
+        'credit.usage.cancelled': record,
       },
     });
     try {

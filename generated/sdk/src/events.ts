@@ -7,6 +7,7 @@ import type {
   CreditLimitExceededEvent,
   CreditOverdueEvent,
   CreditPaymentReceivedEvent,
+  CreditUsageCancelledEvent,
   CreditUsedEvent,
   CustomerAnonymizedEvent,
   CustomerCreatedEvent,
@@ -41,6 +42,7 @@ export const EVENT_NAMES = [
   'credit.overdue',
   'credit.hold.placed',
   'credit.hold.released',
+  'credit.usage.cancelled',
 ] as const;
 
 /** Name of an event; also its routing key. */
@@ -69,6 +71,7 @@ export interface EventEnvelopeMap {
   'credit.overdue': CreditOverdueEvent;
   'credit.hold.placed': CreditHoldPlacedEvent;
   'credit.hold.released': CreditHoldReleasedEvent;
+  'credit.usage.cancelled': CreditUsageCancelledEvent;
 }
 
 /** The envelope of any event; narrow it on `event`. */

@@ -1012,6 +1012,70 @@ export const eventSchemas: Readonly<Record<EventName, object>> = {
       },
     },
   },
+  'credit.usage.cancelled': {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment:
+      'Generated from asyncapi.yaml by scripts/generate.ts (message CreditUsageCancelled; consumer schema: objects are open, a tolerant reader ignores fields it does not know) — DO NOT EDIT.',
+    title: 'CreditUsageCancelledEvent',
+    type: 'object',
+    description: 'Envelope of the `credit.usage.cancelled` event.',
+    required: ['event', 'version', 'timestamp', 'organization_id', 'data'],
+    properties: {
+      event: {
+        type: 'string',
+        const: 'credit.usage.cancelled',
+        description: 'The event name; also the routing key.',
+      },
+      version: {
+        type: 'string',
+        const: '1.0',
+        description: 'Version of the envelope and payload format.',
+      },
+      timestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the usage was cancelled, RFC 3339 in UTC.',
+      },
+      organization_id: {
+        type: 'string',
+        description: 'The organization the customer belongs to.',
+      },
+      data: {
+        title: 'CreditUsageCancelledData',
+        type: 'object',
+        description: 'The cancelled usage and the credit available after it.',
+        required: ['customer_id', 'credit_account_id', 'usage_id', 'order_id', 'amount', 'credit_available'],
+        properties: {
+          customer_id: {
+            type: 'string',
+            description: 'Id of the customer (prefix `cust_`; usually a `b2b` customer).',
+          },
+          credit_account_id: {
+            type: 'string',
+            description: 'Id of the credit account (prefix `credit_`).',
+          },
+          usage_id: {
+            type: 'string',
+            description: 'Id of the cancelled credit usage (prefix `usage_`).',
+          },
+          order_id: {
+            type: 'string',
+            description: 'Id of the order the usage paid (one usage per order).',
+          },
+          amount: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            description: 'Amount of the usage, returned to the available credit (a JSON number, at most 2 decimals).',
+          },
+          credit_available: {
+            type: 'number',
+            minimum: 0,
+            description: 'Credit available after the cancellation (a JSON number, at most 2 decimals).',
+          },
+        },
+      },
+    },
+  },
 };
 
 /** The contract's example envelopes of each event, for your own unit tests. */
@@ -1277,6 +1341,22 @@ export const examples: { readonly [N in EventName]: readonly EventEnvelopeMap[N]
       data: {
         customer_id: 'cust_456',
         credit_account_id: 'credit_001',
+        credit_available: 10000,
+      },
+    },
+  ],
+  'credit.usage.cancelled': [
+    {
+      event: 'credit.usage.cancelled',
+      version: '1.0',
+      timestamp: '2025-11-24T17:00:00Z',
+      organization_id: 'org_001',
+      data: {
+        customer_id: 'cust_456',
+        credit_account_id: 'credit_001',
+        usage_id: 'usage_001',
+        order_id: 'order_789',
+        amount: 5000,
         credit_available: 10000,
       },
     },

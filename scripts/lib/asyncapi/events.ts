@@ -201,3 +201,96 @@ export function publishedEvents(model: ContractModel): { events: PublishedEvent[
   }
   return { events, problems };
 }
+
+/** Our queue for a received event (`x-queue` of the receive operation's AMQP binding). */
+export interface InboundQueueSpec {
+  readonly name: string;
+  readonly type: 'quorum' | 'classic';
+  readonly durable: boolean;
+}
+
+/** One consumed event (one `receive` operation), as plain data. */
+export interface ReceivedEvent {
+  readonly eventName: string;
+  readonly operationId: string;
+  readonly channelId: string;
+  readonly messageId: string;
+  readonly schemaFormat: string | undefined;
+  readonly modelName: string | undefined;
+  readonly summary: string;
+  /** What the service does with the event (the operation's description). */
+  readonly description: string;
+  readonly messageSummary: string;
+  /** The service that publishes it (`x-producer` of the message). */
+  readonly producer: string | undefined;
+  /** The events the service publishes as a result (`x-publishes` of the operation). */
+  readonly publishes: readonly string[];
+  readonly payload: Json | undefined;
+  readonly examples: readonly EventExample[];
+  readonly exchange: ExchangeSpec | undefined;
+  /** The exchange's owner (`x-owner` of the channel binding). */
+  readonly exchangeOwner: string | undefined;
+  readonly queue: InboundQueueSpec | undefined;
+}
+
+function queueOf(bindings: JsonObject): InboundQueueSpec | undefined {
+  const amqp = bindings.amqp;
+  const queue = isObject(amqp) ? amqp['x-queue'] : undefined;
+  if (!isObject(queue) || typeof queue.name !== 'string') return undefined;
+  return {
+    name: queue.name,
+    type: queue.type === 'classic' ? 'classic' : 'quorum',
+    durable: bool(queue.durable) ?? true,
+  };
+}
+
+/**
+ * Every `receive` operation with exactly one channel and one message, in document order, plus one problem line per
+ * operation that does not have that shape (the same walk as {@link publishedEvents}).
+ */
+export function receivedEvents(model: ContractModel): { events: ReceivedEvent[]; problems: string[] } {
+  const events: ReceivedEvent[] = [];
+  const problems: string[] = [];
+  for (const operation of model.operations.values()) {
+    if (operation.action !== 'receive') continue;
+    const where = `operation ${operation.id}`;
+    const [channelId] = operation.channelIds;
+    const [messageId] = operation.messageIds;
+    const channel = channelId === undefined ? undefined : model.channels.get(channelId);
+    const message = messageId === undefined ? undefined : channel?.messages.get(messageId);
+    if (operation.channelIds.length !== 1 || operation.messageIds.length !== 1 || !channel || !message) {
+      problems.push(`${where}: must have exactly one channel and one message`);
+      continue;
+    }
+    if (!channel.address) {
+      problems.push(`${where}: channel ${channel.id} has no address (the routing key)`);
+      continue;
+    }
+    const publishes = operation.extensions['x-publishes'];
+    const amqp = channel.bindings.amqp;
+    const payload = message.payload;
+    events.push({
+      eventName: channel.address,
+      operationId: operation.id,
+      channelId: channel.id,
+      messageId: message.id,
+      schemaFormat: message.schemaFormat,
+      modelName: isObject(payload) ? str(payload.title) : undefined,
+      summary: operation.summary ?? '',
+      description: operation.description ?? '',
+      messageSummary: message.summary ?? '',
+      producer: str(message.extensions['x-producer']),
+      publishes: Array.isArray(publishes) ? publishes.map(String) : [],
+      payload,
+      examples: message.examples.map((example, index) => ({
+        name: example.name ?? `#${index + 1}`,
+        payload: example.payload,
+        headers: example.headers,
+      })),
+      exchange: exchangeOf(channel.bindings),
+      exchangeOwner: isObject(amqp) ? str(amqp['x-owner']) : undefined,
+      queue: queueOf(operation.bindings),
+    });
+  }
+  return { events, problems };
+}

@@ -2,7 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { GenerateError } from './errors.js';
 import { strictSchema } from './schemas.js';
-import type { JsonSchema, SpecEvent } from './spec.js';
+import type { JsonSchema, ReceivedSpecEvent, SpecEvent } from './spec.js';
 
 /**
  * A strict ajv for the payload schemas: the AsyncAPI 3.0 schema format is JSON Schema draft-07, ajv's default
@@ -60,4 +60,30 @@ export function validateExamples(events: readonly SpecEvent[]): void {
     }
   }
   if (problems.length > 0) throw new GenerateError('Validating the examples', problems);
+}
+
+/**
+ * The examples of every consumed event, against its consumer (tolerant) schema as written: an example is what a
+ * producer may send, which may carry fields we do not read.
+ */
+export function validateReceivedExamples(events: readonly ReceivedSpecEvent[]): void {
+  const ajv = createAjv();
+  const problems: string[] = [];
+  for (const event of events) {
+    if (event.examples.length === 0) problems.push(`message ${event.messageId}: has no example`);
+    try {
+      for (const example of event.examples) {
+        check(
+          ajv,
+          event.payloadSchema,
+          example.payload,
+          `message ${event.messageId}, example ${example.name}`,
+          problems,
+        );
+      }
+    } catch (error) {
+      problems.push(`message ${event.messageId}: schema refused by ajv: ${(error as Error).message}`);
+    }
+  }
+  if (problems.length > 0) throw new GenerateError('Validating the examples of the received events', problems);
 }

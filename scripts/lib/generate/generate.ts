@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../asyncapi/root.js';
 import { stagedSwap } from '../asyncapi/swap.js';
-import { validateExamples } from './examples.js';
+import { validateExamples, validateReceivedExamples } from './examples.js';
 import { compareDirs, type DirDifference, formatDir, listFiles, writeFiles } from './files.js';
 import { renderModels } from './models.js';
 import { renderPublishers } from './publishers.js';
@@ -18,6 +18,17 @@ export const BANNER = '// Generated from asyncapi.yaml by scripts/generate.ts â€
 
 export { PROJECT_ROOT };
 export const TEMPLATE_DIR = path.join(PROJECT_ROOT, 'templates/publishers');
+/** The event-independent runtime shared by the service (`generated/runtime/`) and the SDK (`sdk/src/`). */
+export const RUNTIME_DIR = path.join(PROJECT_ROOT, 'templates/runtime');
+
+/** The shared runtime's files, each with the banner, by file name. */
+export async function runtimeFiles(banner: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const name of (await readdir(RUNTIME_DIR)).filter((file) => file.endsWith('.ts')).sort()) {
+    files.set(name, `${banner}\n\n${await readFile(path.join(RUNTIME_DIR, name), 'utf8')}`);
+  }
+  return files;
+}
 
 export interface GenerateOptions {
   /** The AsyncAPI document; default `asyncapi.yaml` of the project. */
@@ -48,9 +59,17 @@ async function generateInto(specPath: string, dir: string, warn: (line: string) 
   const spec = await parseSpec(specPath);
   for (const warning of spec.warnings) warn(`warning: ${warning}`);
   validateExamples(spec.events);
-  const models = await renderModels(spec.document, spec.events, BANNER);
-  await writeFiles(dir, new Map([['models/index.ts', models], ...renderSchemaFiles(spec.events, BANNER)]));
-  await renderPublishers(spec.document, spec.events, TEMPLATE_DIR, dir);
+  validateReceivedExamples(spec.received);
+  const models = await renderModels(spec.document, [...spec.events, ...spec.received], BANNER);
+  await writeFiles(
+    dir,
+    new Map([
+      ['models/index.ts', models],
+      ...renderSchemaFiles(spec.events, BANNER, spec.received),
+      ...[...(await runtimeFiles(BANNER))].map(([name, text]): [string, string] => [`runtime/${name}`, text]),
+    ]),
+  );
+  await renderPublishers(spec.document, spec.events, TEMPLATE_DIR, dir, spec.received);
   await renderSdk(spec, models, BANNER, path.join(dir, 'sdk'));
   await formatDir(dir, PROJECT_ROOT);
   return spec.warnings.slice();

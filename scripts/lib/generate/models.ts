@@ -1,7 +1,7 @@
 import { TS_DESCRIPTION_PRESET, TypeScriptGenerator } from '@asyncapi/modelina';
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
 import { GenerateError } from './errors.js';
-import type { SpecEvent } from './spec.js';
+import type { ReceivedSpecEvent, SpecEvent } from './spec.js';
 
 /**
  * The payload models, as one TypeScript module (`models/index.ts`), sorted by name.
@@ -13,7 +13,7 @@ import type { SpecEvent } from './spec.js';
  */
 export async function renderModels(
   document: AsyncAPIDocumentInterface,
-  events: readonly SpecEvent[],
+  events: readonly (SpecEvent | ReceivedSpecEvent)[],
   banner: string,
 ): Promise<string> {
   const generator = new TypeScriptGenerator({

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
-import type { SpecEvent } from './spec.js';
+import type { ReceivedSpecEvent, SpecEvent } from './spec.js';
 
 /** The part of @asyncapi/generator 3.x used here (the package ships no typings). */
 interface AsyncApiGenerator {
@@ -52,9 +52,13 @@ export async function renderPublishers(
   events: readonly SpecEvent[],
   templateDir: string,
   outDir: string,
+  received: readonly ReceivedSpecEvent[] = [],
 ): Promise<void> {
   const Generator = loadGenerator();
-  const generator = new Generator(templateDir, outDir, { forceWrite: true, templateParams: templateParams(events) });
+  const generator = new Generator(templateDir, outDir, {
+    forceWrite: true,
+    templateParams: templateParams(events, received),
+  });
   // The parsed document is passed as is: the template asks for the v3 parser API, which it already is.
   await generator.generate(document);
 }
@@ -63,7 +67,10 @@ export async function renderPublishers(
  * The template's parameters: the template reads the document through the shared model only (the events and
  * the exchange, as JSON in `model`), never by walking the parsed document itself.
  */
-export function templateParams(events: readonly SpecEvent[]): { model: string } {
+export function templateParams(
+  events: readonly SpecEvent[],
+  received: readonly ReceivedSpecEvent[] = [],
+): { model: string } {
   const [first] = events;
   if (!first?.published.exchange) throw new Error('the publishers template needs at least one event with an exchange');
   const model = {
@@ -76,6 +83,14 @@ export function templateParams(events: readonly SpecEvent[]): { model: string } 
       messageSummary: e.messageSummary,
       consumers: e.consumers,
       wire: e.wire,
+    })),
+    received: received.map((e) => ({
+      eventName: e.eventName,
+      operationId: e.operationId,
+      modelName: e.modelName,
+      summary: e.received.summary,
+      exchange: e.exchange,
+      queue: e.queue,
     })),
   };
   return { model: JSON.stringify(model) };

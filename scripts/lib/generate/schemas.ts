@@ -1,4 +1,4 @@
-import type { SpecEvent } from './spec.js';
+import type { ReceivedSpecEvent, SpecEvent } from './spec.js';
 
 const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
 
@@ -44,6 +44,15 @@ export function eventSchemaDocument(event: SpecEvent, variant: SchemaVariant = '
   };
 }
 
+/** The self-contained consumer schema of a received event, as written to `schemas/received/<event-name>.json`. */
+export function receivedSchemaDocument(event: ReceivedSpecEvent): Record<string, unknown> {
+  return {
+    $schema: DRAFT_07,
+    $comment: `Generated from asyncapi.yaml by scripts/generate.ts (received message ${event.messageId}; our tolerant reading of the producer's contract: objects are open, only what we use is required) — DO NOT EDIT.`,
+    ...event.payloadSchema,
+  };
+}
+
 function entry(name: string, value: unknown): string {
   return `  ${JSON.stringify(name)}: ${JSON.stringify(value, null, 2).replace(/\n/g, '\n  ')},`;
 }
@@ -53,7 +62,11 @@ function entry(name: string, value: unknown): string {
  * strict one (`strict/<event>.json`, every object closed, what the service validates against), and `index.ts`
  * with both and the examples.
  */
-export function renderSchemaFiles(events: readonly SpecEvent[], banner: string): Map<string, string> {
+export function renderSchemaFiles(
+  events: readonly SpecEvent[],
+  banner: string,
+  received: readonly ReceivedSpecEvent[] = [],
+): Map<string, string> {
   const files = new Map<string, string>();
   const consumer: string[] = [];
   const strict: string[] = [];
@@ -68,6 +81,19 @@ export function renderSchemaFiles(events: readonly SpecEvent[], banner: string):
       list.push(entry(event.eventName, schema));
     }
     examples.push(
+      entry(
+        event.eventName,
+        event.examples.map((example) => example.payload),
+      ),
+    );
+  }
+  const receivedSchemas: string[] = [];
+  const receivedExamples: string[] = [];
+  for (const event of received) {
+    const schema = receivedSchemaDocument(event);
+    files.set(`schemas/received/${event.eventName}.json`, `${JSON.stringify(schema, null, 2)}\n`);
+    receivedSchemas.push(entry(event.eventName, schema));
+    receivedExamples.push(
       entry(
         event.eventName,
         event.examples.map((example) => example.payload),
@@ -101,6 +127,19 @@ export function renderSchemaFiles(events: readonly SpecEvent[], banner: string):
       '/** The example envelopes of each event in the AsyncAPI document. */',
       'export const eventExamples = {',
       ...examples,
+      '};',
+      '',
+      '/**',
+      ' * The consumer JSON Schema of each received event (receive operations): our tolerant reading of the',
+      " * producer's contract. Objects are open and only the fields the service uses are required.",
+      ' */',
+      'export const receivedEventSchemas = {',
+      ...receivedSchemas,
+      '};',
+      '',
+      '/** The example envelopes of each received event. */',
+      'export const receivedEventExamples = {',
+      ...receivedExamples,
       '};',
       '',
     ].join('\n'),

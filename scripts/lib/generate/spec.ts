@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
-import { type PublishedEvent, publishedEvents } from '../asyncapi/events.js';
+import { type PublishedEvent, publishedEvents, type ReceivedEvent, receivedEvents } from '../asyncapi/events.js';
 import { formatDiagnostic, loadSpecWithWarnings, SpecError } from '../asyncapi/load.js';
 import { type ContractModel, extractContract } from '../asyncapi/model.js';
 import { GenerateError } from './errors.js';
@@ -28,10 +28,27 @@ export interface SpecEvent {
   readonly published: PublishedEvent;
 }
 
+/** What the script needs to know about one consumed event (one `receive` operation). */
+export interface ReceivedSpecEvent {
+  readonly eventName: string;
+  readonly operationId: string;
+  readonly messageId: string;
+  readonly modelName: string;
+  /** The consumer (tolerant) schema: as written in the document, never closed. */
+  readonly payloadSchema: JsonSchema;
+  readonly examples: readonly EventExample[];
+  readonly exchange: { readonly name: string; readonly type: string; readonly durable: boolean };
+  readonly queue: { readonly name: string; readonly type: 'quorum' | 'classic'; readonly durable: boolean };
+  /** The event as the shared model describes it (description, producer, what it publishes…). */
+  readonly received: ReceivedEvent;
+}
+
 export interface ParsedSpec {
   readonly document: AsyncAPIDocumentInterface;
   readonly model: ContractModel;
   readonly events: readonly SpecEvent[];
+  /** The consumed events (receive operations), in document order. */
+  readonly received: readonly ReceivedSpecEvent[];
   readonly warnings: readonly string[];
 }
 
@@ -208,6 +225,85 @@ function collectEvents(published: readonly PublishedEvent[], problems: string[])
 }
 
 /**
+ * Checks every `receive` operation for what the generated consumer side relies on: the routing key is the event
+ * name and the payload's `event` const; a titled payload with a required string `organization_id`; an exchange in
+ * the channel binding and our queue (`x-queue`) in the operation binding; one exchange per queue.
+ */
+function collectReceived(
+  received: readonly ReceivedEvent[],
+  published: readonly SpecEvent[],
+  problems: string[],
+): ReceivedSpecEvent[] {
+  const events: ReceivedSpecEvent[] = [];
+  const exchangeOfQueue = new Map<string, string>();
+  for (const event of received) {
+    const { eventName, operationId } = event;
+    const where = `operation ${operationId}`;
+    const { exchange, queue } = event;
+    if (!exchange) problems.push(`${where}: channel ${event.channelId} needs an AMQP binding with exchange.name`);
+    if (!queue) problems.push(`${where}: the operation's AMQP binding needs \`x-queue: { name }\` (our queue)`);
+    if (event.payload === undefined) {
+      problems.push(`${where}: message ${event.messageId} has no payload`);
+      continue;
+    }
+    if (event.schemaFormat !== undefined && !SUPPORTED_SCHEMA_FORMATS.includes(event.schemaFormat)) {
+      problems.push(`${where}: message ${event.messageId} uses schema format ${event.schemaFormat}`);
+      continue;
+    }
+    if (!event.modelName) {
+      problems.push(`${where}: the payload schema of ${event.messageId} needs a title (it names the generated model)`);
+      continue;
+    }
+    const nullable: string[] = [];
+    findNullable(event.payload, '', nullable);
+    for (const at of nullable) {
+      problems.push(
+        `message ${event.messageId}: \`nullable\` at ${at} is an OpenAPI keyword, not JSON Schema; write \`type: [X, 'null']\` instead`,
+      );
+    }
+    const payloadSchema = asJsonSchema(event.payload);
+    const eventConst = property(payloadSchema, 'event')?.const;
+    if (eventConst !== eventName) {
+      problems.push(
+        `${where}: payload property "event" must be const "${eventName}" (the channel address), found ${JSON.stringify(eventConst)}`,
+      );
+    }
+    if (
+      property(payloadSchema, 'organization_id')?.type !== 'string' ||
+      !isRequired(payloadSchema, 'organization_id')
+    ) {
+      problems.push(`${where}: payload needs a required string property "organization_id"`);
+    }
+    if (events.some((other) => other.eventName === eventName)) {
+      problems.push(`${where}: event ${eventName} is received by more than one operation`);
+    }
+    if (published.some((other) => other.eventName === eventName)) {
+      problems.push(`${where}: event ${eventName} is both published and received`);
+    }
+    if (exchange && queue) {
+      const known = exchangeOfQueue.get(queue.name);
+      if (known !== undefined && known !== exchange.name) {
+        problems.push(`${where}: queue ${queue.name} is bound to two exchanges (${known}, ${exchange.name})`);
+      }
+      exchangeOfQueue.set(queue.name, exchange.name);
+    }
+    if (!exchange || !queue) continue;
+    events.push({
+      eventName,
+      operationId,
+      messageId: event.messageId,
+      modelName: event.modelName,
+      payloadSchema,
+      examples: event.examples,
+      exchange: { name: exchange.name, type: exchange.type, durable: exchange.durable },
+      queue,
+      received: event,
+    });
+  }
+  return events;
+}
+
+/**
  * Parses and checks the AsyncAPI document. Error diagnostics fail (printed as `file:line:col message`);
  * warnings are returned; information and hints (such as "use 3.1.0") are ignored.
  */
@@ -227,6 +323,9 @@ export async function parseSpec(specPath: string): Promise<ParsedSpec> {
   const model = extractContract(document);
   const { events: published, problems } = publishedEvents(model);
   const events = collectEvents(published, problems);
+  const inbound = receivedEvents(model);
+  problems.push(...inbound.problems);
+  const received = collectReceived(inbound.events, events, problems);
   if (problems.length > 0) throw new GenerateError(`Checking ${specLabel}`, problems);
-  return { document, model, events, warnings };
+  return { document, model, events, received, warnings };
 }

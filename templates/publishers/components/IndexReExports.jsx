@@ -11,6 +11,8 @@ export function IndexReExports({ events }) {
       {[
         "export type * from './models/index.js';",
         "export type { PublishOptions } from './publishers/common.js';",
+        "export * from './received.js';",
+        "export { type FieldError } from './runtime/validator.js';",
         "export * from './topology.js';",
         'export {',
         ...events.map((event) => `  ${event.functionName},`),

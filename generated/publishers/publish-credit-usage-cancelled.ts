@@ -1,0 +1,51 @@
+// Generated from asyncapi.yaml by scripts/generate.ts — DO NOT EDIT.
+
+import type { ConfirmChannel } from 'amqplib';
+import type { CreditUsageCancelledEvent } from '../models/index.js';
+import { EXCHANGE, type PublishOptions } from './common.js';
+
+/**
+ * Publish credit.usage.cancelled when a credit usage is cancelled.
+ *
+ * A credit usage was cancelled; its amount is available again.
+ *
+ * - Exchange: `customer_events` (topic)
+ * - Routing key: `credit.usage.cancelled`
+ * - Consumers: Order, Notification, Analytics
+ *
+ * Sets, as the AsyncAPI document declares: deliveryMode 2, `contentType` application/json, `type`, `timestamp`, `appId`, `messageId`, `correlationId`; headers `organization_id`.
+ * The body is the envelope as JSON; validate it against `strictEventSchemas['credit.usage.cancelled']` before storing
+ * it to be sent.
+ *
+ * @param channel A confirm channel, opened once and reused for every message.
+ * @param envelope The message body.
+ * @param options The per-message AMQP properties (`messageId` stable across retries, …).
+ * @param onConfirm Called with `null` when the broker confirms the message, or an error when it does not.
+ * @returns The result of `channel.publish`: `false` means wait for the channel's 'drain' event before
+ *   publishing more.
+ */
+export function publishCreditUsageCancelled(
+  channel: ConfirmChannel,
+  envelope: CreditUsageCancelledEvent,
+  options: PublishOptions,
+  onConfirm?: (err: Error | null) => void,
+): boolean {
+  return channel.publish(
+    EXCHANGE,
+    'credit.usage.cancelled',
+    options.body ?? Buffer.from(JSON.stringify(envelope)),
+    {
+      persistent: true,
+      deliveryMode: 2,
+      mandatory: false,
+      contentType: 'application/json',
+      type: 'credit.usage.cancelled',
+      appId: 'customer-service',
+      messageId: options.messageId,
+      correlationId: options.correlationId,
+      timestamp: Math.floor(options.timestamp.getTime() / 1000),
+      headers: { organization_id: envelope.organization_id },
+    },
+    onConfirm,
+  );
+}
