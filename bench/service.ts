@@ -50,6 +50,7 @@ export async function startService(env: Record<string, string>, dir?: string, cu
       NODE_ENV: 'production',
       // The default (60,000 per minute and organization) would throttle one organization's load test.
       RATE_LIMIT_PER_MINUTE: '100000000',
+      RATE_LIMIT_IP_PER_MINUTE: '100000000',
       ...env,
     },
     cwd: dir,

@@ -6,6 +6,7 @@
  * Settings that shape the document (PUBLIC_URL, HOST, PORT) are read from the environment; nothing else is, so
  * a DATABASE_URL or JWT setting in the shell does not change or slow down the result.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -20,6 +21,8 @@ const dataDir = await mkdtemp(join(tmpdir(), 'customer-service-openapi-'));
 try {
   const env: Record<string, string | undefined> = { PGLITE_DIR: dataDir, LOG_LEVEL: 'silent' };
   for (const key of ['PUBLIC_URL', 'HOST', 'PORT']) env[key] = process.env[key];
+  // Nothing is verified here; a throw-away secret keeps the development-auth rule (loopback only) out of the way.
+  env.JWT_SECRET = randomBytes(32).toString('hex');
   // PGlite's start-up alone can take longer than Fastify's 10 s plugin timeout on a busy machine.
   const app = await buildApp({ config: loadConfig(env), relay: false }, { pluginTimeout: 0 });
   try {

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import rateLimit from '@fastify/rate-limit';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -10,15 +8,18 @@ import { creditAccountSchema } from './credit/credit.schemas.js';
 import customersRoutes from './customers/customers.routes.js';
 import { customerSchema } from './customers/customers.schemas.js';
 import type { Db } from './db/db.js';
+import { requestId, serializeError, serializeRequest } from './http/logging.js';
 import { problemSchema } from './http/schemas.js';
 import loyaltyRoutes from './loyalty/loyalty.routes.js';
 import { loyaltyAccountSchema } from './loyalty/loyalty.schemas.js';
 import operationsRoutes from './operations/operations.routes.js';
 import authPlugin from './plugins/auth.plugin.js';
+import backlogPlugin from './plugins/backlog.plugin.js';
 import databasePlugin from './plugins/database.plugin.js';
 import docsPlugin from './plugins/docs.plugin.js';
 import errorsPlugin, { problemServerOptions } from './plugins/errors.plugin.js';
 import metricsPlugin from './plugins/metrics.plugin.js';
+import rateLimitPlugin, { organizationRateLimit } from './plugins/rate-limit.plugin.js';
 import relayPlugin from './plugins/relay.plugin.js';
 import scheduledJobsPlugin from './plugins/scheduled-jobs.plugin.js';
 import securityHeadersPlugin from './plugins/security-headers.plugin.js';
@@ -72,9 +73,12 @@ const appPlugin = fp(
     const { config } = opts;
     app.decorate('config', config);
     app.decorate('clock', opts.clock ?? clockOf(config));
+    // First: its per-IP limit is the first onRequest hook, ahead of authentication and of any database work.
+    await app.register(rateLimitPlugin, { config });
     await app.register(databasePlugin, { config, db: opts.db });
     await app.register(metricsPlugin);
     await app.register(authPlugin, { config });
+    await app.register(backlogPlugin);
     await app.register(relayPlugin, { config, start: opts.relay });
     await app.register(scheduledJobsPlugin, { config });
 
@@ -98,12 +102,7 @@ const appPlugin = fp(
         v1.addHook('onRequest', async (request) => {
           request.principal = await app.auth.verify(request.headers.authorization);
         });
-        await v1.register(rateLimit, {
-          hook: 'preHandler',
-          max: config.RATE_LIMIT_PER_MINUTE,
-          timeWindow: 60_000,
-          keyGenerator: (request) => request.principal?.org ?? request.ip,
-        });
+        v1.addHook('preHandler', organizationRateLimit(app, config));
         await v1.register(profileRoutes);
         await v1.register(customersRoutes);
         await v1.register(loyaltyRoutes);
@@ -121,13 +120,13 @@ export function serverOptions(config: Config): FastifyServerOptions {
     logger: {
       level: config.LOG_LEVEL,
       redact: ['req.headers.authorization'],
+      // No query strings, bodies or driver details at any level (src/http/logging.ts).
+      serializers: { req: serializeRequest, err: serializeError },
     },
+    trustProxy: trustProxy(config.TRUST_PROXY),
     bodyLimit: 1_048_576,
     requestIdHeader: false,
-    genReqId: (req) => {
-      const h = req.headers['x-request-id'];
-      return typeof h === 'string' && /^[\w.:-]{1,200}$/.test(h) ? h : randomUUID();
-    },
+    genReqId: requestId,
     ajv: { customOptions: { removeAdditional: false } },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -140,9 +139,21 @@ export function serverOptions(config: Config): FastifyServerOptions {
   };
 }
 
+/** TRUST_PROXY as Fastify reads it: `true`/`false`, or a comma-separated list of proxy addresses/CIDRs. */
+function trustProxy(value: string | undefined): boolean | string {
+  if (value === undefined || value === 'false') return false;
+  return value === 'true' ? true : value;
+}
+
 /** Builds the app (tests call this; server.ts adds the process concerns). */
 export async function buildApp(opts: AppOptions, overrides: FastifyServerOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ ...serverOptions(opts.config), ...overrides });
+  const base = serverOptions(opts.config);
+  // A logger given as options (a test's stream, server.ts's transport) keeps the serializers and redaction.
+  const logger =
+    typeof overrides.logger === 'object' && typeof base.logger === 'object'
+      ? { ...base.logger, ...overrides.logger }
+      : (overrides.logger ?? base.logger);
+  const app = Fastify({ ...base, ...overrides, logger });
   app.setValidatorCompiler(validatorCompiler());
   await app.register(appPlugin, opts);
   return app;

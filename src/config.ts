@@ -1,3 +1,4 @@
+import { BlockList, isIP } from 'node:net';
 import { Ajv } from 'ajv';
 import { type Clock, parseDuration, systemClock } from './shared/clock.js';
 
@@ -13,7 +14,7 @@ const schema = {
     PGLITE_DIR: { type: 'string', minLength: 1, default: './data/pglite' },
     DB_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 200, default: 10 },
     AMQP_URL: { type: 'string', pattern: '^amqps?://', default: 'amqp://guest:guest@127.0.0.1:5672' },
-    JWT_SECRET: { type: 'string', minLength: 16 },
+    JWT_SECRET: { type: 'string', minLength: 1 },
     JWT_PUBLIC_KEY: { type: 'string', pattern: '-----BEGIN PUBLIC KEY-----' },
     LOG_LEVEL: {
       type: 'string',
@@ -32,6 +33,14 @@ const schema = {
     RATE_LIMIT_PER_MINUTE: { type: 'integer', minimum: 1, default: 60_000 },
     LOYALTY_EXPIRY_INTERVAL_SECONDS: { type: 'integer', minimum: 1, maximum: 604_800, default: 3600 },
     CREDIT_OVERDUE_INTERVAL_SECONDS: { type: 'integer', minimum: 1, maximum: 604_800, default: 3600 },
+    // Security settings (docs/security.md).
+    JWT_MAX_AGE_SECONDS: { type: 'integer', minimum: 60, maximum: 2_592_000, default: 86_400 },
+    JWT_CLOCK_TOLERANCE_SECONDS: { type: 'integer', minimum: 0, maximum: 300, default: 30 },
+    JWT_ISSUER: { type: 'string', minLength: 1 },
+    JWT_AUDIENCE: { type: 'string', minLength: 1 },
+    RATE_LIMIT_IP_PER_MINUTE: { type: 'integer', minimum: 1, default: 60_000 },
+    TRUST_PROXY: { type: 'string', minLength: 1 },
+    METRICS_TOKEN: { type: 'string', minLength: 16 },
   },
 } as const;
 
@@ -64,6 +73,21 @@ export interface Config {
   LOYALTY_EXPIRY_INTERVAL_SECONDS: number;
   /** How often overdue credit usages are announced and their accounts held (all organizations, one instance at a time). */
   CREDIT_OVERDUE_INTERVAL_SECONDS: number;
+  // Security settings (docs/security.md).
+  /** A token is refused this long after its `iat`; a token without `iat` must expire within it. */
+  JWT_MAX_AGE_SECONDS: number;
+  /** Leeway for `exp`, `nbf` and `iat` against the service clock (clients' clocks drift). */
+  JWT_CLOCK_TOLERANCE_SECONDS: number;
+  /** When set, tokens must carry exactly this `iss`. */
+  JWT_ISSUER?: string;
+  /** When set, tokens must name this `aud`. */
+  JWT_AUDIENCE?: string;
+  /** Requests per client IP per minute, counted before authentication (401/403/400 floods included), then 429. */
+  RATE_LIMIT_IP_PER_MINUTE: number;
+  /** Fastify `trustProxy`: unset trusts no proxy (the client IP is the socket's peer). */
+  TRUST_PROXY?: string;
+  /** When set, `/metrics` needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN?: string;
 }
 
 export class ConfigError extends Error {}
@@ -86,19 +110,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.JWT_SECRET && config.JWT_PUBLIC_KEY) {
     throw new ConfigError('invalid settings: set either JWT_SECRET or JWT_PUBLIC_KEY, not both');
   }
-  if (!config.JWT_SECRET && !config.JWT_PUBLIC_KEY && config.NODE_ENV === 'production') {
-    throw new ConfigError(
-      'invalid settings: development auth (no JWT_SECRET or JWT_PUBLIC_KEY) is refused when NODE_ENV=production',
-    );
+  if (config.CLOCK_OFFSET !== undefined && parseDuration(config.CLOCK_OFFSET) === null) {
+    throw new ConfigError('invalid settings: CLOCK_OFFSET must be an ISO 8601 duration such as P31D or PT36H');
   }
-  if (config.CLOCK_OFFSET !== undefined) {
-    if (config.NODE_ENV === 'production') {
-      throw new ConfigError('invalid settings: CLOCK_OFFSET is refused when NODE_ENV=production');
-    }
-    if (parseDuration(config.CLOCK_OFFSET) === null) {
-      throw new ConfigError('invalid settings: CLOCK_OFFSET must be an ISO 8601 duration such as P31D or PT36H');
-    }
-  }
+  checkSecuritySettings(config);
   return config;
 }
 
@@ -109,4 +124,62 @@ export function clockOf(config: Config): Clock {
 
 export function isDevelopmentAuth(config: Config): boolean {
   return !config.JWT_SECRET && !config.JWT_PUBLIC_KEY;
+}
+
+// --- Security rules (docs/security.md) ---
+
+/** The NODE_ENV values under which development conveniences may run; unset reads as `development`. */
+const DEVELOPMENT_ENVIRONMENTS = new Set(['development', 'test']);
+
+const loopback = new BlockList();
+loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+loopback.addAddress('::1', 'ipv6');
+loopback.addSubnet('::ffff:127.0.0.0', 104, 'ipv6');
+
+/** Whether `host` only accepts connections from this machine: 127.0.0.0/8, ::1 or `localhost`. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost') return true;
+  const family = isIP(h);
+  if (family === 4) return loopback.check(h, 'ipv4');
+  if (family === 6) return loopback.check(h, 'ipv6');
+  return false;
+}
+
+/**
+ * Why development conveniences (the built-in JWT secret, CLOCK_OFFSET) are refused under `config`, or null when
+ * they are allowed: only for a development or test NODE_ENV and only while the service listens on loopback, so a
+ * typo in NODE_ENV or a public HOST never starts a service anyone can sign tokens for.
+ */
+export function developmentRefusal(config: Pick<Config, 'NODE_ENV' | 'HOST'>): string | null {
+  if (!DEVELOPMENT_ENVIRONMENTS.has(config.NODE_ENV)) {
+    return `NODE_ENV=${config.NODE_ENV} is not development or test`;
+  }
+  if (!isLoopbackHost(config.HOST)) return `HOST=${config.HOST} is not a loopback address`;
+  return null;
+}
+
+const MIN_SECRET_BYTES = 32;
+
+function checkSecuritySettings(config: Config): void {
+  if (config.JWT_SECRET !== undefined && Buffer.byteLength(config.JWT_SECRET, 'utf8') < MIN_SECRET_BYTES) {
+    throw new ConfigError(
+      `invalid settings: JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (e.g. \`openssl rand -base64 48\`)`,
+    );
+  }
+  const refusal = developmentRefusal(config);
+  if (refusal !== null && isDevelopmentAuth(config)) {
+    throw new ConfigError(
+      `invalid settings: development auth (no JWT_SECRET or JWT_PUBLIC_KEY) is refused because ${refusal}; ` +
+        `set JWT_SECRET (at least ${MIN_SECRET_BYTES} bytes, HS256) or JWT_PUBLIC_KEY (RS256/ES256 PEM)`,
+    );
+  }
+  if (config.CLOCK_OFFSET !== undefined && refusal !== null) {
+    throw new ConfigError(
+      `invalid settings: CLOCK_OFFSET is refused because ${refusal}; it is only for development and tests on loopback`,
+    );
+  }
 }

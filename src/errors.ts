@@ -1,7 +1,7 @@
 /**
  * RFC 9457 problem details: what the HTTP layer answers for every refusal. Use cases throw a `DomainError`
  * (src/shared/domain-error.ts), mapped to a `Problem` in src/http/domain-problems.ts; the one error handler
- * (src/http/errors.plugin.ts) turns both, and Fastify's own errors, into `application/problem+json`.
+ * (src/plugins/errors.plugin.ts) turns both, and Fastify's own errors, into `application/problem+json`.
  */
 import type { FieldError } from './shared/domain-error.js';
 

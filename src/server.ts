@@ -50,9 +50,14 @@ async function main(): Promise<void> {
     `Customer Service listening on ${base} — HTTP API docs ${base}/docs, event docs ${base}/docs/events`,
   );
   if (isDevelopmentAuth(config)) {
-    app.log.warn('DEVELOPMENT AUTH: no JWT_SECRET or JWT_PUBLIC_KEY is set; tokens are signed with a built-in secret.');
+    app.log.warn(
+      'DEVELOPMENT AUTH: no JWT_SECRET or JWT_PUBLIC_KEY is set; tokens are signed with a built-in secret. ' +
+        'Allowed only for NODE_ENV development/test on a loopback HOST (docs/security.md).',
+    );
+    const hours = Math.round((config.JWT_MAX_AGE_SECONDS / 3600) * 10) / 10;
     process.stdout.write(
-      `\n  Development token (organization org_demo, roles credit_manager + loyalty_admin, 30 days):\n\n` +
+      `\n  Development token (organization org_demo, roles credit_manager, loyalty_admin, privacy_officer; ${hours} h; ` +
+        `a restart prints a new one):\n\n` +
         `  ${app.auth.developmentToken}\n\n` +
         `  curl -H "Authorization: Bearer $TOKEN" ${base}/v1/customers\n\n`,
     );

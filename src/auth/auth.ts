@@ -1,7 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { importSPKI, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import type { Config } from '../config.js';
+import { type Config, developmentRefusal } from '../config.js';
 import { problems } from '../errors.js';
 import type { Principal } from '../shared/context.js';
 import { isStorableText } from '../shared/text.js';
@@ -11,7 +11,7 @@ export type { Principal };
 export interface Authenticator {
   readonly mode: 'hs256' | 'public-key' | 'development';
   verify(authorization: string | undefined): Promise<Principal>;
-  /** Development mode only: a token for the demo organization. */
+  /** Development mode only: a token for the demo organization, valid for JWT_MAX_AGE_SECONDS. */
   developmentToken?: string;
   /** Drops the verified-token cache. */
   forget(): void;
@@ -21,17 +21,44 @@ export interface Authenticator {
 const DEVELOPMENT_SECRET = 'customer-service-development-secret-not-for-production';
 export const DEVELOPMENT_ORG = 'org_demo';
 
+/** An HS256 token with `iat` and `exp` (both are checked: docs/security.md); `iss`/`aud` when given. */
 export async function signToken(
   secret: string,
-  claims: { org: string; sub: string; roles?: string[] },
+  claims: { org: string; sub: string; roles?: string[]; iss?: string; aud?: string },
   expiresIn: string | number = '1h',
 ): Promise<string> {
-  return new SignJWT({ org: claims.org, roles: claims.roles ?? [] })
+  const jwt = new SignJWT({ org: claims.org, roles: claims.roles ?? [] })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.sub)
     .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(createSecretKey(Buffer.from(secret)));
+    .setExpirationTime(expiresIn);
+  if (claims.iss !== undefined) jwt.setIssuer(claims.iss);
+  if (claims.aud !== undefined) jwt.setAudience(claims.aud);
+  return jwt.sign(createSecretKey(Buffer.from(secret)));
+}
+
+type TokenRules = Pick<Config, 'JWT_MAX_AGE_SECONDS' | 'JWT_CLOCK_TOLERANCE_SECONDS'>;
+
+/**
+ * The lifetime rules jose's options cannot say alone: `iat` may not lie in the future (beyond the tolerance), a
+ * token is refused JWT_MAX_AGE_SECONDS after its `iat`, and a token without `iat` must expire within that age
+ * (otherwise a token minted with `exp` years ahead would work for years). Returns when the token stops being valid.
+ */
+function checkLifetime(payload: { iat?: number; exp?: number }, rules: TokenRules, nowSeconds: number): number {
+  const tolerance = rules.JWT_CLOCK_TOLERANCE_SECONDS;
+  const maxAge = rules.JWT_MAX_AGE_SECONDS;
+  const exp = payload.exp as number;
+  if (payload.iat === undefined) {
+    if (exp - nowSeconds > maxAge + tolerance) {
+      throw problems.unauthorized(`The token has no 'iat' and expires more than ${maxAge} seconds from now.`);
+    }
+    return exp;
+  }
+  if (payload.iat > nowSeconds + tolerance) throw problems.unauthorized("The token's 'iat' is in the future.");
+  if (nowSeconds - payload.iat > maxAge + tolerance) {
+    throw problems.unauthorized(`The token was issued more than ${maxAge} seconds ago.`);
+  }
+  return Math.min(exp, payload.iat + maxAge + tolerance);
 }
 
 /** `org` and `sub` are written to every row and event: 1–200 characters PostgreSQL can store verbatim. */
@@ -63,12 +90,22 @@ export async function createAuthenticator(config: Config): Promise<Authenticator
     key = await importPublicKey(config.JWT_PUBLIC_KEY);
   } else {
     mode = config.JWT_SECRET ? 'hs256' : 'development';
+    // loadConfig refuses this already; a Config assembled by hand (tests, scripts) must not slip past it.
+    const refusal = mode === 'development' ? developmentRefusal(config) : null;
+    if (refusal !== null) throw new Error(`development auth is refused because ${refusal}`);
     algorithms = ['HS256'];
     key = createSecretKey(Buffer.from(config.JWT_SECRET ?? DEVELOPMENT_SECRET));
   }
 
   // Verified tokens, until they expire: a point-of-sale client sends the same token for hours, and verifying its
-  // signature is a large share of a request's CPU. Bounded; only tokens with an `exp` are kept.
+  // signature is a large share of a request's CPU. Bounded; kept until the token stops being valid.
+  const verifyOptions = {
+    algorithms,
+    requiredClaims: ['exp'],
+    clockTolerance: config.JWT_CLOCK_TOLERANCE_SECONDS,
+    ...(config.JWT_ISSUER !== undefined && { issuer: config.JWT_ISSUER }),
+    ...(config.JWT_AUDIENCE !== undefined && { audience: config.JWT_AUDIENCE }),
+  };
   const verified = new Map<string, { principal: Principal; expiresAt: number }>();
   const authenticator: Authenticator = {
     mode,
@@ -80,15 +117,19 @@ export async function createAuthenticator(config: Config): Promise<Authenticator
       if (!match?.[1]) throw problems.unauthorized();
       try {
         // `algorithms` is an allow-list: `alg: none` and algorithm confusion are refused by jose.
-        const { payload } = await jwtVerify(match[1], key, { algorithms });
+        const { payload } = await jwtVerify(match[1], key, verifyOptions);
+        const validUntil = checkLifetime(payload, config, Math.floor(Date.now() / 1000));
         const principal = Object.freeze(principalFrom(payload));
-        if (typeof payload.exp === 'number' && authorization !== undefined) {
+        if (authorization !== undefined) {
           if (verified.size >= 10_000) verified.clear();
-          verified.set(authorization, { principal, expiresAt: payload.exp * 1000 });
+          verified.set(authorization, { principal, expiresAt: validUntil * 1000 });
         }
         return principal;
       } catch (err) {
         if (err instanceof joseErrors.JWTExpired) throw problems.unauthorized('The token has expired.');
+        if (err instanceof joseErrors.JWTClaimValidationFailed) {
+          throw problems.unauthorized(`The token's '${err.claim}' claim is missing or not accepted.`);
+        }
         if (err instanceof joseErrors.JOSEError) throw problems.unauthorized('The token is not valid.');
         throw err;
       }
@@ -99,7 +140,7 @@ export async function createAuthenticator(config: Config): Promise<Authenticator
     authenticator.developmentToken = await signToken(
       DEVELOPMENT_SECRET,
       { org: DEVELOPMENT_ORG, sub: 'dev_user', roles: ['credit_manager', 'loyalty_admin', 'privacy_officer'] },
-      '30d',
+      `${config.JWT_MAX_AGE_SECONDS}s`,
     );
   }
   return authenticator;

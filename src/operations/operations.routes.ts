@@ -1,5 +1,15 @@
-import type { FastifyInstance } from 'fastify';
-import { backlog } from '../outbox/outbox.repository.js';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { problems } from '../errors.js';
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** METRICS_TOKEN, when set, as a Bearer token; compared in constant time (digests: equal lengths whatever is sent). */
+function metricsAuthorized(request: FastifyRequest, token: string | undefined): boolean {
+  if (token === undefined) return true;
+  const match = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '');
+  return match?.[1] !== undefined && timingSafeEqual(digest(match[1]), digest(token));
+}
 
 export default async function operationsRoutes(app: FastifyInstance) {
   app.get(
@@ -20,9 +30,7 @@ export default async function operationsRoutes(app: FastifyInstance) {
     async (_request, reply) => {
       const relay = app.relay.status();
       try {
-        const b = await backlog(app.db);
-        app.metrics.backlog.set(b.count);
-        app.metrics.oldestAge.set(b.oldestAgeSeconds);
+        const b = await app.backlog.read();
         return {
           status: 'ok',
           database: 'up',
@@ -36,11 +44,12 @@ export default async function operationsRoutes(app: FastifyInstance) {
     },
   );
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (!metricsAuthorized(request, app.config.METRICS_TOKEN)) {
+      throw problems.unauthorized('/metrics needs the METRICS_TOKEN as a Bearer token.');
+    }
     try {
-      const b = await backlog(app.db);
-      app.metrics.backlog.set(b.count);
-      app.metrics.oldestAge.set(b.oldestAgeSeconds);
+      await app.backlog.read();
     } catch {
       // the gauges keep their last values while the database is down
     }

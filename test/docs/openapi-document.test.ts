@@ -152,7 +152,9 @@ describe('the OpenAPI transform', () => {
 
   it('when no PUBLIC_URL is set, then the server is the listening address; a bad PUBLIC_URL stops the service', () => {
     expect(publicUrl(loadConfig({}))).toBe('http://127.0.0.1:3000');
-    expect(publicUrl(loadConfig({ HOST: '0.0.0.0', PORT: '8080' }))).toBe('http://localhost:8080');
+    expect(publicUrl(loadConfig({ HOST: '0.0.0.0', PORT: '8080', JWT_SECRET: 'x'.repeat(32) }))).toBe(
+      'http://localhost:8080',
+    );
     expect(publicUrl(loadConfig({ HOST: '::1', PORT: '8080' }))).toBe('http://[::1]:8080');
     expect(() => loadConfig({ PUBLIC_URL: 'api.customers.test' })).toThrow(ConfigError);
     expect(() => loadConfig({ PUBLIC_URL: 'https://api.customers.test/?x=1' })).toThrow(/PUBLIC_URL/);

@@ -38,8 +38,9 @@ export interface TestAppOptions {
   databaseUrl?: (url: string) => string;
   /** Extra routes, added before the app is ready. */
   routes?: (app: FastifyInstance) => void;
-  /** When given, the app logs at `info` into this array (one parsed object per line). */
+  /** When given, the app logs at `logLevel` (default `info`) into this array (one parsed object per line). */
   log?: Record<string, unknown>[];
+  logLevel?: 'info' | 'debug' | 'trace';
 }
 
 export function uniqueOrg(): string {
@@ -72,7 +73,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const config = loadConfig(env);
   const log = opts.log;
   const logger = log && {
-    level: 'info',
+    level: opts.logLevel ?? 'info',
     stream: new Writable({
       write(chunk, _encoding, done) {
         for (const line of String(chunk).split('\n').filter(Boolean)) log.push(JSON.parse(line));
