@@ -46,6 +46,7 @@ export async function startService(env: Record<string, string>, dir?: string, cu
     node: [...nodeOptions, ...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), 'dist/src/server.js'],
     env: {
       JWT_SECRET,
+      SIGNING_KEY: JWT_SECRET,
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
       // The default (60,000 per minute and organization) would throttle one organization's load test.

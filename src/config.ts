@@ -41,6 +41,7 @@ const schema = {
     RATE_LIMIT_IP_PER_MINUTE: { type: 'integer', minimum: 1, default: 60_000 },
     TRUST_PROXY: { type: 'string', minLength: 1 },
     METRICS_TOKEN: { type: 'string', minLength: 16 },
+    SIGNING_KEY: { type: 'string', minLength: 1 },
   },
 } as const;
 
@@ -88,6 +89,8 @@ export interface Config {
   TRUST_PROXY?: string;
   /** When set, `/metrics` needs `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN?: string;
+  /** HMAC key of the list cursors (≥ 32 bytes); unset: a built-in development key, refused outside development. */
+  SIGNING_KEY?: string;
 }
 
 export class ConfigError extends Error {}
@@ -164,11 +167,22 @@ export function developmentRefusal(config: Pick<Config, 'NODE_ENV' | 'HOST'>): s
 
 const MIN_SECRET_BYTES = 32;
 
+/** Known from the source, like the development JWT secret: only ever used where development auth may run. */
+const DEVELOPMENT_SIGNING_KEY = 'customer-service-development-signing-key-not-secret';
+
+/** The key that signs server-issued tokens such as list cursors. */
+export function signingKey(config: Pick<Config, 'SIGNING_KEY'>): string {
+  return config.SIGNING_KEY ?? DEVELOPMENT_SIGNING_KEY;
+}
+
 function checkSecuritySettings(config: Config): void {
   if (config.JWT_SECRET !== undefined && Buffer.byteLength(config.JWT_SECRET, 'utf8') < MIN_SECRET_BYTES) {
     throw new ConfigError(
       `invalid settings: JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (e.g. \`openssl rand -base64 48\`)`,
     );
+  }
+  if (config.SIGNING_KEY !== undefined && Buffer.byteLength(config.SIGNING_KEY, 'utf8') < MIN_SECRET_BYTES) {
+    throw new ConfigError(`invalid settings: SIGNING_KEY must be at least ${MIN_SECRET_BYTES} bytes`);
   }
   const refusal = developmentRefusal(config);
   if (refusal !== null && isDevelopmentAuth(config)) {
@@ -180,6 +194,14 @@ function checkSecuritySettings(config: Config): void {
   if (config.CLOCK_OFFSET !== undefined && refusal !== null) {
     throw new ConfigError(
       `invalid settings: CLOCK_OFFSET is refused because ${refusal}; it is only for development and tests on loopback`,
+    );
+  }
+  // Cursors are encrypted with it: a well-known key would let anyone read them. Unlike the JWT secret it does not
+  // depend on HOST: a development service on 0.0.0.0 with a real JWT secret may still use the built-in key.
+  if (config.SIGNING_KEY === undefined && !DEVELOPMENT_ENVIRONMENTS.has(config.NODE_ENV)) {
+    throw new ConfigError(
+      `invalid settings: SIGNING_KEY is required when NODE_ENV=${config.NODE_ENV} ` +
+        `(at least ${MIN_SECRET_BYTES} bytes, e.g. \`openssl rand -base64 48\`)`,
     );
   }
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { roleHook } from '../auth/auth.js';
+import { signingKey } from '../config.js';
 import { customerIdParams, errorResponses, idempotencyHeaders } from '../http/schemas.js';
 import { contextOf, ok, runWrite } from '../http/write.js';
 import { utcDate } from '../shared/clock.js';
@@ -127,7 +128,10 @@ export default async function creditLifecycleRoutes(app: FastifyInstance) {
     },
     (request) => {
       const { as_of: asOf, ...page } = request.query;
-      return aging(app.db, request.principal.org, asOf ?? utcDate(app.clock.now()), page);
+      return aging(app.db, request.principal.org, asOf ?? utcDate(app.clock.now()), {
+        ...page,
+        signingKey: signingKey(app.config),
+      });
     },
   );
 }

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/db.js';
 import { invalid } from '../shared/domain-error.js';
 import { fromCents } from '../shared/money.js';
-import { cursorSeq, type Page, type PageQuery, toPage } from '../shared/pagination.js';
+import { cursorSeq, type Page, type PageRequest, toPage } from '../shared/pagination.js';
 import * as reports from './credit.reports.repository.js';
 import * as repo from './credit.repository.js';
 import { missingAccount } from './credit.service.js';
@@ -95,14 +95,20 @@ export interface Aging extends Page<AgingItem> {
  * The organization's outstanding credit as of the end of `asOf` (a UTC date), per account with something
  * outstanding, bucketed by days past due; `totals` over all those accounts.
  */
-export async function aging(db: Queryable, org: string, asOf: string, query: PageQuery): Promise<Aging> {
-  const after = cursorSeq(query.cursor);
+export async function aging(db: Queryable, org: string, asOf: string, query: PageRequest): Promise<Aging> {
+  const scope = { key: query.signingKey, org, list: `credit/aging/${asOf}` };
+  const after = cursorSeq(query.cursor, scope);
   const end = dayStart(asOf, 1);
   const rows = await reports.agingPage(db, org, asOf, end, after, query.limit);
-  const page = toPage(rows, query.limit, (r) => ({
-    customer_id: r.customer_id,
-    credit_account_id: r.credit_account_id,
-    ...bucketsView(r),
-  }));
+  const page = toPage(
+    rows,
+    query.limit,
+    (r) => ({
+      customer_id: r.customer_id,
+      credit_account_id: r.credit_account_id,
+      ...bucketsView(r),
+    }),
+    scope,
+  );
   return { as_of: asOf, ...page, totals: bucketsView(await reports.agingTotals(db, org, asOf, end)) };
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { roleHook } from '../auth/auth.js';
+import { signingKey } from '../config.js';
 import { problemOf } from '../http/domain-problems.js';
 import type { Outcome } from '../http/idempotency.js';
 import { customerIdParams, errorResponses, idempotencyHeaders, pageQuerystring } from '../http/schemas.js';
@@ -117,8 +118,14 @@ export default async function creditRoutes(app: FastifyInstance) {
       },
     },
     (request) =>
-      listMovements(app.db, request.principal.org, request.params.customer_id, request.query, repo.listUsages, (row) =>
-        usageView(row, utcDate(app.clock.now())),
+      listMovements(
+        app.db,
+        request.principal.org,
+        request.params.customer_id,
+        { ...request.query, signingKey: signingKey(app.config) },
+        'usages',
+        repo.listUsages,
+        (row) => usageView(row, utcDate(app.clock.now())),
       ),
   );
 
@@ -138,7 +145,8 @@ export default async function creditRoutes(app: FastifyInstance) {
         app.db,
         request.principal.org,
         request.params.customer_id,
-        request.query,
+        { ...request.query, signingKey: signingKey(app.config) },
+        'payments',
         repo.listPayments,
         paymentView,
       ),

@@ -7,7 +7,7 @@ import type { UseCaseContext } from '../shared/context.js';
 import { customerNotFound, DomainError } from '../shared/domain-error.js';
 import { fromCents, toCents } from '../shared/money.js';
 import { storeEvents } from '../shared/outbox-writer.js';
-import { cursorSeq, type Page, type PageQuery, toPage } from '../shared/pagination.js';
+import { cursorSeq, type Page, type PageRequest, toPage } from '../shared/pagination.js';
 import * as repo from './credit.repository.js';
 
 /** The `CreditAccount` resource (credit.schemas.ts). */
@@ -200,11 +200,14 @@ export async function listMovements<R extends { seq: number }, V>(
   db: Queryable,
   org: string,
   customerId: string,
-  query: PageQuery,
+  query: PageRequest,
+  /** Which list of the account, for its cursors. */
+  name: string,
   list: (db: Queryable, org: string, customerId: string, before: number | undefined, limit: number) => Promise<R[]>,
   view: (row: R) => V,
 ): Promise<Page<V>> {
-  const before = cursorSeq(query.cursor);
+  const scope = { key: query.signingKey, org, list: `credit/${name}/${customerId}` };
+  const before = cursorSeq(query.cursor, scope);
   if (!(await repo.findAccount(db, org, customerId))) return missingAccount(db, org, customerId);
-  return toPage(await list(db, org, customerId, before, query.limit), query.limit, view);
+  return toPage(await list(db, org, customerId, before, query.limit), query.limit, view, scope);
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { signingKey } from '../config.js';
 import { customerIdParams, errorResponses } from '../http/schemas.js';
 import { contextOf, ok, runWrite } from '../http/write.js';
 import { customerPage, listCustomersQuery, patchCustomerBody } from './customers.schemas.js';
@@ -20,7 +21,7 @@ export default async function customersRoutes(app: FastifyInstance) {
         response: { 200: customerPage, ...errorResponses() },
       },
     },
-    (request) => listCustomers(app.db, request.principal.org, request.query),
+    (request) => listCustomers(app.db, request.principal.org, { ...request.query, signingKey: signingKey(app.config) }),
   );
 
   app.patch<{ Params: IdParams; Body: CustomerPatch }>(

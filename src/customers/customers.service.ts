@@ -148,10 +148,14 @@ export interface ListQuery {
   status?: repo.CustomerStatus;
   limit: number;
   cursor?: string;
+  signingKey: string;
 }
 
 export async function listCustomers(db: Queryable, org: string, query: ListQuery): Promise<Page<CustomerView>> {
-  const afterSeq = cursorSeq(query.cursor);
+  // The filters are part of the list: a cursor of one search does not page another.
+  const list = `customers?${query.status ?? 'active'}&${query.customer_type ?? ''}&${query.email ?? ''}&${query.phone ?? ''}&${query.q ?? ''}`;
+  const scope = { key: query.signingKey, org, list };
+  const afterSeq = cursorSeq(query.cursor, scope);
   const rows = await repo.listCustomers(db, org, { ...query, status: query.status ?? 'active', afterSeq });
-  return toPage(rows, query.limit, customerView);
+  return toPage(rows, query.limit, customerView, scope);
 }

@@ -24,6 +24,7 @@ const answers: Record<DomainErrorCode, { status: number; title: string }> = {
   'credit-on-hold': { status: 422, title: 'Credit on hold' },
   'credit-overdue': { status: 409, title: 'Credit overdue' },
   overpayment: { status: 422, title: 'Overpayment' },
+  'invalid-cursor': { status: 400, title: 'Invalid cursor' },
 };
 
 export function problemOf(error: DomainError): Problem {

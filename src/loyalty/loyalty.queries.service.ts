@@ -1,7 +1,7 @@
 import { findCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
 import { customerNotFound, DomainError } from '../shared/domain-error.js';
-import { cursorSeq, type Page, type PageQuery, toPage } from '../shared/pagination.js';
+import { cursorSeq, type Page, type PageRequest, toPage } from '../shared/pagination.js';
 import { nextExpiry } from './loyalty.lots.repository.js';
 import { getProgram, type LoyaltyProgram, nextTier } from './loyalty.program.service.js';
 import * as repo from './loyalty.repository.js';
@@ -68,13 +68,19 @@ export async function listLedger(
   db: Queryable,
   org: string,
   customerId: string,
-  query: PageQuery,
+  query: PageRequest,
 ): Promise<Page<LedgerEntryView>> {
-  const before = cursorSeq(query.cursor);
+  const scope = { key: query.signingKey, org, list: `ledger/${customerId}` };
+  const before = cursorSeq(query.cursor, scope);
   if (!(await repo.findAccount(db, org, customerId))) return missingAccount(db, org, customerId);
   const rows = await repo.listEntries(db, org, customerId, before, query.limit);
-  return toPage(rows, query.limit, ({ seq: _seq, created_at, ...e }) => ({
-    ...e,
-    created_at: created_at.toISOString(),
-  }));
+  return toPage(
+    rows,
+    query.limit,
+    ({ seq: _seq, created_at, ...e }) => ({
+      ...e,
+      created_at: created_at.toISOString(),
+    }),
+    scope,
+  );
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { roleHook } from '../auth/auth.js';
+import { signingKey } from '../config.js';
 import { customerIdParams, errorResponses, idempotencyHeaders, pageQuerystring } from '../http/schemas.js';
 import { contextOf, created, ok, runWrite } from '../http/write.js';
 import { invalid } from '../shared/domain-error.js';
@@ -72,7 +73,11 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
         response: { 200: ledgerPage, ...errorResponses(404) },
       },
     },
-    (request) => listLedger(app.db, request.principal.org, request.params.customer_id, request.query),
+    (request) =>
+      listLedger(app.db, request.principal.org, request.params.customer_id, {
+        ...request.query,
+        signingKey: signingKey(app.config),
+      }),
   );
 
   app.post<{ Params: IdParams; Body: EarnInput }>(

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as creditRepo from '../credit/credit.repository.js';
 import {
   type CreditAccountView,
@@ -76,7 +77,8 @@ async function everything<V>(list: (cursor: string | undefined) => Promise<Page<
   return items;
 }
 
-const PAGE = { limit: 100 } as const;
+// The export pages through the lists itself; its cursors never leave the process, so any key will do.
+const PAGE = { limit: 100, signingKey: randomBytes(32).toString('base64url') } as const;
 
 /** Everything stored about the customer, as one document, read from one snapshot of the database. */
 export async function exportCustomer(db: Db, org: string, customerId: string, now: Date): Promise<CustomerExport> {
@@ -87,8 +89,8 @@ export async function exportCustomer(db: Db, org: string, customerId: string, no
     const loyaltyAccount = await loyaltySummary(tx, org, customerId);
     const creditAccount = await findCreditAccount(tx, org, customerId);
     const anonymization = await repo.findAnonymization(tx, org, customerId);
-    const movements = <R extends { seq: number }, V>(list: MovementList<R>, view: (row: R) => V) =>
-      everything((cursor) => listMovements(tx, org, customerId, { ...PAGE, cursor }, list, view));
+    const movements = <R extends { seq: number }, V>(name: string, list: MovementList<R>, view: (row: R) => V) =>
+      everything((cursor) => listMovements(tx, org, customerId, { ...PAGE, cursor }, name, list, view));
     return {
       customer: customerView(customer),
       loyalty: loyaltyAccount && {
@@ -97,9 +99,9 @@ export async function exportCustomer(db: Db, org: string, customerId: string, no
       },
       credit: creditAccount && {
         account: creditAccount,
-        usages: await movements(creditRepo.listUsages, (u) => usageView(u, utcDate(now))),
-        payments: await movements(creditRepo.listPayments, paymentView),
-        refusals: await movements(creditRepo.listRefusals, refusalView),
+        usages: await movements('usages', creditRepo.listUsages, (u) => usageView(u, utcDate(now))),
+        payments: await movements('payments', creditRepo.listPayments, paymentView),
+        refusals: await movements('refusals', creditRepo.listRefusals, refusalView),
       },
       anonymization: anonymization
         ? {

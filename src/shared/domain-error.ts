@@ -23,7 +23,8 @@ export type DomainErrorCode =
   | 'duplicate-order'
   | 'credit-on-hold'
   | 'credit-overdue'
-  | 'overpayment';
+  | 'overpayment'
+  | 'invalid-cursor';
 
 export interface FieldError {
   field: string;

@@ -176,12 +176,13 @@ describe('organization A against organization B', () => {
       ).not.toContain(customerB);
       expect(res.body, url).not.toContain(b.email);
     }
-    // B's cursor means nothing to A: it still only pages through A's rows.
+    // B's cursor (or one forged in the old unsigned format) is refused for A: cursors are signed for their organization.
     const pageB = await t.request({ method: 'GET', url: '/v1/customers?limit=1', org: orgB });
     const cursor = pageB.json().next_cursor ?? Buffer.from('s0').toString('base64url');
     const res = await asA({ method: 'GET', url: `/v1/customers?limit=100&cursor=${cursor}` });
-    expect(res.statusCode).toBe(200);
-    expect((res.json().items as { customer_id: string }[]).map((c) => c.customer_id)).not.toContain(customerB);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().type).toMatch(/\/invalid-cursor$/);
+    expect(res.body).not.toContain(customerB);
 
     const ledger = await asA({ method: 'GET', url: `/v1/customers/${customerA}/loyalty/transactions?limit=100` });
     expect(ledger.body).not.toContain(customerB);
