@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Queryable } from '../db/db.js';
 import { problems } from '../errors.js';
+import { ANONYMIZED_REQUEST_HASH } from '../shared/idempotency-marks.js';
 
 /** What a write answers; stored verbatim for idempotent replays. */
 export interface Outcome {
@@ -20,8 +21,12 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-export function requestHash(method: string, path: string, body: unknown): string {
-  return createHash('sha256')
+/**
+ * What identifies a request behind an Idempotency-Key. Keyed (HMAC with SIGNING_KEY), because the body holds
+ * personal data: an unsalted hash of a short body (an email, a phone) can be reversed by guessing.
+ */
+export function requestHash(key: string, method: string, path: string, body: unknown): string {
+  return createHmac('sha256', key)
     .update(`${method} ${path}\n${JSON.stringify(canonical(body ?? null))}`)
     .digest('base64url');
 }
@@ -43,7 +48,8 @@ export async function claimKey(tx: Queryable, org: string, key: string, hash: st
     [org, key],
   );
   const row = res.rows[0];
-  if (!row || row.request_hash !== hash || row.status === null) {
+  const matches = row?.request_hash === hash || row?.request_hash === ANONYMIZED_REQUEST_HASH;
+  if (!row || !matches || row.status === null) {
     throw problems.unprocessable(
       'idempotency-key-reused',
       'Idempotency key reused',

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { signingKey } from '../config.js';
 import type { Queryable } from '../db/db.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { claimKey, type Outcome, remember, requestHash } from './idempotency.js';
@@ -30,7 +31,12 @@ export async function runWrite(
   let replayed = false;
   const outcome = await db.transaction(async (tx) => {
     if (idempotencyKey !== undefined) {
-      const hash = requestHash(request.method, request.url.split('?')[0] ?? '', request.body);
+      const hash = requestHash(
+        signingKey(request.server.config),
+        request.method,
+        request.url.split('?')[0] ?? '',
+        request.body,
+      );
       const previous = await claimKey(tx, org, idempotencyKey, hash);
       if (previous) {
         replayed = true;

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.js';
+import { ANONYMIZED_REQUEST_HASH } from '../shared/idempotency-marks.js';
 
 /*
  * The privacy use cases' own SQL: the record of each anonymization, and the rewrite of what the service stored as
@@ -80,9 +81,10 @@ export async function responsesMentioning(tx: Queryable, org: string, customerId
 export async function rewriteResponses(tx: Queryable, org: string, rows: readonly StoredText[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
-    `UPDATE idempotency_keys k SET body = r.text
+    // The request hash goes too: it was taken over a body that held the customer's personal data.
+    `UPDATE idempotency_keys k SET body = r.text, request_hash = $4
        FROM unnest($2::text[], $3::text[]) AS r(key, text)
       WHERE k.organization_id = $1 AND k.key = r.key`,
-    [org, rows.map((r) => r.id), rows.map((r) => r.text)],
+    [org, rows.map((r) => r.id), rows.map((r) => r.text), ANONYMIZED_REQUEST_HASH],
   );
 }
