@@ -4,7 +4,7 @@ import { signingKey } from '../config.js';
 import { customerIdParams, errorResponses, idempotencyHeaders } from '../http/schemas.js';
 import { contextOf, ok, runWrite } from '../http/write.js';
 import { utcDate } from '../shared/clock.js';
-import { JobLock, lockJob } from '../shared/jobs.js';
+import { JobLock, lockOrganizationJob } from '../shared/jobs.js';
 import type { PageQuery } from '../shared/pagination.js';
 import { type HoldInput, placeManualHold, releaseManualHold } from './credit.holds.service.js';
 import {
@@ -45,7 +45,7 @@ export default async function creditLifecycleRoutes(app: FastifyInstance) {
     (request, reply) =>
       runWrite(request, reply, async (tx) => {
         const ctx = contextOf(request);
-        await lockJob(tx, JobLock.creditOverdue, { wait: true });
+        await lockOrganizationJob(tx, JobLock.creditOverdue, ctx.principal.org);
         return ok(await runOverdue(tx, { org: ctx.principal.org, correlationId: ctx.requestId }, ctx.now));
       }),
   );

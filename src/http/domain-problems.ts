@@ -25,6 +25,7 @@ const answers: Record<DomainErrorCode, { status: number; title: string }> = {
   'credit-overdue': { status: 409, title: 'Credit overdue' },
   overpayment: { status: 422, title: 'Overpayment' },
   'invalid-cursor': { status: 400, title: 'Invalid cursor' },
+  'job-running': { status: 409, title: 'Job running' },
 };
 
 export function problemOf(error: DomainError): Problem {

@@ -4,7 +4,7 @@ import { signingKey } from '../config.js';
 import { customerIdParams, errorResponses, idempotencyHeaders, pageQuerystring } from '../http/schemas.js';
 import { contextOf, created, ok, runWrite } from '../http/write.js';
 import { invalid } from '../shared/domain-error.js';
-import { JobLock, lockJob } from '../shared/jobs.js';
+import { JobLock, lockOrganizationJob } from '../shared/jobs.js';
 import type { PageQuery } from '../shared/pagination.js';
 import { runExpiry } from './loyalty.expiry.job.js';
 import { getProgram, type LoyaltyProgram, programErrors, saveProgram } from './loyalty.program.service.js';
@@ -190,7 +190,7 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
     (request, reply) =>
       runWrite(request, reply, async (tx) => {
         const ctx = contextOf(request);
-        await lockJob(tx, JobLock.loyaltyExpiry, { wait: true });
+        await lockOrganizationJob(tx, JobLock.loyaltyExpiry, ctx.principal.org);
         const scope = { org: ctx.principal.org, actor: ctx.principal.sub, correlationId: ctx.requestId };
         return ok(await runExpiry(tx, scope, ctx.now));
       }),

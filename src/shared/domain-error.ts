@@ -24,7 +24,8 @@ export type DomainErrorCode =
   | 'credit-on-hold'
   | 'credit-overdue'
   | 'overpayment'
-  | 'invalid-cursor';
+  | 'invalid-cursor'
+  | 'job-running';
 
 export interface FieldError {
   field: string;

@@ -1,4 +1,5 @@
 import type { Db, Queryable } from '../db/db.js';
+import { DomainError } from './domain-error.js';
 
 /**
  * Advisory-lock keys of the background jobs: one instance at a time runs each job, across instances sharing a
@@ -10,9 +11,8 @@ export const JobLock = {
 } as const;
 
 /**
- * Runs `work` in one transaction that holds the job's advisory lock. With `wait: false` (scheduled runs) it gives up
- * at once when another instance holds it and returns `undefined`; with `wait: true` (a manual run) it waits its turn,
- * so a manual and a scheduled run never overlap.
+ * Runs `work` in one transaction that holds the job's advisory lock (a scheduled run over every organization). With
+ * `wait: false` it gives up at once when another run holds it and returns `undefined`; with `wait: true` it waits.
  */
 export async function withJobLock<T>(
   db: Db,
@@ -27,13 +27,29 @@ export async function withJobLock<T>(
  * Takes the job's lock in the caller's transaction (a manual run inside a request's transaction, with its
  * Idempotency-Key); false when `wait` is false and another instance holds it.
  */
-export async function lockJob(tx: Queryable, key: number, options: { wait: boolean }): Promise<boolean> {
+async function lockJob(tx: Queryable, key: number, options: { wait: boolean }): Promise<boolean> {
   if (options.wait) {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [key]);
     return true;
   }
   const res = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [key]);
   return res.rows[0]?.locked === true;
+}
+
+/**
+ * Takes the job's lock for one organization's manual run in the caller's transaction, or refuses at once with 409
+ * `job-running`: while another run of the job for that organization, or a scheduled run over all of them, holds
+ * it. Manual runs of different organizations go on side by side (they share the job's lock, which a scheduled run
+ * takes exclusively), and no request ever waits on a lock holding a pool connection.
+ */
+export async function lockOrganizationJob(tx: Queryable, key: number, org: string): Promise<void> {
+  const res = await tx.query<{ locked: boolean }>(
+    'SELECT pg_try_advisory_xact_lock_shared($1::bigint) AND pg_try_advisory_xact_lock($1::int, hashtext($2)) AS locked',
+    [key, org],
+  );
+  if (res.rows[0]?.locked !== true) {
+    throw new DomainError('job-running', 'A run of this job is in progress for the organization; try again later.');
+  }
 }
 
 export interface ScheduledJob {
