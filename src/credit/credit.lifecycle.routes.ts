@@ -35,10 +35,11 @@ export default async function creditLifecycleRoutes(app: FastifyInstance) {
         description:
           'Each usage is announced once (`credit.overdue`); an active account with an overdue usage goes on hold ' +
           '(`credit.hold.placed`, reason `overdue`). The answer counts what this run newly marked. Runs also go ' +
-          'by themselves every `CREDIT_OVERDUE_INTERVAL_SECONDS`, one at a time across instances.',
+          'by themselves every `CREDIT_OVERDUE_INTERVAL_SECONDS`, one at a time across instances. While another run ' +
+          'holds the organization (or a scheduled run holds all of them) the answer is 409 `job-running`, at once.',
         headers: idempotencyHeaders,
         body: { type: ['object', 'null'], additionalProperties: false },
-        response: { 200: overdueRunResponse, ...errorResponses() },
+        response: { 200: overdueRunResponse, ...errorResponses(409) },
       },
       preValidation: roleHook('credit_manager'),
     },

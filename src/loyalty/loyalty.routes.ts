@@ -181,9 +181,12 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
         tags,
         summary:
           "Expire the organization's points past their expiry and announce those about to expire (role loyalty_admin; publishes loyalty.points.expired and loyalty.points.expiring)",
+        description:
+          'While another run holds the organization (or a scheduled run holds all of them) the answer is 409 ' +
+          '`job-running`, at once.',
         headers: idempotencyHeaders,
         body: { type: ['object', 'null'], additionalProperties: false },
-        response: { 200: expiryRunResponse, ...errorResponses() },
+        response: { 200: expiryRunResponse, ...errorResponses(409) },
       },
       preValidation: roleHook('loyalty_admin'),
     },
