@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_NAMES, MESSAGE_PROPERTIES } from '../../generated/index.js';
 import { createConsumer, type EventEnvelope, type MessageMeta } from '../../generated/sdk/src/index.js';
-import { replayEvents } from '../../scripts/lib/events/replay.js';
+import { REPLAY_PAGE_SIZE, replayEvents } from '../../scripts/lib/events/replay.js';
 import { publishSimulated, simulatedEvents } from '../../scripts/lib/events/simulate.js';
 import { topicMatches } from '../../scripts/lib/events/topic.js';
 import { uniqueOrg } from '../helpers/app.js';
@@ -110,6 +110,47 @@ describe('events:replay', () => {
       expect(await broker.get(queue)).toBe(false);
       expect(await replayEvents(t.db, AMQP_URL, { queue, org: t.org, events: 'credit.#' })).toBe(0);
       expect(await replayEvents(t.db, AMQP_URL, { queue, org: t.org, since: new Date(Date.now() + 60_000) })).toBe(0);
+    } finally {
+      await broker.channel.deleteQueue(queue);
+    }
+  });
+
+  it('when no organization is named, then replay refuses unless every organization is asked for explicitly', async () => {
+    const queue = uniqueQueue('no-org');
+    await broker.channel.assertQueue(queue, { durable: false, autoDelete: false });
+    try {
+      await expect(replayEvents(t.db, AMQP_URL, { queue })).rejects.toThrow(/--org <id>.*--all-organizations/);
+      expect(await broker.get(queue)).toBe(false);
+    } finally {
+      await broker.channel.deleteQueue(queue);
+    }
+  });
+
+  it('when more events are stored than one page holds, then replay reads them page by page and sends each once, in order', async () => {
+    const org = uniqueOrg();
+    // Copies of a sent row under a new organization and messageId (the relay publishes them too): more than one
+    // page of what replay reads per query.
+    const copies = REPLAY_PAGE_SIZE + 7;
+    await t.db.query(
+      `WITH src AS (SELECT * FROM outbox WHERE organization_id = $1 AND id <= (SELECT last_id FROM outbox_progress)
+                     ORDER BY id LIMIT 1)
+       INSERT INTO outbox (message_id, organization_id, customer_id, event_name, payload, correlation_id)
+       SELECT src.message_id || '-' || g, $2, src.customer_id, src.event_name, src.payload, src.correlation_id
+         FROM src, generate_series(1, $3::int) AS g`,
+      [t.org, org, copies],
+    );
+    const pending = async () =>
+      (await t.db.query('SELECT 1 FROM outbox WHERE id > (SELECT last_id FROM outbox_progress)')).rowCount;
+    for (let i = 0; i < 400 && (await pending()) > 0; i++) await sleep(50);
+    expect(await pending()).toBe(0);
+    const queue = uniqueQueue('paged');
+    await broker.channel.assertQueue(queue, { durable: false, autoDelete: false });
+    try {
+      expect(await replayEvents(t.db, AMQP_URL, { queue, org })).toBe(copies);
+      const ids: string[] = [];
+      for (let i = 0; i < copies; i++) ids.push((await broker.getEventually(queue)).properties.messageId as string);
+      expect(await broker.get(queue)).toBe(false);
+      expect(ids.map((id) => Number(id.split('-').at(-1)))).toEqual(Array.from({ length: copies }, (_, i) => i + 1));
     } finally {
       await broker.channel.deleteQueue(queue);
     }

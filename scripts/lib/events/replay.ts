@@ -6,7 +6,9 @@ import { topicMatches } from './topic.js';
 export interface ReplayOptions {
   /** The one queue the events go to (through the default exchange; never customer_events). */
   readonly queue: string;
+  /** The one organization whose events are replayed; or `allOrganizations`, said explicitly. */
   readonly org?: string;
+  readonly allOrganizations?: boolean;
   /** Only events stored at or after this instant. */
   readonly since?: Date;
   /** A binding pattern on the event name; default every event. */
@@ -23,22 +25,36 @@ interface OutboxRow {
   created_at: Date | string;
 }
 
+/** Rows read from the outbox per query: a replay holds one page in memory, never the whole outbox. */
+export const REPLAY_PAGE_SIZE = 500;
+
 /**
  * The sent events of the append-only outbox (ids up to the relay's high-water mark, `outbox_progress.last_id`), in
- * their original order (outbox id), filtered by organization, time and event pattern. Rows are read as stored: personal data erased in the outbox is not in them.
+ * their original order (outbox id), page by page, filtered by organization, time and event pattern. Rows are read
+ * as stored: personal data erased in the outbox is not in them.
  */
-export async function storedEvents(db: Queryable, options: Omit<ReplayOptions, 'queue'>): Promise<OutboxRow[]> {
-  const { rows } = await db.query<OutboxRow>(
-    `SELECT id, message_id, organization_id, event_name, payload, correlation_id, created_at
-       FROM outbox
-      WHERE id <= (SELECT last_id FROM outbox_progress)
-        AND ($1::text IS NULL OR organization_id = $1)
-        AND ($2::timestamptz IS NULL OR created_at >= $2)
-      ORDER BY id`,
-    [options.org ?? null, options.since?.toISOString() ?? null],
-  );
+export async function* storedEvents(db: Queryable, options: Omit<ReplayOptions, 'queue'>): AsyncGenerator<OutboxRow> {
+  if (options.org === undefined && options.allOrganizations !== true) {
+    throw new Error('name the organization to replay (--org <id>), or say --all-organizations');
+  }
   const pattern = options.events ?? '#';
-  return rows.filter((row) => topicMatches(pattern, row.event_name));
+  let after = '0';
+  for (;;) {
+    const { rows } = await db.query<OutboxRow>(
+      `SELECT id, message_id, organization_id, event_name, payload, correlation_id, created_at
+         FROM outbox
+        WHERE id > $3::bigint AND id <= (SELECT last_id FROM outbox_progress)
+          AND ($1::text IS NULL OR organization_id = $1)
+          AND ($2::timestamptz IS NULL OR created_at >= $2)
+        ORDER BY id
+        LIMIT $4`,
+      [options.org ?? null, options.since?.toISOString() ?? null, after, REPLAY_PAGE_SIZE],
+    );
+    for (const row of rows) if (topicMatches(pattern, row.event_name)) yield row;
+    const last = rows.at(-1);
+    if (!last || rows.length < REPLAY_PAGE_SIZE) return;
+    after = String(last.id);
+  }
 }
 
 /**
@@ -47,7 +63,8 @@ export async function storedEvents(db: Queryable, options: Omit<ReplayOptions, '
  * Fails (sending nothing) when the queue does not exist.
  */
 export async function replayEvents(db: Queryable, url: string, options: ReplayOptions): Promise<number> {
-  const rows = await storedEvents(db, options);
+  const rows = storedEvents(db, options);
+  const first = await rows.next(); // refuses a replay without an organization before connecting
   const connection = await amqp.connect(url, { clientProperties: { connection_name: 'events:replay' } });
   try {
     const channel = await connection.createConfirmChannel();
@@ -55,7 +72,10 @@ export async function replayEvents(db: Queryable, url: string, options: ReplayOp
     await channel.checkQueue(options.queue).catch((error: unknown) => {
       throw new Error(`queue ${options.queue} does not exist (${error instanceof Error ? error.message : error})`);
     });
-    for (const row of rows) {
+    let sent = 0;
+    for (let next = first; !next.done; next = await rows.next()) {
+      const row = next.value;
+      sent++;
       if (!isEventName(row.event_name)) throw new Error(`outbox row ${row.id}: unknown event ${row.event_name}`);
       const envelope = JSON.parse(row.payload) as Record<string, unknown>;
       const headers: Record<string, unknown> = Object.fromEntries(HEADER_NAMES.map((name) => [name, envelope[name]]));
@@ -70,7 +90,7 @@ export async function replayEvents(db: Queryable, url: string, options: ReplayOp
       if (!ok) await new Promise((resolve) => channel.once('drain', resolve));
     }
     await channel.waitForConfirms();
-    return rows.length;
+    return sent;
   } finally {
     await connection.close().catch(() => {});
   }
