@@ -154,15 +154,13 @@ function wireOf(model: ContractModel, operationId: string, message: MessageContr
 }
 
 /**
- * Every `send` operation with exactly one channel and one message, in document order, plus one problem line per
- * operation that does not have that shape. Walks from the operations: with @asyncapi/parser 3.6.6
- * `message.operations()` comes back empty.
+ * The operations of `action` with exactly one channel (that has an address, the routing key) and one message, in
+ * document order; a problem line in `problems` for each that does not have that shape. Walks from the operations:
+ * with @asyncapi/parser 3.6.6 `message.operations()` comes back empty.
  */
-export function publishedEvents(model: ContractModel): { events: PublishedEvent[]; problems: string[] } {
-  const events: PublishedEvent[] = [];
-  const problems: string[] = [];
+function* singleChannelOperations(model: ContractModel, action: 'send' | 'receive', problems: string[]) {
   for (const operation of model.operations.values()) {
-    if (operation.action !== 'send') continue;
+    if (operation.action !== action) continue;
     const where = `operation ${operation.id}`;
     const [channelId] = operation.channelIds;
     const [messageId] = operation.messageIds;
@@ -176,6 +174,19 @@ export function publishedEvents(model: ContractModel): { events: PublishedEvent[
       problems.push(`${where}: channel ${channel.id} has no address (the routing key)`);
       continue;
     }
+    yield { operation, channel: { ...channel, address: channel.address }, message };
+  }
+}
+
+/**
+ * Every `send` operation with exactly one channel and one message, in document order, plus one problem line per
+ * operation that does not have that shape. Walks from the operations: with @asyncapi/parser 3.6.6
+ * `message.operations()` comes back empty.
+ */
+export function publishedEvents(model: ContractModel): { events: PublishedEvent[]; problems: string[] } {
+  const events: PublishedEvent[] = [];
+  const problems: string[] = [];
+  for (const { operation, channel, message } of singleChannelOperations(model, 'send', problems)) {
     const consumers = message.extensions['x-consumers'];
     const payload = message.payload;
     events.push({
@@ -251,21 +262,7 @@ function queueOf(bindings: JsonObject): InboundQueueSpec | undefined {
 export function receivedEvents(model: ContractModel): { events: ReceivedEvent[]; problems: string[] } {
   const events: ReceivedEvent[] = [];
   const problems: string[] = [];
-  for (const operation of model.operations.values()) {
-    if (operation.action !== 'receive') continue;
-    const where = `operation ${operation.id}`;
-    const [channelId] = operation.channelIds;
-    const [messageId] = operation.messageIds;
-    const channel = channelId === undefined ? undefined : model.channels.get(channelId);
-    const message = messageId === undefined ? undefined : channel?.messages.get(messageId);
-    if (operation.channelIds.length !== 1 || operation.messageIds.length !== 1 || !channel || !message) {
-      problems.push(`${where}: must have exactly one channel and one message`);
-      continue;
-    }
-    if (!channel.address) {
-      problems.push(`${where}: channel ${channel.id} has no address (the routing key)`);
-      continue;
-    }
+  for (const { operation, channel, message } of singleChannelOperations(model, 'receive', problems)) {
     const publishes = operation.extensions['x-publishes'];
     const amqp = channel.bindings.amqp;
     const payload = message.payload;
