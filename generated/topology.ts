@@ -25,7 +25,11 @@ export const UNROUTABLE_EXCHANGE_OPTIONS = { durable: true } as const;
 
 /** The queue bound to {@link UNROUTABLE_EXCHANGE} that keeps unroutable messages. */
 export const UNROUTABLE_QUEUE = 'customer_events.unroutable' as const;
-export const UNROUTABLE_QUEUE_OPTIONS = { durable: true } as const;
+/** Options {@link UNROUTABLE_QUEUE} is declared with: durability and its bounds (`x-arguments`). */
+export const UNROUTABLE_QUEUE_OPTIONS = {
+  durable: true,
+  arguments: { 'x-message-ttl': 604800000, 'x-max-length': 100000, 'x-overflow': 'drop-head' },
+} as const;
 
 /** AMQP `appId` property of every message. */
 export const APP_ID = 'customer-service' as const;

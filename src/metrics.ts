@@ -49,6 +49,11 @@ export function createMetrics() {
       help: '1 when the relay has a broker connection',
       registers: [registry],
     }),
+    unroutableUnbounded: new Gauge({
+      name: 'outbox_unroutable_queue_unbounded',
+      help: '1 when the unroutable queue exists without the bounds of asyncapi.yaml (see docs/deploying.md)',
+      registers: [registry],
+    }),
   };
 }
 

@@ -57,7 +57,7 @@ export class BrokerLink {
   /** The open channel, connecting first if there is none (throws when the broker cannot be reached). */
   async ensure(): Promise<ConfirmChannel> {
     if (this.channel) return this.channel;
-    const { connection, channel } = await openConfirmChannel(this.url, (err) => {
+    const { connection, channel, unroutable } = await openConfirmChannel(this.url, this.log, (err) => {
       if (this.connection !== connection) return;
       this.log.warn({ err: err?.message }, 'broker connection lost');
       this.drop();
@@ -67,6 +67,7 @@ export class BrokerLink {
     if (this.everConnected) this.metrics.reconnects.inc();
     this.everConnected = true;
     this.metrics.brokerUp.set(1);
+    this.metrics.unroutableUnbounded.set(unroutable === 'unbounded' ? 1 : 0);
     this.log.info('broker connected');
     return channel;
   }

@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
-import { expect, it } from 'vitest';
-import { assertTopology, EXCHANGE, UNROUTABLE_EXCHANGE, UNROUTABLE_QUEUE } from '../../generated/index.js';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assertTopology,
+  EXCHANGE,
+  UNROUTABLE_EXCHANGE,
+  UNROUTABLE_QUEUE,
+  UNROUTABLE_QUEUE_OPTIONS,
+} from '../../generated/index.js';
+import { openConfirmChannel } from '../../src/outbox/broker.js';
 import { AMQP_URL } from '../helpers/events.js';
+import { createVhost, type Vhost } from '../helpers/vhost.js';
 
 it('when a message matches no binding, then the alternate exchange keeps it in a durable queue', async () => {
   const connection = await amqp.connect(AMQP_URL);
@@ -30,4 +39,54 @@ it('when a message matches no binding, then the alternate exchange keeps it in a
   } finally {
     await connection.close();
   }
+});
+
+it('the unroutable queue is declared with the bounds of the document (TTL, max length, oldest dropped first)', async () => {
+  const connection = await amqp.connect(AMQP_URL);
+  try {
+    const channel = await connection.createChannel();
+    channel.on('error', () => {}); // the 406 below closes the channel; the rejected call is what is checked
+    await assertTopology(channel);
+    expect(UNROUTABLE_QUEUE_OPTIONS.arguments).toEqual({
+      'x-message-ttl': 7 * 24 * 3600 * 1000,
+      'x-max-length': 100_000,
+      'x-overflow': 'drop-head',
+    });
+    // The broker compares arguments on every declaration: the same ones pass, none or others answer 406.
+    await channel.assertQueue(UNROUTABLE_QUEUE, UNROUTABLE_QUEUE_OPTIONS);
+    await expect(channel.assertQueue(UNROUTABLE_QUEUE, { durable: true })).rejects.toThrow(/x-message-ttl|x-max/);
+  } finally {
+    await connection.close().catch(() => {});
+  }
+});
+
+describe('an unroutable queue declared by an older build, without bounds', () => {
+  let vhost: Vhost;
+  beforeAll(async () => {
+    vhost = await createVhost('cs-topology');
+    const connection = await amqp.connect(vhost.url);
+    const channel = await connection.createChannel();
+    await channel.assertQueue(UNROUTABLE_QUEUE, { durable: true });
+    await connection.close();
+  });
+  afterAll(async () => {
+    await vhost?.delete();
+  });
+
+  it('does not stop the relay: it publishes, unrouted events still reach the queue, and the operator is told', async () => {
+    const warnings: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) });
+    const { connection, channel, unroutable } = await openConfirmChannel(vhost.url, log, () => {});
+    try {
+      expect(unroutable).toBe('unbounded');
+      expect(warnings.join('')).toContain('docs/deploying.md');
+      const messageId = randomUUID();
+      channel.publish(EXCHANGE, `nobody.binds.${messageId}`, Buffer.from('{}'), { messageId, persistent: true });
+      await channel.waitForConfirms();
+      const got = await channel.get(UNROUTABLE_QUEUE, { noAck: true });
+      expect(got === false ? 'nothing' : got.properties.messageId).toBe(messageId);
+    } finally {
+      await connection.close().catch(() => {});
+    }
+  });
 });

@@ -158,7 +158,7 @@ describe.each<Backend>(['postgres', 'pglite'])('anonymization on %s', (backend) 
     expect({ ...after.json(), exported_at: null }).toEqual({ ...before.json(), exported_at: null });
     expect(after.json().customer).toMatchObject({ status: 'active', name: c.second.name, email: c.first.email });
     const hits = await searchEveryTable(t.db, [c.second.phone]);
-    expect(hits).toEqual(expect.arrayContaining(['customers: ' + c.second.phone, 'outbox: ' + c.second.phone]));
+    expect(hits).toEqual(expect.arrayContaining([`customers: ${c.second.phone}`, `outbox: ${c.second.phone}`]));
   });
 
   it('when earns race an anonymization, then each earn lands before it (and is forfeited) or is refused after it', async () => {

@@ -46,6 +46,8 @@ export interface ExchangeSpec {
 export interface QueueSpec {
   readonly name: string;
   readonly durable: boolean;
+  /** `x-arguments` of the queue: its declaration arguments (`x-message-ttl`, `x-max-length`, …). */
+  readonly arguments: Readonly<Record<string, Json>> | undefined;
 }
 
 export interface EventExample {
@@ -105,7 +107,11 @@ function exchangeOf(bindings: JsonObject): ExchangeSpec | undefined {
             durable: bool(alternate.durable) ?? false,
             queue:
               queue && typeof queue.name === 'string'
-                ? { name: queue.name, durable: bool(queue.durable) ?? false }
+                ? {
+                    name: queue.name,
+                    durable: bool(queue.durable) ?? false,
+                    arguments: isObject(queue['x-arguments']) ? queue['x-arguments'] : undefined,
+                  }
                 : undefined,
           }
         : undefined,

@@ -78,7 +78,12 @@ export function TopologyModule({ exchange, events }) {
       lines.push(
         '/** The queue bound to {@link UNROUTABLE_EXCHANGE} that keeps unroutable messages. */',
         `export const UNROUTABLE_QUEUE = ${tsString(alternate.queue.name)} as const;`,
-        `export const UNROUTABLE_QUEUE_OPTIONS = ${literal({ durable: alternate.queue.durable })} as const;`,
+        '/** Options {@link UNROUTABLE_QUEUE} is declared with: durability and its bounds (`x-arguments`). */',
+        `export const UNROUTABLE_QUEUE_OPTIONS = ${literal(
+          alternate.queue.arguments
+            ? { durable: alternate.queue.durable, arguments: alternate.queue.arguments }
+            : { durable: alternate.queue.durable },
+        )} as const;`,
         '',
       );
     }
