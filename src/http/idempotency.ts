@@ -4,9 +4,9 @@ import { problems } from '../errors.js';
 import { ANONYMIZED_REQUEST_HASH } from '../shared/idempotency-marks.js';
 
 /** What a write answers; stored verbatim for idempotent replays. */
-export interface Outcome {
+export interface Outcome<Body = unknown> {
   status: number;
-  body: unknown;
+  body: Body;
 }
 
 function canonical(value: unknown): unknown {

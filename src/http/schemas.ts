@@ -42,13 +42,15 @@ export const positivePoints = {
   description: 'Whole points, greater than 0',
 } as const;
 
-export const idParam = (name: string, prefix: string) =>
-  ({
+export function idParam<N extends string>(name: N, prefix: string) {
+  const id = { type: 'string', minLength: 1, maxLength: 64, description: `Id (${prefix}…)` } as const;
+  return {
     type: 'object',
-    properties: { [name]: { type: 'string', minLength: 1, maxLength: 64, description: `Id (${prefix}…)` } },
+    properties: { [name]: id } as Record<N, typeof id>,
     required: [name],
     additionalProperties: false,
-  }) as const;
+  } as const;
+}
 
 export const customerIdParams = idParam('customer_id', 'cust_');
 
@@ -90,17 +92,27 @@ const problemDescriptions: Record<number, string> = {
   503: 'Database unreachable; retry later',
 };
 
-export function errorResponses(...statuses: number[]) {
+/** A problem-details response: `application/problem+json` with the `Problem` schema. */
+interface ProblemResponse {
+  readonly description: string;
+  readonly content: { readonly 'application/problem+json': { readonly schema: { readonly $ref: 'Problem#' } } };
+}
+
+type CommonStatus = 400 | 401 | 403 | 413 | 415 | 429 | 503;
+
+export function errorResponses<S extends number = never>(
+  ...statuses: S[]
+): { readonly [K in CommonStatus | S]: ProblemResponse } {
   const all = [400, 401, 403, ...statuses, 413, 415, 429, 503];
   return Object.fromEntries(
-    [...new Set(all)].map((s) => [
+    [...new Set(all)].map((s): [number, ProblemResponse] => [
       s,
       {
         description: problemDescriptions[s] ?? 'Problem details (RFC 9457)',
         content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
       },
     ]),
-  );
+  ) as { readonly [K in CommonStatus | S]: ProblemResponse };
 }
 
 export function page<T extends object>(item: T) {
@@ -108,5 +120,6 @@ export function page<T extends object>(item: T) {
     type: 'object',
     properties: { items: { type: 'array', items: item }, next_cursor: { type: ['string', 'null'] } },
     required: ['items', 'next_cursor'],
+    additionalProperties: false,
   } as const;
 }

@@ -9,27 +9,28 @@ export function contextOf(request: FastifyRequest): UseCaseContext {
   return { principal: request.principal, requestId: request.id, now: request.server.clock.now() };
 }
 
-export const created = (body: unknown): Outcome => ({ status: 201, body });
-export const ok = (body: unknown): Outcome => ({ status: 200, body });
+export const created = <Body>(body: Body): Outcome<Body> => ({ status: 201, body });
+export const ok = <Body>(body: Body): Outcome<Body> => ({ status: 200, body });
 
 /**
  * Runs one write use case in one transaction, honouring `Idempotency-Key`: the answer the route produced is
  * stored in the same transaction as the change, so a retry either replays it or (if the first attempt rolled
  * back) runs again. A use case that throws rolls everything back and stores nothing; a refusal that must be
  * committed (credit.limit.exceeded) is an answer the route produces, not a throw. After the commit the relay is
- * woken, so the events written go out at once.
+ * woken, so the events written go out at once. It resolves to the body the route answers (the status set on
+ * `reply`), so the route's response schema types what `work` may answer.
  */
-export async function runWrite(
+export async function runWrite<Body>(
   request: FastifyRequest,
   reply: FastifyReply,
-  work: (tx: Queryable) => Promise<Outcome>,
-): Promise<FastifyReply> {
+  work: (tx: Queryable) => Promise<Outcome<Body>>,
+): Promise<Body> {
   const { db, relay } = request.server;
   const org = request.principal.org;
   const key = request.headers['idempotency-key'];
   const idempotencyKey = typeof key === 'string' ? key : undefined;
   let replayed = false;
-  const outcome = await db.transaction(async (tx) => {
+  const outcome = await db.transaction(async (tx): Promise<Outcome<Body>> => {
     if (idempotencyKey !== undefined) {
       const hash = requestHash(
         signingKey(request.server.config),
@@ -40,7 +41,7 @@ export async function runWrite(
       const previous = await claimKey(tx, org, idempotencyKey, hash);
       if (previous) {
         replayed = true;
-        return previous;
+        return previous as Outcome<Body>; // the answer this route gave the first time
       }
     }
     const result = await work(tx);
@@ -50,5 +51,6 @@ export async function runWrite(
   if (!replayed) relay.wake();
   else reply.header('idempotent-replayed', 'true');
   if (outcome.status >= 400) reply.type('application/problem+json');
-  return reply.code(outcome.status).send(outcome.body);
+  reply.code(outcome.status);
+  return outcome.body;
 }

@@ -2,8 +2,10 @@ import type { Queryable } from '../db/db.js';
 import { newId } from '../ids.js';
 import { envelope } from '../outbox/events.js';
 import { storeEvents } from '../shared/outbox-writer.js';
+import type { FromSchema } from '../shared/schema-types.js';
 import * as lots from './loyalty.lots.repository.js';
 import * as repo from './loyalty.repository.js';
+import type { expiryRunResponse } from './loyalty.schemas.js';
 
 export interface ExpiryRunScope {
   /** The organization of a manual run; null: every organization (the scheduled run). */
@@ -14,12 +16,7 @@ export interface ExpiryRunScope {
   correlationId: string | null;
 }
 
-export interface ExpiryRun {
-  as_of: string;
-  points_expired: number;
-  customers_affected: number;
-  notices_sent: number;
-}
+export type ExpiryRun = FromSchema<typeof expiryRunResponse>;
 
 /**
  * One expiry run as of `asOf` (the service clock), in the caller's transaction, which holds the job lock. Per

@@ -1,19 +1,11 @@
 import type { Queryable } from '../db/db.js';
+import type { FromSchema } from '../shared/schema-types.js';
+import type { programResponse } from './loyalty.schemas.js';
 
-export interface Tier {
-  name: string;
-  min_lifetime_points: number;
-}
+/** The program as stored and answered: every field present (the body's defaults applied). */
+export type LoyaltyProgram = FromSchema<typeof programResponse>;
 
-export interface LoyaltyProgram {
-  earn_points_per_currency_unit: number;
-  redeem_points_per_currency_unit: number;
-  tiers: Tier[];
-  /** Days an earn's points stay valid; null = they never expire. Applies to later earns. */
-  points_validity_days: number | null;
-  /** Days before expiry a customer is told (loyalty.points.expiring); 0 = never told. */
-  expiry_notice_days: number;
-}
+export type Tier = LoyaltyProgram['tiers'][number];
 
 /** Applies to every organization until it sets its own (1 point per 1.00; 100 points redeem for 1.00). */
 export const DEFAULT_PROGRAM: LoyaltyProgram = Object.freeze({

@@ -2,22 +2,15 @@ import { findCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
 import { customerNotFound, DomainError } from '../shared/domain-error.js';
 import { cursorSeq, type Page, type PageRequest, toPage } from '../shared/pagination.js';
+import type { FromSchema } from '../shared/schema-types.js';
 import { nextExpiry } from './loyalty.lots.repository.js';
 import { getProgram, type LoyaltyProgram, nextTier } from './loyalty.program.service.js';
 import * as repo from './loyalty.repository.js';
+import type { ledgerEntrySchema, loyaltyAccountSchema } from './loyalty.schemas.js';
 
 /* The read side of loyalty: an account's summary and its ledger. */
 
-export interface LoyaltySummary {
-  customer_id: string;
-  points_balance: number;
-  lifetime_points: number;
-  tier: string;
-  next_tier: string | null;
-  points_to_next_tier: number | null;
-  /** The earliest points to expire, or null when none will. */
-  next_expiry: { points: number; expires_at: string } | null;
-}
+export type LoyaltySummary = FromSchema<typeof loyaltyAccountSchema>;
 
 export function summarize(
   program: LoyaltyProgram,
@@ -51,17 +44,7 @@ export async function getLoyaltyAccount(db: Queryable, org: string, customerId: 
   return (await loyaltySummary(db, org, customerId)) ?? missingAccount(db, org, customerId);
 }
 
-export interface LedgerEntryView {
-  transaction_id: string;
-  type: repo.EntryType;
-  points: number;
-  points_balance: number;
-  reference_type: string | null;
-  reference_id: string | null;
-  reversed_transaction_id: string | null;
-  actor: string;
-  created_at: string;
-}
+export type LedgerEntryView = FromSchema<typeof ledgerEntrySchema>;
 
 /** The ledger, newest first. */
 export async function listLedger(

@@ -4,23 +4,16 @@ import { newId } from '../ids.js';
 import { envelope } from '../outbox/events.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { DomainError } from '../shared/domain-error.js';
+import type { FromSchema } from '../shared/schema-types.js';
 import * as lots from './loyalty.lots.repository.js';
 import { missingAccount } from './loyalty.queries.service.js';
 import * as repo from './loyalty.repository.js';
+import type { reversalBody, reversalResponse } from './loyalty.schemas.js';
 
-export interface ReversalInput {
-  points?: number;
-  reason?: string;
-}
+/** The reversal body (no body: an empty one). */
+export type ReversalInput = NonNullable<FromSchema<typeof reversalBody>>;
 
-export interface Reversed {
-  transaction_id: string;
-  reversed_transaction_id: string;
-  points_reversed: number;
-  unrecovered_points: number;
-  points_balance: number;
-  lifetime_points: number;
-}
+export type Reversed = FromSchema<typeof reversalResponse>;
 
 /**
  * Reverses (part of) an earn or a redemption. The account row is locked first, then the original entry: two

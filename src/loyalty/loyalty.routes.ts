@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { roleHook } from '../auth/auth.js';
 import { signingKey } from '../config.js';
 import { customerIdParams, errorResponses, idempotencyHeaders, pageQuerystring } from '../http/schemas.js';
+import { typed } from '../http/type-provider.js';
 import { contextOf, created, ok, runWrite } from '../http/write.js';
 import { invalid } from '../shared/domain-error.js';
 import { JobLock, lockOrganizationJob } from '../shared/jobs.js';
@@ -15,6 +16,7 @@ import {
   earnResponse,
   expiryRunResponse,
   ledgerPage,
+  type loyaltyAccountSchema,
   programResponse,
   programSchema,
   redeemBody,
@@ -25,13 +27,11 @@ import {
 } from './loyalty.schemas.js';
 import { type EarnInput, earn, enrollCustomer, type RedeemInput, redeem } from './loyalty.service.js';
 
-type IdParams = { customer_id: string };
-type TransactionParams = { customer_id: string; transaction_id: string };
-
-export default async function loyaltyRoutes(app: FastifyInstance) {
+export default async function loyaltyRoutes(fastify: FastifyInstance) {
+  const app = typed<[typeof loyaltyAccountSchema]>(fastify);
   const tags = ['loyalty'];
 
-  app.post<{ Params: IdParams }>(
+  app.post(
     '/customers/:customer_id/loyalty',
     {
       schema: {
@@ -49,7 +49,7 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
       ),
   );
 
-  app.get<{ Params: IdParams }>(
+  app.get(
     '/customers/:customer_id/loyalty',
     {
       schema: {
@@ -62,7 +62,7 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
     (request) => getLoyaltyAccount(app.db, request.principal.org, request.params.customer_id),
   );
 
-  app.get<{ Params: IdParams; Querystring: PageQuery }>(
+  app.get(
     '/customers/:customer_id/loyalty/transactions',
     {
       schema: {
@@ -80,7 +80,7 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
       }),
   );
 
-  app.post<{ Params: IdParams; Body: EarnInput }>(
+  app.post(
     '/customers/:customer_id/loyalty/earn',
     {
       schema: {
@@ -98,7 +98,7 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
       ),
   );
 
-  app.post<{ Params: IdParams; Body: RedeemInput }>(
+  app.post(
     '/customers/:customer_id/loyalty/redeem',
     {
       schema: {
@@ -128,7 +128,7 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
     (request) => getProgram(app.db, request.principal.org),
   );
 
-  app.put<{ Body: LoyaltyProgram }>(
+  app.put(
     '/loyalty/program',
     {
       schema: {
@@ -147,7 +147,7 @@ export default async function loyaltyRoutes(app: FastifyInstance) {
     },
   );
 
-  app.post<{ Params: TransactionParams; Body: ReversalInput | null }>(
+  app.post(
     '/customers/:customer_id/loyalty/transactions/:transaction_id/reversal',
     {
       schema: {

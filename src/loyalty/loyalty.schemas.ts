@@ -20,6 +20,7 @@ export const loyaltyAccountSchema = {
             expires_at: { type: 'string', format: 'date-time' },
           },
           required: ['points', 'expires_at'],
+          additionalProperties: false,
         },
         { type: 'null' },
       ],
@@ -34,6 +35,7 @@ export const loyaltyAccountSchema = {
     'points_to_next_tier',
     'next_expiry',
   ],
+  additionalProperties: false,
 } as const;
 
 const reference = { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' } as const;
@@ -62,6 +64,7 @@ export const earnResponse = {
     tier: { type: 'string' },
   },
   required: ['transaction_id', 'points_earned', 'points_balance', 'lifetime_points', 'tier'],
+  additionalProperties: false,
 } as const;
 
 export const redeemBody = {
@@ -80,6 +83,7 @@ export const redeemResponse = {
     discount_value: { type: 'number' },
   },
   required: ['transaction_id', 'points_redeemed', 'points_balance', 'discount_value'],
+  additionalProperties: false,
 } as const;
 
 export const ledgerEntrySchema = {
@@ -110,6 +114,7 @@ export const ledgerEntrySchema = {
     'actor',
     'created_at',
   ],
+  additionalProperties: false,
 } as const;
 
 export const ledgerPage = page(ledgerEntrySchema);
@@ -199,6 +204,7 @@ export const reversalResponse = {
     'points_balance',
     'lifetime_points',
   ],
+  additionalProperties: false,
 } as const;
 
 export const expiryRunResponse = {
@@ -210,4 +216,5 @@ export const expiryRunResponse = {
     notices_sent: { type: 'integer', description: 'loyalty.points.expiring events stored' },
   },
   required: ['as_of', 'points_expired', 'customers_affected', 'notices_sent'],
+  additionalProperties: false,
 } as const;

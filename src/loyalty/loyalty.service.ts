@@ -7,10 +7,12 @@ import { envelope } from '../outbox/events.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { DomainError } from '../shared/domain-error.js';
 import { fromCents, toCents } from '../shared/money.js';
+import type { FromSchema } from '../shared/schema-types.js';
 import * as lots from './loyalty.lots.repository.js';
 import { DEFAULT_PROGRAM, getProgram, tierAfterEarn, tierFor } from './loyalty.program.service.js';
 import { type LoyaltySummary, missingAccount, summarize } from './loyalty.queries.service.js';
 import * as repo from './loyalty.repository.js';
+import type { earnBody, earnResponse, redeemBody, redeemResponse } from './loyalty.schemas.js';
 
 const DAY_MS = 86_400_000;
 
@@ -34,20 +36,9 @@ export async function enrollCustomer(tx: Queryable, ctx: UseCaseContext, custome
   return summary;
 }
 
-export interface EarnInput {
-  points?: number;
-  amount?: number;
-  reference_type: string;
-  reference_id: string;
-}
+export type EarnInput = FromSchema<typeof earnBody>;
 
-export interface Earned {
-  transaction_id: string;
-  points_earned: number;
-  points_balance: number;
-  lifetime_points: number;
-  tier: string;
-}
+export type Earned = FromSchema<typeof earnResponse>;
 
 export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: string, input: EarnInput): Promise<Earned> {
   const org = ctx.principal.org;
@@ -136,18 +127,9 @@ export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: strin
   };
 }
 
-export interface RedeemInput {
-  points: number;
-  reference_type?: string;
-  reference_id?: string;
-}
+export type RedeemInput = FromSchema<typeof redeemBody>;
 
-export interface Redeemed {
-  transaction_id: string;
-  points_redeemed: number;
-  points_balance: number;
-  discount_value: number;
-}
+export type Redeemed = FromSchema<typeof redeemResponse>;
 
 export async function redeem(
   tx: Queryable,
