@@ -5,7 +5,9 @@ import { utcDate } from '../shared/clock.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { DomainError } from '../shared/domain-error.js';
 import { fromCents } from '../shared/money.js';
+import type { FromSchema } from '../shared/schema-types.js';
 import * as lifecycle from './credit.lifecycle.repository.js';
+import type { holdBody } from './credit.lifecycle.schemas.js';
 import * as repo from './credit.repository.js';
 import { accountView, type CreditAccountView, missingAccount, storeEvent } from './credit.service.js';
 
@@ -42,9 +44,8 @@ export function holdReleasedEvent(org: string, a: repo.CreditAccountRow, at: Dat
   );
 }
 
-export interface HoldInput {
-  note?: string;
-}
+/** The hold body (no body: an empty one). */
+export type HoldInput = NonNullable<FromSchema<typeof holdBody>>;
 
 /**
  * Puts the account on hold by hand (publishes credit.hold.placed, reason `manual`). A hold placed for overdue

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { roleHook } from '../auth/auth.js';
 import { signingKey } from '../config.js';
 import { customerIdParams, errorResponses, idempotencyHeaders } from '../http/schemas.js';
+import { typed } from '../http/type-provider.js';
 import { contextOf, ok, runWrite } from '../http/write.js';
 import { utcDate } from '../shared/clock.js';
 import { JobLock, lockOrganizationJob } from '../shared/jobs.js';
@@ -17,11 +18,11 @@ import {
 } from './credit.lifecycle.schemas.js';
 import { runOverdue } from './credit.overdue.job.js';
 import { aging, statement } from './credit.reports.service.js';
-
-type IdParams = { customer_id: string };
+import type { creditAccountSchema } from './credit.schemas.js';
 
 /** Overdue runs, holds, statements and aging (the credit lifecycle). */
-export default async function creditLifecycleRoutes(app: FastifyInstance) {
+export default async function creditLifecycleRoutes(fastify: FastifyInstance) {
+  const app = typed<[typeof creditAccountSchema]>(fastify);
   const tags = ['credit'];
 
   app.post(
@@ -51,7 +52,7 @@ export default async function creditLifecycleRoutes(app: FastifyInstance) {
       }),
   );
 
-  app.post<{ Params: IdParams; Body: HoldInput | null }>(
+  app.post(
     '/customers/:customer_id/credit/hold',
     {
       schema: {
@@ -74,7 +75,7 @@ export default async function creditLifecycleRoutes(app: FastifyInstance) {
       ),
   );
 
-  app.delete<{ Params: IdParams }>(
+  app.delete(
     '/customers/:customer_id/credit/hold',
     {
       schema: {
@@ -95,7 +96,7 @@ export default async function creditLifecycleRoutes(app: FastifyInstance) {
       ),
   );
 
-  app.get<{ Params: IdParams; Querystring: { from: string; to: string } }>(
+  app.get(
     '/customers/:customer_id/credit/statement',
     {
       schema: {
@@ -112,7 +113,7 @@ export default async function creditLifecycleRoutes(app: FastifyInstance) {
     (request) => statement(app.db, request.principal.org, request.params.customer_id, request.query),
   );
 
-  app.get<{ Querystring: PageQuery & { as_of?: string } }>(
+  app.get(
     '/credit/aging',
     {
       schema: {

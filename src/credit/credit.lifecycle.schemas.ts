@@ -16,6 +16,7 @@ export const overdueRunResponse = {
     accounts_held: { type: 'integer', minimum: 0, description: 'Accounts this run put on hold' },
   },
   required: ['as_of', 'usages_overdue', 'accounts_held'],
+  additionalProperties: false,
 } as const;
 
 const date = { type: 'string', format: 'date', description: 'YYYY-MM-DD (UTC)' } as const;
@@ -47,10 +48,12 @@ export const statementSchema = {
           balance: { ...moneyOut, description: 'Outstanding after this line' },
         },
         required: ['date', 'type', 'id', 'reference', 'amount', 'balance'],
+        additionalProperties: false,
       },
     },
   },
   required: ['from', 'to', 'opening_balance', 'closing_balance', 'lines'],
+  additionalProperties: false,
 } as const;
 
 export const agingQuerystring = {
@@ -70,12 +73,13 @@ const buckets = {
   days_61_90: { ...moneyOut, description: '61–90 days past due' },
   days_over_90: { ...moneyOut, description: 'More than 90 days past due' },
 } as const;
-const bucketNames = Object.keys(buckets);
+const bucketNames = ['outstanding', 'current', 'days_1_30', 'days_31_60', 'days_61_90', 'days_over_90'] as const;
 
 const agingItem = {
   type: 'object',
   properties: { customer_id: { type: 'string' }, credit_account_id: { type: 'string' }, ...buckets },
   required: ['customer_id', 'credit_account_id', ...bucketNames],
+  additionalProperties: false,
 } as const;
 
 const agingPage = page(agingItem);
@@ -85,7 +89,8 @@ export const agingSchema = {
   properties: {
     as_of: date,
     ...agingPage.properties,
-    totals: { type: 'object', properties: buckets, required: bucketNames },
+    totals: { type: 'object', properties: buckets, required: bucketNames, additionalProperties: false },
   },
   required: ['as_of', ...agingPage.required, 'totals'],
+  additionalProperties: false,
 } as const;

@@ -7,9 +7,11 @@ import { utcDate } from '../shared/clock.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { DomainError } from '../shared/domain-error.js';
 import { fromCents, toCents } from '../shared/money.js';
+import type { FromSchema } from '../shared/schema-types.js';
 import { liftOverdueHoldIfCleared } from './credit.holds.service.js';
 import { allocatePayment } from './credit.lifecycle.repository.js';
 import * as repo from './credit.repository.js';
+import type { paymentBody, usageBody } from './credit.schemas.js';
 import {
   dueDate,
   missingAccount,
@@ -39,10 +41,7 @@ function onHold(): DomainError {
   );
 }
 
-export interface UsageInput {
-  order_id: string;
-  amount: number;
-}
+export type UsageInput = FromSchema<typeof usageBody>;
 
 /** A usage either charged the order, or was refused with its refusal committed (audit row and event). */
 export type UsageResult = { kind: 'used'; usage: UsageView } | { kind: 'refused'; refusal: DomainError };
@@ -137,10 +136,7 @@ async function refuseUsage(
   );
 }
 
-export interface PaymentInput {
-  amount: number;
-  reference?: string;
-}
+export type PaymentInput = FromSchema<typeof paymentBody>;
 
 export async function receivePayment(
   tx: Queryable,

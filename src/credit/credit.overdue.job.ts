@@ -4,8 +4,10 @@ import { envelope } from '../outbox/events.js';
 import { utcDate } from '../shared/clock.js';
 import { fromCents } from '../shared/money.js';
 import { storeEvents } from '../shared/outbox-writer.js';
+import type { FromSchema } from '../shared/schema-types.js';
 import { holdPlacedEvent } from './credit.holds.service.js';
 import * as lifecycle from './credit.lifecycle.repository.js';
+import type { overdueRunResponse } from './credit.lifecycle.schemas.js';
 import * as repo from './credit.repository.js';
 
 /** Who runs: one organization (a manual run) or all of them (`org` null, the scheduled run). */
@@ -15,14 +17,7 @@ export interface OverdueRunScope {
   correlationId: string | null;
 }
 
-export interface OverdueRunResult {
-  /** The clock's UTC date the run judged by. */
-  as_of: string;
-  /** Usages this run newly announced overdue. */
-  usages_overdue: number;
-  /** Accounts this run put on hold. */
-  accounts_held: number;
-}
+export type OverdueRunResult = FromSchema<typeof overdueRunResponse>;
 
 const DAY_MS = 86_400_000;
 

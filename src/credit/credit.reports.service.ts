@@ -2,6 +2,8 @@ import type { Queryable } from '../db/db.js';
 import { invalid } from '../shared/domain-error.js';
 import { fromCents } from '../shared/money.js';
 import { cursorSeq, type Page, type PageRequest, toPage } from '../shared/pagination.js';
+import type { FromSchema } from '../shared/schema-types.js';
+import type { agingSchema, statementSchema } from './credit.lifecycle.schemas.js';
 import * as reports from './credit.reports.repository.js';
 import * as repo from './credit.repository.js';
 import { missingAccount } from './credit.service.js';
@@ -13,22 +15,9 @@ function dayStart(date: string, days = 0): Date {
   return d;
 }
 
-export interface StatementLine {
-  date: string;
-  type: 'usage' | 'payment';
-  id: string;
-  reference: string | null;
-  amount: number;
-  balance: number;
-}
+export type StatementLine = Statement['lines'][number];
 
-export interface Statement {
-  from: string;
-  to: string;
-  opening_balance: number;
-  closing_balance: number;
-  lines: StatementLine[];
-}
+export type Statement = FromSchema<typeof statementSchema>;
 
 /**
  * The customer's usages and payments from `from` to `to` (UTC dates, both included), each with the outstanding
@@ -81,15 +70,9 @@ function bucketsView(b: Buckets): Buckets {
   };
 }
 
-export interface AgingItem extends Buckets {
-  customer_id: string;
-  credit_account_id: string;
-}
+export type AgingItem = Aging['items'][number];
 
-export interface Aging extends Page<AgingItem> {
-  as_of: string;
-  totals: Buckets;
-}
+export type Aging = FromSchema<typeof agingSchema>;
 
 /**
  * The organization's outstanding credit as of the end of `asOf` (a UTC date), per account with something

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { roleHook } from '../auth/auth.js';
 import { signingKey } from '../config.js';
+import type { ProblemBody } from '../errors.js';
 import { problemOf } from '../http/domain-problems.js';
 import type { Outcome } from '../http/idempotency.js';
 import { customerIdParams, errorResponses, idempotencyHeaders, pageQuerystring } from '../http/schemas.js';
+import { typed } from '../http/type-provider.js';
 import { contextOf, created, ok, runWrite } from '../http/write.js';
 import { utcDate } from '../shared/clock.js';
 import type { PageQuery } from '../shared/pagination.js';
@@ -16,6 +18,7 @@ import {
   useCredit,
 } from './credit.movements.service.js';
 import * as repo from './credit.repository.js';
+import type { creditAccountSchema } from './credit.schemas.js';
 import {
   changeAccountBody,
   openAccountBody,
@@ -34,21 +37,21 @@ import {
   type OpenAccountInput,
   openAccount,
   paymentView,
+  type UsageView,
   usageView,
 } from './credit.service.js';
 
-type IdParams = { customer_id: string };
-
 /** A refused usage is committed (audit row and event) and answered 422 like a thrown refusal. */
-function usageOutcome(result: UsageResult): Outcome {
+function usageOutcome(result: UsageResult): Outcome<UsageView | ProblemBody> {
   return result.kind === 'used' ? created(result.usage) : { status: 422, body: problemOf(result.refusal).toBody() };
 }
 
-export default async function creditRoutes(app: FastifyInstance) {
+export default async function creditRoutes(fastify: FastifyInstance) {
+  const app = typed<[typeof creditAccountSchema]>(fastify);
   const tags = ['credit'];
   await app.register(creditLifecycleRoutes);
 
-  app.post<{ Params: IdParams; Body: OpenAccountInput }>(
+  app.post(
     '/customers/:customer_id/credit',
     {
       schema: {
@@ -68,7 +71,7 @@ export default async function creditRoutes(app: FastifyInstance) {
       ),
   );
 
-  app.patch<{ Params: IdParams; Body: ChangeTermsInput }>(
+  app.patch(
     '/customers/:customer_id/credit',
     {
       schema: {
@@ -90,7 +93,7 @@ export default async function creditRoutes(app: FastifyInstance) {
       ),
   );
 
-  app.get<{ Params: IdParams }>(
+  app.get(
     '/customers/:customer_id/credit',
     {
       schema: {
@@ -106,7 +109,7 @@ export default async function creditRoutes(app: FastifyInstance) {
     (request) => getCreditAccount(app.db, request.principal.org, request.params.customer_id),
   );
 
-  app.get<{ Params: IdParams; Querystring: PageQuery }>(
+  app.get(
     '/customers/:customer_id/credit/usages',
     {
       schema: {
@@ -129,7 +132,7 @@ export default async function creditRoutes(app: FastifyInstance) {
       ),
   );
 
-  app.get<{ Params: IdParams; Querystring: PageQuery }>(
+  app.get(
     '/customers/:customer_id/credit/payments',
     {
       schema: {
@@ -152,7 +155,7 @@ export default async function creditRoutes(app: FastifyInstance) {
       ),
   );
 
-  app.post<{ Params: IdParams; Body: UsageInput }>(
+  app.post(
     '/customers/:customer_id/credit/usages',
     {
       schema: {
@@ -175,7 +178,7 @@ export default async function creditRoutes(app: FastifyInstance) {
       ),
   );
 
-  app.post<{ Params: IdParams; Body: PaymentInput }>(
+  app.post(
     '/customers/:customer_id/credit/payments',
     {
       schema: {

@@ -42,6 +42,7 @@ export const creditAccountSchema = {
     'created_at',
     'updated_at',
   ],
+  additionalProperties: false,
 } as const;
 
 const paymentTermDays = {
@@ -118,6 +119,7 @@ export const usageSchema = {
     created_at: { type: 'string', format: 'date-time' },
   },
   required: ['usage_id', 'order_id', 'amount', 'amount_paid', 'status', 'credit_available', 'due_date', 'created_at'],
+  additionalProperties: false,
 } as const;
 
 export const paymentSchema = {
@@ -130,6 +132,7 @@ export const paymentSchema = {
     created_at: { type: 'string', format: 'date-time' },
   },
   required: ['payment_id', 'amount', 'reference', 'credit_available', 'created_at'],
+  additionalProperties: false,
 } as const;
 
 export const usagePage = page(usageSchema);

@@ -8,24 +8,18 @@ import { customerNotFound, DomainError } from '../shared/domain-error.js';
 import { fromCents, toCents } from '../shared/money.js';
 import { storeEvents } from '../shared/outbox-writer.js';
 import { cursorSeq, type Page, type PageRequest, toPage } from '../shared/pagination.js';
+import type { FromSchema } from '../shared/schema-types.js';
 import * as repo from './credit.repository.js';
+import type {
+  changeAccountBody,
+  creditAccountSchema,
+  openAccountBody,
+  paymentSchema,
+  usageSchema,
+} from './credit.schemas.js';
 
-/** The `CreditAccount` resource (credit.schemas.ts). */
-export interface CreditAccountView {
-  credit_account_id: string;
-  customer_id: string;
-  credit_limit: number;
-  outstanding: number;
-  credit_available: number;
-  payment_term_days: number;
-  approved_by: string;
-  status: 'active' | 'on_hold';
-  /** Why the account is on hold (null when active): `overdue` lifts by itself when paid, `manual` by hand. */
-  hold_reason: 'overdue' | 'manual' | null;
-  hold_note: string | null;
-  created_at: string;
-  updated_at: string;
-}
+/** The `CreditAccount` resource. */
+export type CreditAccountView = FromSchema<typeof creditAccountSchema>;
 
 export function accountView(a: repo.CreditAccountRow): CreditAccountView {
   return {
@@ -90,10 +84,7 @@ function approvedEvent(org: string, a: repo.CreditAccountRow, at: Date) {
   );
 }
 
-export interface OpenAccountInput {
-  credit_limit: number;
-  payment_term_days: number;
-}
+export type OpenAccountInput = FromSchema<typeof openAccountBody>;
 
 /** Any customer type may get credit: the HTTP contract does not restrict it to b2b. */
 export async function openAccount(
@@ -126,7 +117,7 @@ export async function openAccount(
   return accountView(account);
 }
 
-export type ChangeTermsInput = Partial<OpenAccountInput>;
+export type ChangeTermsInput = FromSchema<typeof changeAccountBody>;
 
 export async function changeTerms(
   tx: Queryable,
@@ -161,7 +152,7 @@ export async function changeTerms(
   return accountView(updated);
 }
 
-export type UsageView = ReturnType<typeof usageView>;
+export type UsageView = FromSchema<typeof usageSchema>;
 
 /** `paid` when settled in full; `overdue` when `today` (the clock's UTC date) is after the due date; else `open`. */
 export function usageStatus(u: repo.UsageRow, today: string): 'open' | 'paid' | 'overdue' {
@@ -170,7 +161,7 @@ export function usageStatus(u: repo.UsageRow, today: string): 'open' | 'paid' | 
 }
 
 /** A usage as answered, its status as of `today` (the clock's UTC date, `YYYY-MM-DD`). */
-export function usageView(u: repo.UsageRow, today: string) {
+export function usageView(u: repo.UsageRow, today: string): UsageView {
   return {
     usage_id: u.usage_id,
     order_id: u.order_id,
@@ -183,9 +174,9 @@ export function usageView(u: repo.UsageRow, today: string) {
   };
 }
 
-export type PaymentView = ReturnType<typeof paymentView>;
+export type PaymentView = FromSchema<typeof paymentSchema>;
 
-export function paymentView(p: repo.PaymentRow) {
+export function paymentView(p: repo.PaymentRow): PaymentView {
   return {
     payment_id: p.payment_id,
     amount: fromCents(p.amount_cents),

@@ -16,6 +16,7 @@ export const problemSchema = {
         type: 'object',
         properties: { field: { type: 'string' }, message: { type: 'string' } },
         required: ['field', 'message'],
+        additionalProperties: false,
       },
     },
   },
