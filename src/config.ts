@@ -1,15 +1,20 @@
 import { BlockList, isIP } from 'node:net';
 import { Ajv } from 'ajv';
 import { type Clock, parseDuration, systemClock } from './shared/clock.js';
+import type { FromSchema } from './shared/schema-types.js';
 
 /** Every setting the service reads, with its default. Validated once at boot; bad config fails fast. */
 const schema = {
   type: 'object',
-  additionalProperties: true,
+  additionalProperties: false,
   properties: {
     PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
     HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
-    PUBLIC_URL: { type: 'string', pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$' },
+    PUBLIC_URL: {
+      description: "The URL clients reach the service at (the OpenAPI document's `servers`); unset: http://HOST:PORT.",
+      type: 'string',
+      pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$',
+    },
     DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://' },
     PGLITE_DIR: { type: 'string', minLength: 1, default: './data/pglite' },
     DB_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 200, default: 10 },
@@ -21,85 +26,101 @@ const schema = {
       enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
       default: 'info',
     },
-    LOG_FORMAT: { type: 'string', enum: ['json', 'pretty'] },
+    LOG_FORMAT: {
+      description:
+        'Unset: human-readable lines when stdout is a terminal and pino-pretty is installed, JSON otherwise.',
+      type: 'string',
+      enum: ['json', 'pretty'],
+    },
     NODE_ENV: { type: 'string', default: 'development' },
-    CLOCK_OFFSET: { type: 'string', minLength: 2 },
+    CLOCK_OFFSET: {
+      description:
+        'ISO 8601 duration (`P31D`, `PT36H`) the service clock is shifted forward by; refused in production.',
+      type: 'string',
+      minLength: 2,
+    },
     RELAY_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 10_000, default: 500 },
     RELAY_MAX_IN_FLIGHT: { type: 'integer', minimum: 1, maximum: 100_000, default: 1000 },
     RELAY_POLL_MS: { type: 'integer', minimum: 10, maximum: 60_000, default: 250 },
     OUTBOX_RETENTION_DAYS: { type: 'number', minimum: 0, default: 30 },
-    OUTBOX_RETENTION_HOURS: { type: 'number', minimum: 0 },
+    OUTBOX_RETENTION_HOURS: {
+      description: 'Overrides OUTBOX_RETENTION_DAYS when set (the older setting); otherwise derived from it.',
+      type: 'number',
+      minimum: 0,
+    },
     IDEMPOTENCY_TTL_HOURS: { type: 'number', minimum: 24, default: 48 },
     RATE_LIMIT_PER_MINUTE: { type: 'integer', minimum: 1, default: 60_000 },
-    LOYALTY_EXPIRY_INTERVAL_SECONDS: { type: 'integer', minimum: 1, maximum: 604_800, default: 3600 },
-    CREDIT_OVERDUE_INTERVAL_SECONDS: { type: 'integer', minimum: 1, maximum: 604_800, default: 3600 },
+    LOYALTY_EXPIRY_INTERVAL_SECONDS: {
+      description: 'How often loyalty points expire by themselves (all organizations, one instance at a time).',
+      type: 'integer',
+      minimum: 1,
+      maximum: 604_800,
+      default: 3600,
+    },
+    CREDIT_OVERDUE_INTERVAL_SECONDS: {
+      description:
+        'How often overdue credit usages are announced and their accounts held (all organizations, one instance at a time).',
+      type: 'integer',
+      minimum: 1,
+      maximum: 604_800,
+      default: 3600,
+    },
     // Security settings (docs/security.md).
-    JWT_MAX_AGE_SECONDS: { type: 'integer', minimum: 60, maximum: 2_592_000, default: 86_400 },
-    JWT_CLOCK_TOLERANCE_SECONDS: { type: 'integer', minimum: 0, maximum: 300, default: 30 },
-    JWT_ISSUER: { type: 'string', minLength: 1 },
-    JWT_AUDIENCE: { type: 'string', minLength: 1 },
-    RATE_LIMIT_IP_PER_MINUTE: { type: 'integer', minimum: 1, default: 60_000 },
-    TRUST_PROXY: { type: 'string', minLength: 1 },
-    METRICS_TOKEN: { type: 'string', minLength: 16 },
-    SIGNING_KEY: { type: 'string', minLength: 1 },
+    JWT_MAX_AGE_SECONDS: {
+      description: 'A token is refused this long after its `iat`; a token without `iat` must expire within it.',
+      type: 'integer',
+      minimum: 60,
+      maximum: 2_592_000,
+      default: 86_400,
+    },
+    JWT_CLOCK_TOLERANCE_SECONDS: {
+      description: "Leeway for `exp`, `nbf` and `iat` against the service clock (clients' clocks drift).",
+      type: 'integer',
+      minimum: 0,
+      maximum: 300,
+      default: 30,
+    },
+    JWT_ISSUER: { description: 'When set, tokens must carry exactly this `iss`.', type: 'string', minLength: 1 },
+    JWT_AUDIENCE: { description: 'When set, tokens must name this `aud`.', type: 'string', minLength: 1 },
+    RATE_LIMIT_IP_PER_MINUTE: {
+      description:
+        'Requests per client IP per minute, counted before authentication (401/403/400 floods included), then 429.',
+      type: 'integer',
+      minimum: 1,
+      default: 60_000,
+    },
+    TRUST_PROXY: {
+      description: "Fastify `trustProxy`: unset trusts no proxy (the client IP is the socket's peer).",
+      type: 'string',
+      minLength: 1,
+    },
+    METRICS_TOKEN: {
+      description: 'When set, `/metrics` needs `Authorization: Bearer <METRICS_TOKEN>`.',
+      type: 'string',
+      minLength: 16,
+    },
+    SIGNING_KEY: {
+      description:
+        'HMAC key of the list cursors (≥ 32 bytes); unset: a built-in development key, refused outside development.',
+      type: 'string',
+      minLength: 1,
+    },
   },
 } as const;
 
-export interface Config {
-  PORT: number;
-  HOST: string;
-  /** The URL clients reach the service at (the OpenAPI document's `servers`); unset: http://HOST:PORT. */
-  PUBLIC_URL?: string;
-  DATABASE_URL?: string;
-  PGLITE_DIR: string;
-  DB_POOL_SIZE: number;
-  AMQP_URL: string;
-  JWT_SECRET?: string;
-  JWT_PUBLIC_KEY?: string;
-  LOG_LEVEL: string;
-  /** Unset: human-readable lines when stdout is a terminal and pino-pretty is installed, JSON otherwise. */
-  LOG_FORMAT?: 'json' | 'pretty';
-  NODE_ENV: string;
-  /** ISO 8601 duration (`P31D`, `PT36H`) the service clock is shifted forward by; refused in production. */
-  CLOCK_OFFSET?: string;
-  RELAY_BATCH_SIZE: number;
-  RELAY_MAX_IN_FLIGHT: number;
-  RELAY_POLL_MS: number;
-  OUTBOX_RETENTION_DAYS: number;
-  /** Overrides OUTBOX_RETENTION_DAYS when set (the older setting); otherwise derived from it. */
-  OUTBOX_RETENTION_HOURS: number;
-  IDEMPOTENCY_TTL_HOURS: number;
-  RATE_LIMIT_PER_MINUTE: number;
-  /** How often loyalty points expire by themselves (all organizations, one instance at a time). */
-  LOYALTY_EXPIRY_INTERVAL_SECONDS: number;
-  /** How often overdue credit usages are announced and their accounts held (all organizations, one instance at a time). */
-  CREDIT_OVERDUE_INTERVAL_SECONDS: number;
-  // Security settings (docs/security.md).
-  /** A token is refused this long after its `iat`; a token without `iat` must expire within it. */
-  JWT_MAX_AGE_SECONDS: number;
-  /** Leeway for `exp`, `nbf` and `iat` against the service clock (clients' clocks drift). */
-  JWT_CLOCK_TOLERANCE_SECONDS: number;
-  /** When set, tokens must carry exactly this `iss`. */
-  JWT_ISSUER?: string;
-  /** When set, tokens must name this `aud`. */
-  JWT_AUDIENCE?: string;
-  /** Requests per client IP per minute, counted before authentication (401/403/400 floods included), then 429. */
-  RATE_LIMIT_IP_PER_MINUTE: number;
-  /** Fastify `trustProxy`: unset trusts no proxy (the client IP is the socket's peer). */
-  TRUST_PROXY?: string;
-  /** When set, `/metrics` needs `Authorization: Bearer <METRICS_TOKEN>`. */
-  METRICS_TOKEN?: string;
-  /** HMAC key of the list cursors (≥ 32 bytes); unset: a built-in development key, refused outside development. */
-  SIGNING_KEY?: string;
-}
+/** The settings as validated: every default applied. */
+export type Settings = FromSchema<typeof schema>;
+
+/** The settings the service runs with: OUTBOX_RETENTION_HOURS resolved (set, or derived from the days). */
+export type Config = Settings & { OUTBOX_RETENTION_HOURS: number };
 
 export class ConfigError extends Error {}
 
-const validate = new Ajv({ useDefaults: true, coerceTypes: true, allErrors: true }).compile(schema);
+const validate = new Ajv({ useDefaults: true, coerceTypes: true, allErrors: true }).compile<Settings>(schema);
 
 /** Reads the settings from `env` (process.env by default). Empty strings count as unset. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const input: Record<string, string> = {};
+  const input: Record<string, unknown> = {};
   for (const key of Object.keys(schema.properties)) {
     const value = env[key];
     if (value !== undefined && value !== '') input[key] = value;
@@ -108,8 +129,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath.slice(1) || 'settings'} ${e.message}`);
     throw new ConfigError(`invalid settings: ${problems.join('; ')}`);
   }
-  const config = input as unknown as Config;
-  config.OUTBOX_RETENTION_HOURS ??= config.OUTBOX_RETENTION_DAYS * 24;
+  const config: Config = {
+    ...input,
+    OUTBOX_RETENTION_HOURS: input.OUTBOX_RETENTION_HOURS ?? input.OUTBOX_RETENTION_DAYS * 24,
+  };
   if (config.JWT_SECRET && config.JWT_PUBLIC_KEY) {
     throw new ConfigError('invalid settings: set either JWT_SECRET or JWT_PUBLIC_KEY, not both');
   }

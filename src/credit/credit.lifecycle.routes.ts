@@ -6,8 +6,7 @@ import { typed } from '../http/type-provider.js';
 import { contextOf, ok, runWrite } from '../http/write.js';
 import { utcDate } from '../shared/clock.js';
 import { JobLock, lockOrganizationJob } from '../shared/jobs.js';
-import type { PageQuery } from '../shared/pagination.js';
-import { type HoldInput, placeManualHold, releaseManualHold } from './credit.holds.service.js';
+import { placeManualHold, releaseManualHold } from './credit.holds.service.js';
 import {
   agingQuerystring,
   agingSchema,

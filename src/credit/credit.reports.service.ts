@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/db.js';
 import { invalid } from '../shared/domain-error.js';
 import { fromCents } from '../shared/money.js';
-import { cursorSeq, type Page, type PageRequest, toPage } from '../shared/pagination.js';
+import { cursorSeq, type PageRequest, toPage } from '../shared/pagination.js';
 import type { FromSchema } from '../shared/schema-types.js';
 import type { agingSchema, statementSchema } from './credit.lifecycle.schemas.js';
 import * as reports from './credit.reports.repository.js';
@@ -69,8 +69,6 @@ function bucketsView(b: Buckets): Buckets {
     days_over_90: fromCents(b.days_over_90),
   };
 }
-
-export type AgingItem = Aging['items'][number];
 
 export type Aging = FromSchema<typeof agingSchema>;
 

@@ -8,15 +8,8 @@ import { customerIdParams, errorResponses, idempotencyHeaders, pageQuerystring }
 import { typed } from '../http/type-provider.js';
 import { contextOf, created, ok, runWrite } from '../http/write.js';
 import { utcDate } from '../shared/clock.js';
-import type { PageQuery } from '../shared/pagination.js';
 import creditLifecycleRoutes from './credit.lifecycle.routes.js';
-import {
-  type PaymentInput,
-  receivePayment,
-  type UsageInput,
-  type UsageResult,
-  useCredit,
-} from './credit.movements.service.js';
+import { receivePayment, type UsageResult, useCredit } from './credit.movements.service.js';
 import * as repo from './credit.repository.js';
 import type { creditAccountSchema } from './credit.schemas.js';
 import {
@@ -30,11 +23,9 @@ import {
   usageSchema,
 } from './credit.schemas.js';
 import {
-  type ChangeTermsInput,
   changeTerms,
   getCreditAccount,
   listMovements,
-  type OpenAccountInput,
   openAccount,
   paymentView,
   type UsageView,

@@ -1,17 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { signingKey } from '../config.js';
 import { customerIdParams, errorResponses } from '../http/schemas.js';
+import { typed } from '../http/type-provider.js';
 import { contextOf, ok, runWrite } from '../http/write.js';
+import type { customerSchema } from './customers.schemas.js';
 import { customerPage, listCustomersQuery, patchCustomerBody } from './customers.schemas.js';
-import { type CustomerPatch, type ListQuery, listCustomers, patchCustomer } from './customers.service.js';
-
-type IdParams = { customer_id: string };
+import { listCustomers, patchCustomer } from './customers.service.js';
 
 /** Sign-up (POST /customers) and the profile read (GET /customers/{id}) are in src/profile/. */
-export default async function customersRoutes(app: FastifyInstance) {
+export default async function customersRoutes(fastify: FastifyInstance) {
+  const app = typed<[typeof customerSchema]>(fastify);
   const tags = ['customers'];
 
-  app.get<{ Querystring: ListQuery }>(
+  app.get(
     '/customers',
     {
       schema: {
@@ -24,7 +25,7 @@ export default async function customersRoutes(app: FastifyInstance) {
     (request) => listCustomers(app.db, request.principal.org, { ...request.query, signingKey: signingKey(app.config) }),
   );
 
-  app.patch<{ Params: IdParams; Body: CustomerPatch }>(
+  app.patch(
     '/customers/:customer_id',
     {
       schema: {

@@ -39,6 +39,7 @@ export const customerSchema = {
     updated_at: { type: 'string', format: 'date-time' },
   },
   required: ['customer_id', 'customer_type', 'name', 'email', 'phone', 'tax_id', 'status', 'created_at', 'updated_at'],
+  additionalProperties: false,
 } as const;
 
 export const patchCustomerBody = {

@@ -5,7 +5,9 @@ import type { UseCaseContext } from '../shared/context.js';
 import { DomainError, invalid } from '../shared/domain-error.js';
 import { storeEvents } from '../shared/outbox-writer.js';
 import { cursorSeq, type Page, toPage } from '../shared/pagination.js';
+import type { FromSchema } from '../shared/schema-types.js';
 import * as repo from './customers.repository.js';
+import type { customerSchema, listCustomersQuery, patchCustomerBody } from './customers.schemas.js';
 
 export interface NewCustomerInput {
   customer_type: 'b2c' | 'b2b';
@@ -15,25 +17,10 @@ export interface NewCustomerInput {
   tax_id?: string;
 }
 
-export type CustomerPatch = {
-  name?: string;
-  email?: string | null;
-  phone?: string | null;
-  tax_id?: string | null;
-};
+export type CustomerPatch = FromSchema<typeof patchCustomerBody>;
 
-/** The `Customer` resource (customers.schemas.ts). */
-export interface CustomerView {
-  customer_id: string;
-  customer_type: 'b2c' | 'b2b';
-  name: string;
-  email: string | null;
-  phone: string | null;
-  tax_id: string | null;
-  status: repo.CustomerStatus;
-  created_at: string;
-  updated_at: string;
-}
+/** The `Customer` resource. */
+export type CustomerView = FromSchema<typeof customerSchema>;
 
 export function customerView(c: repo.CustomerRow): CustomerView {
   return {
@@ -139,17 +126,8 @@ export async function patchCustomer(
   return customerView(updated);
 }
 
-export interface ListQuery {
-  email?: string;
-  phone?: string;
-  customer_type?: 'b2c' | 'b2b';
-  q?: string;
-  /** Anonymized customers are listed only when asked for (default `active`). */
-  status?: repo.CustomerStatus;
-  limit: number;
-  cursor?: string;
-  signingKey: string;
-}
+/** The list query as validated (defaults applied), and the key cursors are sealed with. */
+export type ListQuery = FromSchema<typeof listCustomersQuery> & { signingKey: string };
 
 export async function listCustomers(db: Queryable, org: string, query: ListQuery): Promise<Page<CustomerView>> {
   // The filters are part of the list: a cursor of one search does not page another.

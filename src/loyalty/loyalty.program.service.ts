@@ -5,8 +5,6 @@ import type { programResponse } from './loyalty.schemas.js';
 /** The program as stored and answered: every field present (the body's defaults applied). */
 export type LoyaltyProgram = FromSchema<typeof programResponse>;
 
-export type Tier = LoyaltyProgram['tiers'][number];
-
 /** Applies to every organization until it sets its own (1 point per 1.00; 100 points redeem for 1.00). */
 export const DEFAULT_PROGRAM: LoyaltyProgram = Object.freeze({
   earn_points_per_currency_unit: 1,

@@ -6,11 +6,10 @@ import { typed } from '../http/type-provider.js';
 import { contextOf, created, ok, runWrite } from '../http/write.js';
 import { invalid } from '../shared/domain-error.js';
 import { JobLock, lockOrganizationJob } from '../shared/jobs.js';
-import type { PageQuery } from '../shared/pagination.js';
 import { runExpiry } from './loyalty.expiry.job.js';
-import { getProgram, type LoyaltyProgram, programErrors, saveProgram } from './loyalty.program.service.js';
+import { getProgram, programErrors, saveProgram } from './loyalty.program.service.js';
 import { getLoyaltyAccount, listLedger } from './loyalty.queries.service.js';
-import { type ReversalInput, reverse } from './loyalty.reversal.service.js';
+import { reverse } from './loyalty.reversal.service.js';
 import {
   earnBody,
   earnResponse,
@@ -25,7 +24,7 @@ import {
   reversalParams,
   reversalResponse,
 } from './loyalty.schemas.js';
-import { type EarnInput, earn, enrollCustomer, type RedeemInput, redeem } from './loyalty.service.js';
+import { earn, enrollCustomer, redeem } from './loyalty.service.js';
 
 export default async function loyaltyRoutes(fastify: FastifyInstance) {
   const app = typed<[typeof loyaltyAccountSchema]>(fastify);

@@ -17,7 +17,7 @@ export default fp(
   async function auth(app: FastifyInstance, opts: { config: Config }) {
     const authenticator = await createAuthenticator(opts.config);
     app.decorate('auth', authenticator);
-    app.decorateRequest('principal', null as unknown as Principal);
+    app.decorateRequest('principal'); // set by the auth hook before any handler reads it
     app.addHook('onClose', async () => authenticator.forget());
   },
   { name: 'auth' },

@@ -1,17 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { roleHook } from '../auth/auth.js';
+import type { creditAccountSchema } from '../credit/credit.schemas.js';
+import type { customerSchema } from '../customers/customers.schemas.js';
 import { customerIdParams, errorResponses, idempotencyHeaders } from '../http/schemas.js';
+import { typed } from '../http/type-provider.js';
 import { contextOf, ok, runWrite } from '../http/write.js';
+import type { loyaltyAccountSchema } from '../loyalty/loyalty.schemas.js';
 import { anonymizationBody, customerExportSchema } from './privacy.schemas.js';
-import { type AnonymizationInput, anonymize, exportCustomer } from './privacy.service.js';
-
-type IdParams = { customer_id: string };
+import { anonymize, exportCustomer } from './privacy.service.js';
 
 /** Personal data rights (Law 81 of 2019): export and anonymization, role `privacy_officer`. */
-export default async function privacyRoutes(app: FastifyInstance) {
+export default async function privacyRoutes(fastify: FastifyInstance) {
+  const app = typed<[typeof customerSchema, typeof loyaltyAccountSchema, typeof creditAccountSchema]>(fastify);
   const tags = ['customers'];
 
-  app.get<{ Params: IdParams }>(
+  app.get(
     '/customers/:customer_id/export',
     {
       schema: {
@@ -28,7 +31,7 @@ export default async function privacyRoutes(app: FastifyInstance) {
     (request) => exportCustomer(app.db, request.principal.org, request.params.customer_id, app.clock.now()),
   );
 
-  app.post<{ Params: IdParams; Body: AnonymizationInput }>(
+  app.post(
     '/customers/:customer_id/anonymization',
     {
       schema: {

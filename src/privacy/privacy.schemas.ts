@@ -14,7 +14,7 @@ export const anonymizationBody = {
   additionalProperties: false,
 } as const;
 
-const refusalSchema = {
+export const refusalSchema = {
   type: 'object',
   description: 'A credit usage that was refused (credit.limit.exceeded), kept as audit',
   properties: {
@@ -25,6 +25,7 @@ const refusalSchema = {
     created_at: { type: 'string', format: 'date-time' },
   },
   required: ['order_id', 'attempted_amount', 'credit_available', 'actor', 'created_at'],
+  additionalProperties: false,
 } as const;
 
 export const customerExportSchema = {
@@ -42,6 +43,7 @@ export const customerExportSchema = {
             transactions: { type: 'array', items: ledgerEntrySchema },
           },
           required: ['account', 'transactions'],
+          additionalProperties: false,
         },
         { type: 'null' },
       ],
@@ -58,6 +60,7 @@ export const customerExportSchema = {
             refusals: { type: 'array', items: refusalSchema },
           },
           required: ['account', 'usages', 'payments', 'refusals'],
+          additionalProperties: false,
         },
         { type: 'null' },
       ],
@@ -73,6 +76,7 @@ export const customerExportSchema = {
             points_forfeited: { type: 'integer' },
           },
           required: ['anonymized_at', 'reason', 'points_forfeited'],
+          additionalProperties: false,
         },
         { type: 'null' },
       ],
@@ -80,4 +84,5 @@ export const customerExportSchema = {
     exported_at: { type: 'string', format: 'date-time' },
   },
   required: ['customer', 'loyalty', 'credit', 'anonymization', 'exported_at'],
+  additionalProperties: false,
 } as const;

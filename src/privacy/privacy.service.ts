@@ -1,24 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import * as creditRepo from '../credit/credit.repository.js';
-import {
-  type CreditAccountView,
-  findCreditAccount,
-  listMovements,
-  type PaymentView,
-  paymentView,
-  type UsageView,
-  usageView,
-} from '../credit/credit.service.js';
+import type { creditAccountSchema } from '../credit/credit.schemas.js';
+import { findCreditAccount, listMovements, paymentView, usageView } from '../credit/credit.service.js';
 import { anonymizeCustomer, findCustomer, writableCustomer } from '../customers/customers.repository.js';
+import type { customerSchema } from '../customers/customers.schemas.js';
 import { type CustomerView, customerView } from '../customers/customers.service.js';
 import type { Db, Queryable } from '../db/db.js';
 import { forfeitPoints } from '../loyalty/loyalty.forfeiture.service.js';
-import {
-  type LedgerEntryView,
-  type LoyaltySummary,
-  listLedger,
-  loyaltySummary,
-} from '../loyalty/loyalty.queries.service.js';
+import { listLedger, loyaltySummary } from '../loyalty/loyalty.queries.service.js';
+import type { loyaltyAccountSchema } from '../loyalty/loyalty.schemas.js';
 import { envelope, eventTimestamp } from '../outbox/events.js';
 import { utcDate } from '../shared/clock.js';
 import type { UseCaseContext } from '../shared/context.js';
@@ -26,7 +16,9 @@ import { customerNotFound, DomainError } from '../shared/domain-error.js';
 import { fromCents } from '../shared/money.js';
 import { storeEvents } from '../shared/outbox-writer.js';
 import type { Page } from '../shared/pagination.js';
+import type { FromSchema } from '../shared/schema-types.js';
 import * as repo from './privacy.repository.js';
+import type { anonymizationBody, customerExportSchema, refusalSchema } from './privacy.schemas.js';
 import { scrubEventPayload, scrubStoredResponse } from './privacy.scrub.service.js';
 
 /*
@@ -34,26 +26,12 @@ import { scrubEventPayload, scrubStoredResponse } from './privacy.scrub.service.
  * anonymization). They span customers, loyalty and credit, so they sit above the three features.
  */
 
-export interface CustomerExport {
-  customer: CustomerView;
-  loyalty: { account: LoyaltySummary; transactions: LedgerEntryView[] } | null;
-  credit: {
-    account: CreditAccountView;
-    usages: UsageView[];
-    payments: PaymentView[];
-    refusals: RefusalView[];
-  } | null;
-  anonymization: { anonymized_at: string; reason: string | null; points_forfeited: number } | null;
-  exported_at: string;
-}
+export type CustomerExport = FromSchema<
+  typeof customerExportSchema,
+  [typeof customerSchema, typeof loyaltyAccountSchema, typeof creditAccountSchema]
+>;
 
-export interface RefusalView {
-  order_id: string;
-  attempted_amount: number;
-  credit_available: number;
-  actor: string;
-  created_at: string;
-}
+export type RefusalView = FromSchema<typeof refusalSchema>;
 
 function refusalView(r: creditRepo.RefusalRow): RefusalView {
   return {
@@ -123,9 +101,7 @@ type MovementList<R> = (
   limit: number,
 ) => Promise<R[]>;
 
-export interface AnonymizationInput {
-  reason?: string;
-}
+export type AnonymizationInput = FromSchema<typeof anonymizationBody>;
 
 /**
  * Anonymizes the customer, irreversibly, in the caller's transaction: refused while credit is outstanding; the

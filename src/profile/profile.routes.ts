@@ -1,17 +1,19 @@
 import type { FastifyInstance } from 'fastify';
-import { customerSchema } from '../customers/customers.schemas.js';
+import type { creditAccountSchema } from '../credit/credit.schemas.js';
+import type { customerSchema } from '../customers/customers.schemas.js';
 import { customerIdParams, errorResponses, idempotencyHeaders } from '../http/schemas.js';
+import { typed } from '../http/type-provider.js';
 import { contextOf, created, runWrite } from '../http/write.js';
-import { signUpBody } from './profile.schemas.js';
-import { getProfile, type SignUpInput, signUp } from './profile.service.js';
-
-type IdParams = { customer_id: string };
+import type { loyaltyAccountSchema } from '../loyalty/loyalty.schemas.js';
+import { profileSchema, signUpBody } from './profile.schemas.js';
+import { getProfile, signUp } from './profile.service.js';
 
 /** The customer routes whose use cases span customers, loyalty and credit. */
-export default async function profileRoutes(app: FastifyInstance) {
+export default async function profileRoutes(fastify: FastifyInstance) {
+  const app = typed<[typeof customerSchema, typeof loyaltyAccountSchema, typeof creditAccountSchema]>(fastify);
   const tags = ['customers'];
 
-  app.post<{ Body: SignUpInput }>(
+  app.post(
     '/customers',
     {
       schema: {
@@ -26,7 +28,7 @@ export default async function profileRoutes(app: FastifyInstance) {
       runWrite(request, reply, async (tx) => created(await signUp(tx, contextOf(request), request.body))),
   );
 
-  app.get<{ Params: IdParams }>(
+  app.get(
     '/customers/:customer_id',
     {
       schema: {
@@ -34,15 +36,7 @@ export default async function profileRoutes(app: FastifyInstance) {
         summary: 'A customer with its loyalty summary and credit account (or null)',
         params: customerIdParams,
         response: {
-          200: {
-            type: 'object',
-            required: [...customerSchema.required, 'loyalty', 'credit'],
-            properties: {
-              ...customerSchema.properties,
-              loyalty: { anyOf: [{ $ref: 'LoyaltyAccount#' }, { type: 'null' }] },
-              credit: { anyOf: [{ $ref: 'CreditAccount#' }, { type: 'null' }] },
-            },
-          },
+          200: profileSchema,
           ...errorResponses(404),
         },
       },

@@ -1,4 +1,4 @@
-import { newCustomerFields } from '../customers/customers.schemas.js';
+import { customerSchema, newCustomerFields } from '../customers/customers.schemas.js';
 
 export const signUpBody = {
   type: 'object',
@@ -9,4 +9,16 @@ export const signUpBody = {
   required: ['customer_type', 'name'],
   additionalProperties: false,
   description: 'At least one of email and phone.',
+} as const;
+
+/** A customer with its loyalty summary and credit account (each null when the customer has none). */
+export const profileSchema = {
+  type: 'object',
+  required: [...customerSchema.required, 'loyalty', 'credit'],
+  properties: {
+    ...customerSchema.properties,
+    loyalty: { anyOf: [{ $ref: 'LoyaltyAccount#' }, { type: 'null' }] },
+    credit: { anyOf: [{ $ref: 'CreditAccount#' }, { type: 'null' }] },
+  },
+  additionalProperties: false,
 } as const;

@@ -1,28 +1,29 @@
-import { type CreditAccountView, findCreditAccount } from '../credit/credit.service.js';
+import type { creditAccountSchema } from '../credit/credit.schemas.js';
+import { findCreditAccount } from '../credit/credit.service.js';
 import { findCustomer } from '../customers/customers.repository.js';
+import type { customerSchema } from '../customers/customers.schemas.js';
 import {
   type CustomerView,
   customerCreatedEvent,
   customerView,
   insertNewCustomer,
-  type NewCustomerInput,
 } from '../customers/customers.service.js';
 import type { Queryable } from '../db/db.js';
-import { type LoyaltySummary, loyaltySummary } from '../loyalty/loyalty.queries.service.js';
+import { loyaltySummary } from '../loyalty/loyalty.queries.service.js';
+import type { loyaltyAccountSchema } from '../loyalty/loyalty.schemas.js';
 import { enroll } from '../loyalty/loyalty.service.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { customerNotFound } from '../shared/domain-error.js';
 import { storeEvents } from '../shared/outbox-writer.js';
+import type { FromSchema } from '../shared/schema-types.js';
+import type { profileSchema, signUpBody } from './profile.schemas.js';
 
 /*
  * Use cases that span the three features: they sit above customers, loyalty and credit so that each feature
  * only ever reads the ones below it.
  */
 
-export interface SignUpInput extends NewCustomerInput {
-  /** Open a loyalty account too (default true). */
-  enroll_loyalty?: boolean;
-}
+export type SignUpInput = FromSchema<typeof signUpBody>;
 
 /** Creates a customer and, unless told not to, its loyalty account; publishes customer.created. */
 export async function signUp(tx: Queryable, ctx: UseCaseContext, input: SignUpInput): Promise<CustomerView> {
@@ -37,10 +38,10 @@ export async function signUp(tx: Queryable, ctx: UseCaseContext, input: SignUpIn
   return customerView(customer);
 }
 
-export interface CustomerProfile extends CustomerView {
-  loyalty: LoyaltySummary | null;
-  credit: CreditAccountView | null;
-}
+export type CustomerProfile = FromSchema<
+  typeof profileSchema,
+  [typeof customerSchema, typeof loyaltyAccountSchema, typeof creditAccountSchema]
+>;
 
 /** A customer with its loyalty summary and credit account (each null when the customer has none). */
 export async function getProfile(db: Queryable, org: string, customerId: string): Promise<CustomerProfile> {
