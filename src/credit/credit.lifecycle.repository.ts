@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/db.js';
-import { SqlParams } from '../db/sql.js';
+import { onlyRow, SqlParams } from '../db/sql.js';
 import { accountColumns, type CreditAccountRow } from './credit.repository.js';
 
 /*
@@ -69,7 +69,7 @@ export async function placeHold(
       RETURNING ${accountColumns}`,
     [org, customerId, hold.reason, hold.note, at],
   );
-  return res.rows[0] as CreditAccountRow;
+  return onlyRow(res, 'credit account');
 }
 
 /** Makes the account active again; the caller holds the row lock. */
@@ -80,7 +80,7 @@ export async function releaseHold(tx: Queryable, org: string, customerId: string
       RETURNING ${accountColumns}`,
     [org, customerId, at],
   );
-  return res.rows[0] as CreditAccountRow;
+  return onlyRow(res, 'credit account');
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/db.js';
-import { SqlParams } from '../db/sql.js';
+import { onlyRow, SqlParams } from '../db/sql.js';
 
 /*
  * Read models for credit managers: a customer's statement over a date range, and the organization's aging as of a
@@ -140,5 +140,5 @@ export async function agingTotals(db: Queryable, org: string, asOf: string, end:
   const cte = agingSql(params, org, asOf, end);
   const sums = BUCKETS.map((b) => `COALESCE(SUM(${b}), 0) AS ${b}`).join(', ');
   const res = await db.query<AgingBuckets>(`${cte} SELECT ${sums} FROM aging`, params.values);
-  return numbers(res.rows[0] as AgingBuckets);
+  return numbers(onlyRow(res, 'aging totals'));
 }

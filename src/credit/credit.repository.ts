@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/db.js';
-import { SqlParams, selectPage } from '../db/sql.js';
+import { onlyRow, SqlParams, selectPage } from '../db/sql.js';
 
 /** Money columns are integer cents. */
 export interface CreditAccountRow {
@@ -98,7 +98,7 @@ export async function updateTerms(
       RETURNING ${accountColumns}`,
     [org, customerId, terms.credit_limit_cents, terms.payment_term_days, terms.approved_by, at],
   );
-  return res.rows[0] as CreditAccountRow;
+  return onlyRow(res, 'credit account');
 }
 
 /**
@@ -197,7 +197,7 @@ export async function insertPayment(
      RETURNING ${paymentColumns}`,
     [org, p.payment_id, customerId, p.amount_cents, p.reference, p.available_after_cents, p.created_at],
   );
-  return res.rows[0] as PaymentRow;
+  return onlyRow(res, 'credit payment');
 }
 
 /** Newest first, of one customer; one more row than `limit` tells whether there is a next page. */
