@@ -27,6 +27,8 @@ export interface UsageRow {
   /** YYYY-MM-DD (read as text: a DATE parsed into a JS Date would shift with the process time zone). */
   due_date: string;
   created_at: Date;
+  /** Set when the usage was cancelled (its amount returned to the available credit); null otherwise. */
+  cancelled_at: Date | null;
 }
 
 export interface PaymentRow {
@@ -41,7 +43,7 @@ export interface PaymentRow {
 export const accountColumns = `credit_account_id, customer_id, credit_limit_cents, outstanding_cents, payment_term_days,
   approved_by, status, hold_reason, hold_note, created_at, updated_at`;
 export const usageColumns = `seq, usage_id, order_id, amount_cents, amount_paid_cents, available_after_cents,
-  to_char(due_date, 'YYYY-MM-DD') AS due_date, created_at`;
+  to_char(due_date, 'YYYY-MM-DD') AS due_date, created_at, cancelled_at`;
 const paymentColumns = 'seq, payment_id, amount_cents, reference, available_after_cents, created_at';
 
 export interface NewAccount {
@@ -145,7 +147,7 @@ export async function insertUsage(
   tx: Queryable,
   org: string,
   customerId: string,
-  u: Omit<UsageRow, 'seq' | 'amount_paid_cents'>,
+  u: Omit<UsageRow, 'seq' | 'amount_paid_cents' | 'cancelled_at'>,
 ): Promise<UsageRow | undefined> {
   const res = await tx.query<UsageRow>(
     `INSERT INTO credit_usages (organization_id, usage_id, customer_id, order_id, amount_cents,
