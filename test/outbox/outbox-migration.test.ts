@@ -161,5 +161,5 @@ describe.each<Backend>(['postgres', 'pglite'])('migration 0003 on a populated da
     );
     const freshRow = (await outboxOf(db, org)).find((r) => r.message_id === fresh?.properties.messageId);
     expect(freshRow?.id).toBeGreaterThan(lastOld);
-  });
+  }, 120_000); // PGlite opens, migrates and starts the service inside the test: over 20 s on a loaded machine
 });
