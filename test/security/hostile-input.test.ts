@@ -676,52 +676,99 @@ describe('SQL metacharacters and text PostgreSQL cannot store', () => {
     expect(failingFields(key)).toContain('headers.idempotency-key');
   });
 
-  it('when filters and cursors carry metacharacters, then they match literally or are refused with 400', async () => {
+  it('when filters and cursors carry metacharacters, then they match literally or are refused with 400, and nothing else is listed', async () => {
     const org = uniqueOrg();
-    const names = ['100% algodón', 'snake_case S.A.', 'back\\slash', 'plain name'];
-    for (const name of names) {
+    const people = [
+      { name: '100% algodón', email: 'pct%@example.com' },
+      { name: 'snake_case S.A.', email: 'snake_@example.com' },
+      { name: 'back\\slash', email: uniqueEmail() },
+      { name: 'plain name', email: uniqueEmail(), phone: '+507 6000-1234' },
+    ];
+    for (const person of people) {
       const res = await send({
         org,
         method: 'POST',
         url: '/v1/customers',
-        payload: { customer_type: 'b2c', name, email: uniqueEmail() },
+        payload: { customer_type: 'b2c', ...person },
       });
-      expect(res.statusCode).toBe(201);
+      expect(res.statusCode, res.body).toBe(201);
     }
-    const search = async (q: string) => {
-      const res = await send({ method: 'GET', url: `/v1/customers?limit=100&q=${encodeURIComponent(q)}`, org });
-      expect(res.statusCode, `q=${q}: ${res.body}`).toBe(200);
+    // Another organization's customer, newer than them all: a page after a cursor must not reach it.
+    const other = await send({
+      method: 'POST',
+      url: '/v1/customers',
+      payload: { customer_type: 'b2c', name: 'plain name', email: 'pct%@example.com', phone: '+507 6000-1234' },
+    });
+    expect(other.statusCode, other.body).toBe(201);
+    const names = people.map((p) => p.name);
+    /** The names `query` lists in `org` (a 200 is required). */
+    const listed = async (query: string) => {
+      const res = await send({ method: 'GET', url: `/v1/customers?limit=100&${query}`, org });
+      expect(res.statusCode, `${query}: ${res.body}`).toBe(200);
       return (res.json().items as { name: string }[]).map((c) => c.name);
     };
+    const search = (q: string) => listed(`q=${encodeURIComponent(q)}`);
     expect(await search('%')).toEqual(['100% algodón']);
     expect(await search('_')).toEqual(['snake_case S.A.']);
     expect(await search('\\')).toEqual(['back\\slash']);
     expect(await search("'; DROP TABLE customers; --")).toEqual([]);
 
+    // email is one address, case-insensitively; phone is compared by its digits. Metacharacters are plain text.
+    const email = (v: string) => listed(`email=${encodeURIComponent(v)}`);
+    const phone = (v: string) => listed(`phone=${encodeURIComponent(v)}`);
+    for (const v of metachars) {
+      expect(await email(v), `email=${v}`).toEqual([]);
+      expect(await phone(v), `phone=${v}`).toEqual([]);
+    }
+    expect(await email('PCT%@EXAMPLE.COM')).toEqual(['100% algodón']);
+    expect(await email('snake_@example.com')).toEqual(['snake_case S.A.']);
+    for (const v of ['%@example.com', '%', 'pct_@example.com', 's_ake_@example.com', "pct%@example.com' OR '1'='1"]) {
+      expect(await email(v), `email=${v}`).toEqual([]);
+    }
+    expect(await phone('507-6000-1234')).toEqual(['plain name']);
+    expect(await phone("+507 6000-1234' OR '1'='1")).toEqual([]);
+    expect(await phone('+507 6000-123%')).toEqual([]);
+
+    // Cursors are sealed by the service: anything else is refused (400 naming it); one it gave out pages on
+    // through that list's own items, never another list's or organization's.
+    const usage = await send({
+      method: 'POST',
+      url: `/v1/customers/${customerId}/credit/usages`,
+      payload: { order_id: `cursor_${org}`, amount: 0.02 },
+    });
+    expect(usage.statusCode, usage.body).toBe(201);
     const lists = [
-      '/v1/customers',
-      `/v1/customers/${customerId}/loyalty/transactions`,
-      `/v1/customers/${customerId}/credit/usages`,
+      { url: '/v1/customers', org, key: 'customer_id' },
+      { url: `/v1/customers/${customerId}/loyalty/transactions`, org: t.org, key: 'transaction_id' },
+      { url: `/v1/customers/${customerId}/credit/usages`, org: t.org, key: 'usage_id' },
     ];
     for (const list of lists) {
+      const get = (query: string) => send({ method: 'GET', url: `${list.url}?${query}`, org: list.org });
+      const all = await get('limit=100');
+      expect(all.statusCode, all.body).toBe(200);
+      expect(all.json().next_cursor ?? null, `${list.url} fits one page`).toBeNull();
+      const own = (all.json().items as Record<string, string>[]).map((item) => item[list.key]);
+      expect(own.length, list.url).toBeGreaterThan(1);
       for (const v of [...metachars, 'czk5OTk5OTk5OTk5OTk5OTk5OQ', 'cy0x', 'czE4NDQ2NzQ0MDczNzA5NTUxNjE2']) {
-        const res = await send({ method: 'GET', url: `${list}?cursor=${encodeURIComponent(v)}` });
-        expect([200, 400], `${list} cursor=${v}: ${res.body}`).toContain(res.statusCode);
-        if (res.statusCode === 400) expect(failingFields(res)).toContain('querystring.cursor');
+        const res = await get(`limit=100&cursor=${encodeURIComponent(v)}`);
+        const context = `${list.url} cursor=${v}: ${res.body.slice(0, 200)}`;
+        expect(res.statusCode, context).toBe(400);
+        expect(failingFields(res), context).toContain('querystring.cursor');
       }
-      for (const filter of ['email', 'phone']) {
-        if (list !== '/v1/customers') continue;
-        for (const v of metachars) {
-          const res = await send({ method: 'GET', url: `${list}?${filter}=${encodeURIComponent(v)}` });
-          expect([200, 400], `${filter}=${v}: ${res.body}`).toContain(res.statusCode);
-        }
-      }
+      const first = await get('limit=1');
+      expect(first.statusCode, first.body).toBe(200);
+      const rest = await get(`limit=100&cursor=${encodeURIComponent(first.json().next_cursor)}`);
+      expect(rest.statusCode, rest.body).toBe(200);
+      const paged = [...first.json().items, ...rest.json().items].map((item: Record<string, string>) => item[list.key]);
+      expect(paged, list.url).toEqual(own);
     }
+
+    // The table and this organization's rows are still there.
     const count = await t.db.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM customers WHERE organization_id = $1',
-      [t.org],
+      [org],
     );
-    expect(count.rows[0]?.n).toBeGreaterThan(4);
+    expect(count.rows[0]?.n).toBe(names.length);
   });
 });
 
