@@ -40,8 +40,10 @@ describe('races', () => {
     // Forced interleaving: the third account's row is locked elsewhere, so the run holds the first two and waits
     // on the third; then all payments start. The last three commit at once (the run has not reached them); the
     // first three wait behind the run. Released, the run goes on over what the payments left.
+    const url = t.config.DATABASE_URL;
+    if (url === undefined) throw new Error('this race needs PostgreSQL (row locks from a second connection)');
     const lock = await holdRowLock(
-      t.config.DATABASE_URL ?? '',
+      url,
       'SELECT 1 FROM credit_accounts WHERE organization_id = $1 AND customer_id = $2 FOR UPDATE',
       [c.org, runFirst[2]],
       1,
