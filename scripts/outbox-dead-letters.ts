@@ -6,9 +6,9 @@
  * still cannot publish); `discard` deletes one for good. DATABASE_URL as for the service.
  */
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { discardDeadLetter, listDeadLetters } from '../src/outbox/dead-letters.repository.js';
+import { openDatabase } from '../src/plugins/database.plugin.js';
 import { describeDeadLetter, retryDeadLetters } from './lib/outbox/dead-letters.js';
 
 const USAGE = 'usage: npm run outbox:dead-letters -- list | retry <outbox id> | retry --all | discard <outbox id>';
