@@ -5,12 +5,15 @@ import net from 'node:net';
  * touches the shared server:
  * - `cut()` drops every connection and refuses new ones until `restore()` (a network outage);
  * - `reset()` drops every open connection but keeps accepting new ones (a server or middlebox reset);
- * - `delay(ms)` holds every chunk `ms` milliseconds in each direction, in order (a slow link); `delay(0)` ends it.
+ * - `delay(ms)` holds every chunk `ms` milliseconds in each direction, in order (a slow link); `delay(0)` ends it;
+ * - `resetWhenClientSends(text)` resets a connection as soon as its client sends `text` (a protocol step that fails
+ *   midway, e.g. an AMQP connection lost while it declares its topology, after the handshake); `restore()` ends it.
  */
 export class TcpProxy {
   private readonly pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
   private open = true;
   private delayMs = 0;
+  private trigger?: Buffer;
   private readonly server: net.Server;
   /** Connections accepted since the proxy started (refused ones not counted). */
   accepted = 0;
@@ -58,6 +61,11 @@ export class TcpProxy {
     };
     client.on('error', close).on('close', close);
     upstream.on('error', close).on('close', close);
+    client.on('data', (chunk: Buffer) => {
+      if (!this.trigger || !chunk.includes(this.trigger)) return;
+      client.resetAndDestroy(); // before the chunk is forwarded (this listener runs first)
+      upstream.destroy();
+    });
     this.forward(client, upstream);
     this.forward(upstream, client);
   }
@@ -113,9 +121,15 @@ export class TcpProxy {
     this.delayMs = ms;
   }
 
+  /** Resets each connection whose client sends `text` (the chunk holding it is not forwarded). */
+  resetWhenClientSends(text: string): void {
+    this.trigger = Buffer.from(text);
+  }
+
   restore(): void {
     this.open = true;
     this.delayMs = 0;
+    this.trigger = undefined;
   }
 
   async close(): Promise<void> {
