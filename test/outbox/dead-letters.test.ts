@@ -13,6 +13,7 @@ import { PublishWindow } from '../../src/outbox/window.js';
 import { type Backend, startTestApp, type TestApp } from '../helpers/app.js';
 import { AMQP_URL, EventTap } from '../helpers/events.js';
 import { createCustomer } from '../helpers/fixtures.js';
+import { anonymizeRequest, searchEveryTable } from '../privacy/privacy.fixtures.js';
 
 let tap: EventTap;
 beforeAll(async () => {
@@ -270,6 +271,43 @@ describe('npm run outbox:dead-letters', () => {
       await t.close();
     }
   }, 120_000);
+});
+
+describe('dead letters and anonymization', () => {
+  it('when a customer with dead letters is anonymized, then their bodies are scrubbed too (a body that is not JSON, whole)', async () => {
+    const t = await startTestApp({ relay: false });
+    try {
+      const email = `dead.letter.${randomUUID()}@example.com`;
+      const created = await t.request({
+        method: 'POST',
+        url: '/v1/customers',
+        payload: { customer_type: 'b2c', name: 'Dead Letter', email },
+      });
+      expect(created.statusCode).toBe(201);
+      const id: string = created.json().customer_id;
+      await t.db.query(
+        `INSERT INTO outbox_dead_letters (outbox_id, message_id, organization_id, customer_id, event_name, payload,
+                                          created_at, reason, detail)
+         SELECT id, message_id, organization_id, customer_id, event_name, payload, created_at, 'unknown_event', 'test'
+           FROM outbox WHERE organization_id = $1 AND customer_id = $2
+         UNION ALL
+         SELECT -1, 'm-1', $1, $2, 'customer.created', '{"email": "' || $3 || '", ', now(), 'not_json', 'test'`,
+        [t.org, id, email],
+      );
+      expect(await searchEveryTable(t.db, [email])).toEqual(
+        expect.arrayContaining([`outbox: ${email}`, `outbox_dead_letters: ${email}`]),
+      );
+
+      expect((await anonymizeRequest(t, id)).statusCode).toBe(200);
+      expect(await searchEveryTable(t.db, [email])).toEqual([]);
+      const letters = await deadLetters(t.db);
+      expect(letters.find((d) => d.outbox_id === '-1')?.payload).toBe('');
+      const copy = letters.find((d) => d.outbox_id !== '-1');
+      expect(JSON.parse(copy?.payload ?? '{}').data).toMatchObject({ customer_id: id, email: null });
+    } finally {
+      await t.close();
+    }
+  });
 });
 
 function row(id: number, org: string): OutboxRow {
