@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storedEvents } from '../../scripts/lib/events/replay.js';
 import { retryDeadLetters } from '../../scripts/lib/outbox/dead-letters.js';
 import { buildApp } from '../../src/app.js';
 import type { Queryable } from '../../src/db/db.js';
@@ -100,6 +101,12 @@ describe.each<Backend>(['postgres', 'pglite'])('relay dead letters on %s', (back
       // The mark passes the dead letters: everything is published or set aside.
       const last = await lastOutboxId(t.db);
       await expect.poll(() => loadMark(t.db)).toBe(last);
+      // A replay sends what was published, never a dead letter.
+      const replayable: string[] = [];
+      for await (const r of storedEvents(t.db, { org: t.org })) replayable.push(String(r.id));
+      expect(replayable).toHaveLength(4);
+      expect(replayable).not.toContain(bad.unknown_event);
+      expect(replayable).not.toContain(bad.not_json);
       await expect
         .poll(async () => (await t.app.inject({ method: 'GET', url: '/metrics' })).body)
         .toMatch(/^outbox_dead_letters 3$/m);
@@ -141,7 +148,7 @@ describe.each<Backend>(['postgres', 'pglite'])('relay dead letters on %s', (back
     } finally {
       await t.close();
     }
-  });
+  }, 90_000); // PGlite's start, twice, on a loaded machine
 });
 
 describe('relay dead letters, storing them', () => {
