@@ -274,6 +274,9 @@ describe('npm run outbox:dead-letters', () => {
       expect(discarded.code, discarded.stderr).toBe(0);
       expect(await deadLetters(t.db)).toEqual([]);
       expect(await discardDeadLetter(t.db, stillBad)).toBe(false);
+      const ready = async () => (await t.app.inject({ method: 'GET', url: '/health/ready' })).json().outbox;
+      await expect.poll(async () => (await ready()).dead_letters).toBe(0);
+      expect(await ready()).toEqual({ status: 'ok', backlog: 0, oldest_age_seconds: 0, dead_letters: 0 });
     } finally {
       await t.close();
     }
