@@ -5,6 +5,7 @@ import {
   type EventEnvelope,
   type EventEnvelopeMap,
   type EventName,
+  eventSchemas,
   isEventName,
   strictEventSchemas,
 } from '../../generated/index.js';
@@ -15,11 +16,19 @@ export type EventData<N extends EventName> = EventEnvelopeMap[N]['data'];
  * Validators for every event payload, compiled once (module load) from the strict generated schemas (every
  * object closed): the service never publishes a field the document does not declare.
  */
-const validators: ReadonlyMap<EventName, ValidateFunction> = (() => {
+const validators = compileAll(strictEventSchemas);
+
+/**
+ * The consumer (open) schemas: what the relay checks a stored row against before it publishes it. A field a newer
+ * build added (an additive contract change) passes, so a rolling upgrade never sets such events aside.
+ */
+const openValidators = compileAll(eventSchemas);
+
+function compileAll(schemas: Readonly<Record<EventName, object>>): ReadonlyMap<EventName, ValidateFunction> {
   const ajv = new Ajv({ allErrors: true, strict: true });
   addFormats.default(ajv);
-  return new Map(EVENT_NAMES.map((name) => [name, ajv.compile(strictEventSchemas[name])]));
-})();
+  return new Map(EVENT_NAMES.map((name) => [name, ajv.compile(schemas[name])]));
+}
 
 export class EventContractViolation extends Error {}
 
@@ -46,7 +55,7 @@ export interface Unpublishable {
 /**
  * Reads a stored outbox row as this build would publish it: its envelope, or why it cannot be published (an event
  * name this build has no publisher for, e.g. written by a newer build before a rollback; a body that is not JSON;
- * a body outside the event's strict schema). Never throws.
+ * a body outside the event's consumer schema: a missing or mistyped field, not an added one). Never throws.
  */
 export function readStoredEvent(eventName: string, payload: string): { envelope: EventEnvelope } | Unpublishable {
   if (!isEventName(eventName)) return { reason: 'unknown_event', detail: `no publisher for event ${eventName}` };
@@ -61,7 +70,7 @@ export function readStoredEvent(eventName: string, payload: string): { envelope:
   if (named !== eventName) {
     return { reason: 'schema_invalid', detail: `the body's event is ${String(named)}, the row's is ${eventName}` };
   }
-  const validate = validators.get(eventName);
+  const validate = openValidators.get(eventName);
   if (!validate?.(body)) {
     const detail = (validate?.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
     return { reason: 'schema_invalid', detail: `${eventName} violates its schema: ${detail}` };

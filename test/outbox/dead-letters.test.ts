@@ -2,12 +2,14 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventExamples } from '../../generated/index.js';
 import { storedEvents } from '../../scripts/lib/events/replay.js';
 import { retryDeadLetters } from '../../scripts/lib/outbox/dead-letters.js';
 import { buildApp } from '../../src/app.js';
 import type { Queryable } from '../../src/db/db.js';
 import { createMetrics } from '../../src/metrics.js';
 import { discardDeadLetter } from '../../src/outbox/dead-letters.repository.js';
+import { readStoredEvent } from '../../src/outbox/events.js';
 import { BrokerLink } from '../../src/outbox/link.js';
 import { loadMark, type OutboxRow } from '../../src/outbox/outbox.repository.js';
 import { PublishWindow } from '../../src/outbox/window.js';
@@ -70,7 +72,7 @@ describe.each<Backend>(['postgres', 'pglite'])('relay dead letters on %s', (back
     try {
       const valid = await createdBody(t);
       const unknown = JSON.stringify({ ...valid, event: 'customer.teleported' });
-      const outside = JSON.stringify({ ...valid, data: { ...valid.data, shoe_size: 44 } });
+      const outside = JSON.stringify({ ...valid, data: { ...valid.data, customer_type: 42 } });
       const bad = {
         unknown_event: await insertRow(t.db, t.org, 'customer.teleported', unknown),
         good1: await createCustomer(t),
@@ -91,7 +93,9 @@ describe.each<Backend>(['postgres', 'pglite'])('relay dead letters on %s', (back
       expect(letters.every((d) => d.organization_id === t.org)).toBe(true);
       expect(letters[0]?.payload).toBe(unknown);
       expect(letters[2]?.payload).toBe(outside);
-      expect(letters[2]?.detail).toMatch(/additional properties/);
+      expect(letters[2]?.detail).toMatch(
+        /customer_type must be equal to one of the allowed values|customer_type must be string/,
+      );
       // The outbox is append-only: the rows themselves are untouched.
       const kept = await t.db.query<{ payload: string }>('SELECT payload FROM outbox WHERE id = $1', [
         bad.unknown_event,
@@ -149,6 +153,28 @@ describe.each<Backend>(['postgres', 'pglite'])('relay dead letters on %s', (back
       await t.close();
     }
   }, 90_000); // PGlite's start, twice, on a loaded machine
+});
+
+describe('which stored rows the relay can publish', () => {
+  // The contract's own example: what a build publishes.
+  const body = structuredClone(eventExamples['customer.created'][0]) as { data: Record<string, unknown> };
+
+  it('when a newer build added a field to a stored event (an additive change, a rolling upgrade), then it is still published', () => {
+    const added = JSON.stringify({ ...body, data: { ...body.data, loyalty_card: 'X1' }, trace: 'abc' });
+    expect(readStoredEvent('customer.created', JSON.stringify(body))).toHaveProperty('envelope');
+    expect(readStoredEvent('customer.created', added)).toHaveProperty('envelope');
+  });
+
+  it('when a stored event misses a required field or mistypes one, then it is a schema_invalid dead letter naming the field', () => {
+    const { customer_type: _, ...withoutType } = body.data;
+    const missing = readStoredEvent('customer.created', JSON.stringify({ ...body, data: withoutType }));
+    expect(missing).toMatchObject({ reason: 'schema_invalid', detail: expect.stringMatching(/customer_type/) });
+    const mistyped = readStoredEvent(
+      'customer.created',
+      JSON.stringify({ ...body, data: { ...body.data, customer_type: 42 } }),
+    );
+    expect(mistyped).toMatchObject({ reason: 'schema_invalid', detail: expect.stringMatching(/customer_type/) });
+  });
 });
 
 describe('relay dead letters, storing them', () => {
