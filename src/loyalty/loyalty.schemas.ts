@@ -1,12 +1,12 @@
-import { money, page, positivePoints } from '../http/schemas.js';
+import { heldPoints, money, page, positivePoints } from '../http/schemas.js';
 
 export const loyaltyAccountSchema = {
   $id: 'LoyaltyAccount',
   type: 'object',
   properties: {
     customer_id: { type: 'string' },
-    points_balance: { type: 'integer' },
-    lifetime_points: { type: 'integer' },
+    points_balance: heldPoints,
+    lifetime_points: heldPoints,
     tier: { type: 'string' },
     next_tier: { type: ['string', 'null'] },
     points_to_next_tier: { type: ['integer', 'null'] },
@@ -58,9 +58,9 @@ export const earnResponse = {
   type: 'object',
   properties: {
     transaction_id: { type: 'string' },
-    points_earned: { type: 'integer' },
-    points_balance: { type: 'integer' },
-    lifetime_points: { type: 'integer' },
+    points_earned: { ...positivePoints, description: 'At most 1,000,000,000 (one earn)' },
+    points_balance: heldPoints,
+    lifetime_points: heldPoints,
     tier: { type: 'string' },
   },
   required: ['transaction_id', 'points_earned', 'points_balance', 'lifetime_points', 'tier'],
@@ -79,7 +79,7 @@ export const redeemResponse = {
   properties: {
     transaction_id: { type: 'string' },
     points_redeemed: { type: 'integer' },
-    points_balance: { type: 'integer' },
+    points_balance: heldPoints,
     discount_value: { type: 'number' },
   },
   required: ['transaction_id', 'points_redeemed', 'points_balance', 'discount_value'],
@@ -95,8 +95,11 @@ export const ledgerEntrySchema = {
       enum: ['earn', 'redeem', 'reversal', 'expiry', 'forfeiture'],
       description: '`forfeiture`: the points left on the account when its customer was anonymized',
     },
-    points: { type: 'integer', description: 'For a reversal: the points reversed (taken plus unrecovered)' },
-    points_balance: { type: 'integer', description: 'Balance after this entry' },
+    points: {
+      ...heldPoints,
+      description: 'For a reversal: the points reversed (taken plus unrecovered); an expiry or forfeiture: the total',
+    },
+    points_balance: { ...heldPoints, description: 'Balance after this entry' },
     reference_type: { type: ['string', 'null'] },
     reference_id: { type: ['string', 'null'] },
     reversed_transaction_id: { type: ['string', 'null'], description: 'The entry a reversal reverses; else null' },
@@ -193,8 +196,8 @@ export const reversalResponse = {
     reversed_transaction_id: { type: 'string' },
     points_reversed: { type: 'integer', description: 'Points taken from (earn) or given back to (redeem) the balance' },
     unrecovered_points: { type: 'integer', description: 'Points of an earn that were already spent' },
-    points_balance: { type: 'integer' },
-    lifetime_points: { type: 'integer' },
+    points_balance: heldPoints,
+    lifetime_points: heldPoints,
   },
   required: [
     'transaction_id',
