@@ -55,7 +55,7 @@ export async function reverse(
   // Reversing a redemption gives points back: the balance stays within its bound (an earn's reversal only takes).
   if (original.type === 'redeem' && locked.points_balance + points > MAX_POINTS_BALANCE) {
     throw pointsLimitExceeded(
-      'body.points',
+      'points',
       `of ${points} points would raise points_balance from ${locked.points_balance} above ${MAX_POINTS_BALANCE}`,
       { points_requested: points, points_balance: locked.points_balance, points_limit: MAX_POINTS_BALANCE },
     );

@@ -43,7 +43,7 @@ export type Earned = FromSchema<typeof earnResponse>;
 
 /** Why an earn of `points` (the request's or the amount's) was not credited to the locked `account`. */
 function earnRefusal(input: EarnInput, points: number, account: repo.LoyaltyAccountRow): DomainError {
-  const field = input.points === undefined ? 'body.amount' : 'body.points';
+  const field = input.points === undefined ? 'amount' : 'points';
   if (points <= 0) return new DomainError('no-points', 'The amount converts to 0 points.', { amount: input.amount });
   if (points > MAX_POINTS_PER_OPERATION) {
     return pointsLimitExceeded(

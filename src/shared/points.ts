@@ -11,13 +11,13 @@ export const MAX_POINTS_PER_OPERATION = 1_000_000_000;
 /** The most points an account holds: its `points_balance`, and its `lifetime_points` too. */
 export const MAX_POINTS_BALANCE = 1_000_000_000_000;
 
-/** The points-limit-exceeded refusal: `field` is the request field (`body.amount`), `facts` what a client can act on. */
+/** The points-limit-exceeded refusal: `field` names the body field (as a 400 does), `facts` what a client can act on. */
 export function pointsLimitExceeded(
   field: string,
   message: string,
   facts: Readonly<Record<string, number>>,
 ): DomainError {
-  return new DomainError('points-limit-exceeded', `${field.replace(/^body\./, '')} ${message}.`, {
+  return new DomainError('points-limit-exceeded', `${field} ${message}.`, {
     errors: [{ field, message }],
     ...facts,
   });
