@@ -76,12 +76,21 @@ const edgeLiterals = [
   '{}',
 ];
 
+/** Just at, under and over each bound: integers around the points and program bounds, cents around 10^12. */
+const nearBounds: fc.Arbitrary<string> = fc.oneof(
+  fc
+    .constantFrom(365, 3650, 1_000_000, 1_000_000_000, 1_000_000_000_000, 2 ** 53)
+    .chain((bound) => fc.integer({ min: -2, max: 2 }).map((d) => String(bound + d))),
+  fc.integer({ min: -2, max: 2 }).map((d) => JSON.stringify((100_000_000_000_000 + d) / 100)),
+);
+
 const hostileNumber: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom(...edgeLiterals),
-  fc.maxSafeInteger().map(String),
-  fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String),
-  fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => JSON.stringify(n)),
-  fc.double({ min: 1e-3, max: 1e13, noNaN: true }).map((n) => JSON.stringify(n)),
+  { weight: 3, arbitrary: fc.constantFrom(...edgeLiterals) },
+  { weight: 2, arbitrary: nearBounds },
+  { weight: 1, arbitrary: fc.maxSafeInteger().map(String) },
+  { weight: 1, arbitrary: fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String) },
+  { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => JSON.stringify(n)) },
+  { weight: 1, arbitrary: fc.double({ min: 1e-3, max: 1e13, noNaN: true }).map((n) => JSON.stringify(n)) },
 );
 
 /** Valid money of any size: 0.01 to 999,999,999,999.99, small ones often. */
@@ -234,20 +243,24 @@ const nextRef = () => `bounds_${++ref}`;
 // ---- the properties --------------------------------------------------------------------------------------------
 
 describe('money and points bounds (property-based, real app and PostgreSQL)', () => {
-  /** Accounts at 0, with a balance near the bound, and with a lifetime total near it (points spent long ago). */
-  const accounts: { fresh: string; fullBalance: string; fullLifetime: string } = {
-    fresh: '',
-    fullBalance: '',
-    fullLifetime: '',
-  };
+  /**
+   * Accounts at 0; with a balance and lifetime total near the bound; with the lifetime total near it (points spent
+   * long ago); with only the balance near it (a balance can pass its lifetime total: earns reversed after their
+   * points were redeemed, then the redemptions reversed).
+   */
+  const accounts = { fresh: '', fullBalance: '', fullLifetime: '', balanceOverLifetime: '' };
   beforeAll(async () => {
-    accounts.fresh = await createCustomer(t);
-    accounts.fullBalance = await createCustomer(t);
-    accounts.fullLifetime = await createCustomer(t);
+    for (const name of Object.keys(accounts) as (keyof typeof accounts)[]) accounts[name] = await createCustomer(t);
     await seedPoints(accounts.fullBalance, { balance: POINTS_HELD - 1_000_000, lifetime: POINTS_HELD - 1_000_000 });
     await seedPoints(accounts.fullLifetime, { balance: 1_000_000, lifetime: POINTS_HELD - 5_000 });
+    await seedPoints(accounts.balanceOverLifetime, { balance: POINTS_HELD - 5_000, lifetime: 1_000_000 });
   });
-  const anAccount = fc.constantFrom<keyof typeof accounts>('fresh', 'fullBalance', 'fullLifetime');
+  const anAccount = fc.constantFrom<keyof typeof accounts>(
+    'fresh',
+    'fullBalance',
+    'fullLifetime',
+    'balanceOverLifetime',
+  );
 
   it('when an earn converts any amount at any program earn rate, then it credits exactly floor(cents × rate / 100) or is refused naming the field', async () => {
     let rate = 1;
@@ -414,11 +427,14 @@ describe('money and points bounds (property-based, real app and PostgreSQL)', ()
       jsonBody({ credit_limit: '999999999999.99', payment_term_days: '30' }),
     );
     expect(opened.statusCode, opened.body).toBe(201);
-    /** An amount literal, or one relative to the state: `available` or `outstanding` plus a few cents. */
-    type Amount = { literal: string } | { of: 'available' | 'outstanding'; cents: number };
+    /**
+     * An amount literal, or one a few cents around the edge of the rule: a usage's `available`, a payment's or a new
+     * limit's `outstanding`, a new account's 10^12.
+     */
+    type Amount = { literal: string } | { cents: number };
     const amount: fc.Arbitrary<Amount> = fc.oneof(
-      anyMoney.map((literal) => ({ literal })),
-      fc.record({ of: fc.constantFrom('available', 'outstanding'), cents: fc.integer({ min: -1, max: 1 }) }),
+      { weight: 1, arbitrary: anyMoney.map((literal) => ({ literal })) },
+      { weight: 2, arbitrary: fc.record({ cents: fc.integer({ min: -1, max: 1 }) }) },
     );
     const action = fc.oneof(
       { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('usage', 'payment'), amount }) },
@@ -436,10 +452,9 @@ describe('money and points bounds (property-based, real app and PostgreSQL)', ()
           const res = await send(a.kind === 'hold' ? 'POST' : 'DELETE', `${base}/hold`);
           return expectAnswer(res, a.kind, { status: 200 });
         }
+        const edge = { usage: available, payment: outstanding, limit: outstanding, open: BigInt(MONEY_BELOW) * 100n };
         const literal =
-          'literal' in a.amount
-            ? a.amount.literal
-            : String(Number((a.amount.of === 'available' ? available : outstanding) + BigInt(a.amount.cents)) / 100);
+          'literal' in a.amount ? a.amount.literal : String(Number(edge[a.kind] + BigInt(a.amount.cents)) / 100);
         const value = moneyOf(literal);
         const context = `${a.kind} ${literal} on ${JSON.stringify(before)}`;
         if (a.kind === 'open') {
@@ -482,7 +497,7 @@ describe('money and points bounds (property-based, real app and PostgreSQL)', ()
         const moved = a.kind === 'usage' ? cents(value) : -cents(value);
         expect(cents(after.outstanding), context).toBe(outstanding + moved);
       }),
-      params,
+      { ...params, numRuns: RUNS * 2 },
     );
     expect(seen('credit')).toEqual(
       expect.arrayContaining(['201', '400 validation-error', '422 credit-limit-exceeded', '422 overpayment']),
