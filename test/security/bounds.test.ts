@@ -505,6 +505,55 @@ describe('money and points bounds (property-based, real app and PostgreSQL)', ()
   });
 });
 
+describe('a refusal at the bound', () => {
+  /** Everything an earn, redemption or reversal of `id` writes: account, ledger, lots, stored events. */
+  async function footprint(id: string) {
+    const res = await t.db.query(
+      `SELECT (SELECT row_to_json(a) FROM (SELECT points_balance, lifetime_points, tier FROM loyalty_accounts
+                WHERE organization_id = $1 AND customer_id = $2) a) AS account,
+              (SELECT count(*)::int FROM loyalty_transactions WHERE organization_id = $1 AND customer_id = $2) AS entries,
+              (SELECT coalesce(sum(remaining), 0)::bigint FROM loyalty_lots WHERE organization_id = $1 AND customer_id = $2) AS lots,
+              (SELECT count(*)::int FROM outbox WHERE organization_id = $1 AND customer_id = $2) AS events`,
+      [t.org, id],
+    );
+    return res.rows[0];
+  }
+
+  it('when an earn would pass 10^9 points or a balance of 10^12, then 422 points-limit-exceeded names the field, tells the figures and writes nothing', async () => {
+    const id = await createCustomer(t);
+    await seedPoints(id, { balance: POINTS_HELD - 10, lifetime: POINTS_HELD - 10 });
+    const before = await footprint(id);
+    const earn = (body: string) => send('POST', `/v1/customers/${id}/loyalty/earn`, body);
+
+    // 10^12 − 0.01 at 10^6 points per unit: 10^18 points, past BIGINT's range once in cents × rate.
+    expect((await send('PUT', '/v1/loyalty/program', programBody({ earn: '1000000' }))).statusCode).toBe(200);
+    const huge = await earn('{"amount":999999999999.99,"reference_type":"purchase","reference_id":"huge"}');
+    expect(huge.statusCode, huge.body).toBe(422);
+    expect(huge.json()).toMatchObject({
+      type: problemType('points-limit-exceeded'),
+      errors: [{ field: 'amount' }],
+      points_requested: 999_999_999_999_990_000,
+      points_limit: POINTS_PER_OPERATION,
+    });
+    expect((await send('PUT', '/v1/loyalty/program', programBody({}))).statusCode).toBe(200);
+
+    const over = await earn('{"points":11,"reference_type":"purchase","reference_id":"over"}');
+    expect(over.statusCode, over.body).toBe(422);
+    expect(over.json()).toMatchObject({
+      type: problemType('points-limit-exceeded'),
+      errors: [{ field: 'points' }],
+      points_requested: 11,
+      points_balance: POINTS_HELD - 10,
+      points_limit: POINTS_HELD,
+    });
+    expect(await footprint(id)).toEqual(before);
+
+    const exact = await earn('{"points":10,"reference_type":"purchase","reference_id":"exact"}');
+    expect(exact.statusCode, exact.body).toBe(201);
+    expect(exact.json()).toMatchObject({ points_balance: POINTS_HELD, lifetime_points: POINTS_HELD });
+  });
+});
+
 describe('stored figures', () => {
   afterAll(() => {
     const answers = [...outcomes].map(([name, counts]) => `${name}: ${JSON.stringify(Object.fromEntries(counts))}`);
