@@ -42,7 +42,10 @@ const reference = { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S'
 
 export const earnBody = {
   type: 'object',
-  description: 'Exactly one of `points` and `amount` (converted at the program earn rate, rounded down).',
+  description:
+    'Exactly one of `points` and `amount` (converted at the program earn rate, rounded down). One earn credits at ' +
+    'most 1,000,000,000 points, and the balance and lifetime total stay at most 1,000,000,000,000: past either, ' +
+    '422 `points-limit-exceeded` naming the field.',
   properties: {
     points: positivePoints,
     amount: money,
@@ -181,7 +184,9 @@ export const reversalParams = {
 
 export const reversalBody = {
   type: ['object', 'null'],
-  description: 'Empty (or no body): reverse all that is still reversible.',
+  description:
+    'Empty (or no body): reverse all that is still reversible. Points given back by reversing a redemption keep ' +
+    'the balance at most 1,000,000,000,000 (else 422 `points-limit-exceeded`).',
   properties: {
     points: { ...positivePoints, description: 'Points to reverse (default: all that is still reversible)' },
     reason: { type: 'string', maxLength: 200, examples: ['order refunded'] },
