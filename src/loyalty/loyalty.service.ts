@@ -9,6 +9,7 @@ import { DomainError } from '../shared/domain-error.js';
 import { fromCents, toCents } from '../shared/money.js';
 import { MAX_POINTS_BALANCE, MAX_POINTS_PER_OPERATION, pointsLimitExceeded } from '../shared/points.js';
 import type { FromSchema } from '../shared/schema-types.js';
+import { addPoints } from './loyalty.earn.repository.js';
 import * as lots from './loyalty.lots.repository.js';
 import { DEFAULT_PROGRAM, getProgram, tierAfterEarn, tierFor } from './loyalty.program.service.js';
 import { type LoyaltySummary, missingAccount, summarize } from './loyalty.queries.service.js';
@@ -69,7 +70,7 @@ export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: strin
   const org = ctx.principal.org;
   // One statement checks the customer, locks it and credits the account; the reasons are read on refusal only.
   const credit = () =>
-    repo.addPoints(
+    addPoints(
       tx,
       org,
       customerId,
