@@ -57,8 +57,8 @@ export async function addPoints(
           SET points_balance = a.points_balance + e.points::bigint,
               lifetime_points = a.lifetime_points + e.points::bigint, updated_at = $6
          FROM earned e
-        WHERE a.organization_id = $1 AND a.customer_id = $2 AND e.points > 0 AND e.points <= $7
-          AND a.points_balance + e.points <= $8 AND a.lifetime_points + e.points <= $8
+        WHERE a.organization_id = $1 AND a.customer_id = $2 AND e.points > 0 AND e.points <= $7::bigint
+          AND a.points_balance + e.points <= $8::bigint AND a.lifetime_points + e.points <= $8::bigint
           AND EXISTS (SELECT 1 FROM customer)
         RETURNING a.customer_id, a.points_balance, a.lifetime_points, a.tier, e.points::bigint AS points
      )

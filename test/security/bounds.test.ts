@@ -552,6 +552,26 @@ describe('a refusal at the bound', () => {
     expect(exact.statusCode, exact.body).toBe(201);
     expect(exact.json()).toMatchObject({ points_balance: POINTS_HELD, lifetime_points: POINTS_HELD });
   });
+
+  it('when earns race for the last points below the bound, then the ones that fit are credited, the others are 422 and the balance ends within it', async () => {
+    const id = await createCustomer(t);
+    await seedPoints(id, { balance: POINTS_HELD - 1000, lifetime: POINTS_HELD - 1000 });
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        send(
+          'POST',
+          `/v1/customers/${id}/loyalty/earn`,
+          jsonBody({ points: '300', reference_type: '"race"', reference_id: `"r${i}"` }),
+        ),
+      ),
+    );
+    const statuses = answers.map((r) => r.statusCode).sort();
+    expect(statuses, answers.map((r) => r.body).join('\n')).toEqual([201, 201, 201, 422, 422, 422, 422, 422]);
+    for (const r of answers.filter((a) => a.statusCode === 422)) {
+      expect(r.json()).toMatchObject({ type: problemType('points-limit-exceeded'), points_balance: POINTS_HELD - 100 });
+    }
+    expect((await loyaltyOf(id)).points_balance).toBe(POINTS_HELD - 100);
+  });
 });
 
 describe('stored figures', () => {
