@@ -1,7 +1,7 @@
 import { writableCustomerCte } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
-import type { LoyaltyProgram } from './loyalty.program.service.js';
 import type { LoyaltyAccountRow } from './loyalty.repository.js';
+import type { LoyaltyProgram } from './loyalty.schemas.js';
 
 export interface EarnedRow extends LoyaltyAccountRow {
   /** Points credited: as given, or the amount converted at the program's earn rate, rounded down. */

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { assertTopology, EXCHANGE } from '../../generated/index.js';
+import { AMQP_URL } from './settings.js';
 
-export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+export { AMQP_URL };
 
 export interface ReceivedEvent {
   routingKey: string;
