@@ -13,6 +13,35 @@ export interface ReceivedEvent {
   at: number;
 }
 
+/** A test over received events. */
+export type EventMatch = (e: ReceivedEvent) => boolean;
+
+/**
+ * This test's organization only. Every test file publishes to the one shared `customer_events` exchange at the same
+ * time, so every count of events is of the test's own organization: `ofOrg(org)` matches its events, `ofOrg(org,
+ * ...names)` those of the given names.
+ */
+export function ofOrg(org: string, ...names: string[]): EventMatch {
+  return (e) => e.body.organization_id === org && (names.length === 0 || names.includes(e.body.event));
+}
+
+/** `ofOrg` narrowed to the events about one customer of the organization. */
+export function ofCustomer(org: string, customerId: string, ...names: string[]): EventMatch {
+  const inOrg = ofOrg(org, ...names);
+  return (e) => inOrg(e) && e.body.data.customer_id === customerId;
+}
+
+/**
+ * An SDK handler that only sees `org`'s events: a consumer's queue bound on the shared exchange also gets every
+ * other test file's, which the wrapped handler ignores (and so never counts).
+ */
+export function onlyOrg<E extends { organization_id: string }, Rest extends unknown[], R>(
+  org: string,
+  handler: (event: E, ...rest: Rest) => R,
+): (event: E, ...rest: Rest) => R | undefined {
+  return (event, ...rest) => (event.organization_id === org ? handler(event, ...rest) : undefined);
+}
+
 export interface TapOptions {
   /** The exchange to bind to (default `customer_events`), declared by `declare` (default: the service's topology). */
   exchange?: string;
@@ -90,8 +119,9 @@ export class EventTap {
     return tap;
   }
 
-  forOrg(org: string): ReceivedEvent[] {
-    return this.received.filter((e) => e.body.organization_id === org);
+  /** The events of `org` received so far (of the given names, if any), in arrival order. */
+  forOrg(org: string, ...names: string[]): ReceivedEvent[] {
+    return this.received.filter(ofOrg(org, ...names));
   }
 
   /** Waits until `predicate` holds over the received events, or fails after `timeoutMs`. */
@@ -114,7 +144,8 @@ export class EventTap {
 
   /** Waits for `count` events of `org` (optionally of one event name) and returns them in arrival order. */
   async waitForOrg(org: string, count: number, event?: string, timeoutMs = 10_000): Promise<ReceivedEvent[]> {
-    const pick = () => this.forOrg(org).filter((e) => event === undefined || e.body.event === event);
+    const match = event === undefined ? ofOrg(org) : ofOrg(org, event);
+    const pick = () => this.received.filter(match);
     await this.waitUntil(() => pick().length >= count, timeoutMs);
     return pick();
   }
