@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { assertTopology, EXCHANGE } from '../../generated/index.js';
 
+/** The `type` of the tap's own markers (`barrier`), which it never records as events. */
+const BARRIER = 'test.tap.barrier';
+
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 export interface ReceivedEvent {
@@ -64,6 +67,8 @@ export class EventTap {
   /** Called on each arrival (the bench matches latencies with it). */
   onEvent?: (e: ReceivedEvent) => void;
   private waiters: (() => void)[] = [];
+  /** Barriers sent to the tap's own queue and not back yet, by messageId. */
+  private barriers = new Map<string, () => void>();
 
   /** Why the tap's connection or channel ended, if it did (said in a timeout's message). */
   private lost: string[] = [];
@@ -98,6 +103,10 @@ export class EventTap {
       queue,
       (msg) => {
         if (!msg) return;
+        if (msg.properties.type === BARRIER) {
+          tap.barriers.get(String(msg.properties.messageId))?.();
+          return;
+        }
         const at = performance.now();
         const raw = msg.content.toString('utf8');
         let body: ReceivedEvent['body'];
@@ -206,6 +215,26 @@ export class EventTap {
       `expected ${count} matching events and nothing more within ${ms} ms; ${unexpected.length} more arrived: ` +
         unexpected.map((e) => e.body.event).join(', '),
     );
+  }
+
+  /**
+   * Resolves once every message the broker had put in the tap's queue before this call has been received: it sends
+   * a marker to the queue itself (through the default exchange, so no other queue gets it) and waits for it, and a
+   * queue delivers in order. After the publishers have stopped (their confirms awaited), "nothing more arrives" is
+   * then a fact, not a wait: count after `barrier()`.
+   */
+  async barrier(timeoutMs = 10_000): Promise<void> {
+    const id = `barrier-${randomBytes(6).toString('hex')}`;
+    const back = new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`barrier ${id} not back within ${timeoutMs} ms`)), timeoutMs);
+      this.barriers.set(id, () => {
+        clearTimeout(t);
+        this.barriers.delete(id);
+        resolve();
+      });
+    });
+    this.channel.sendToQueue(this.queue, Buffer.from('{}'), { messageId: id, type: BARRIER });
+    await back;
   }
 
   /** What the broker says of the tap's queue, for a timeout's message. */
