@@ -82,12 +82,6 @@ export class DurableTap {
     return transactions;
   }
 
-  /** Deliveries since `from` (an index into `deliveries`) whose messageId had already been delivered since then. */
-  duplicatesSince(from: number): number {
-    const recent = this.deliveries.slice(from);
-    return recent.length - new Set(recent.map((d) => d.messageId)).size;
-  }
-
   /** Waits until every transaction in `ids` was delivered; returns those that were not (lost) at the deadline. */
   async missingTransactions(ids: readonly string[], timeoutMs = 30_000): Promise<string[]> {
     const missing = () => {

@@ -248,11 +248,6 @@ export class EventTap {
     }
   }
 
-  /** Only waits `ms`: it asserts nothing. Prefer `expectExactly` / `expectNothingMore`, which say what they check. */
-  async settle(ms = 300): Promise<void> {
-    await new Promise((r) => setTimeout(r, ms));
-  }
-
   async close(): Promise<void> {
     if (this.durableQueue) await this.channel.deleteQueue(this.durableQueue).catch(() => {});
     await this.channel.close().catch(() => {});
