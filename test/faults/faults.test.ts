@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/auth/auth.js';
+import { loadConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/db.js';
 import { createPostgresDb } from '../../src/db/postgres.js';
 import { TEST_JWT_SECRET, uniqueOrg } from '../helpers/app.js';
@@ -158,6 +159,8 @@ describe('faults under load', { timeout: 120_000 }, () => {
       expect(rig.broker.dropped).toBeGreaterThan(dropped);
       expect(rig.broker.refused).toBeGreaterThan(0);
       expect(held).toBeGreaterThan(0);
+      // Four seconds without a confirm: the saved mark is the last position the broker confirmed before the cut.
+      const markAtCut = await savedMark();
       const seenBeforeRestore = tap.deliveries.length;
       rig.broker.restore();
       await tap.waitForDeliveries(seenBeforeRestore, PROGRESS);
@@ -167,7 +170,7 @@ describe('faults under load', { timeout: 120_000 }, () => {
       expect(load.noAnswer).toBe(0);
       expect([...load.statuses.keys()]).toEqual([201]);
       const lost = await tap.missingTransactions(load.committed);
-      const { stored, duplicates } = await delivered(rig.service, before, after);
+      const { stored, duplicated, duplicates } = await delivered(rig.service, before, after);
       recordFigures('broker outage', {
         writes: load.committed.length,
         outages: 1,
@@ -178,8 +181,12 @@ describe('faults under load', { timeout: 120_000 }, () => {
       });
       expect(lost).toEqual([]);
       expect(stored.size).toBe(load.committed.length);
-      // docs/guarantees.md: 0 duplicates for a broker cut.
-      expect(duplicates).toBe(0);
+      // docs/guarantees.md: duplicates only of the rows in flight (published, not confirmed) when the connection
+      // dropped: the RELAY_MAX_IN_FLIGHT rows after the confirmed mark at most, each sent once more.
+      const inFlight = loadConfig({ JWT_SECRET: TEST_JWT_SECRET }).RELAY_MAX_IN_FLIGHT;
+      for (const id of duplicated) expect(id).toBeGreaterThan(markAtCut);
+      for (const id of duplicated) expect(id).toBeLessThanOrEqual(markAtCut + inFlight);
+      expect(duplicates).toBe(duplicated.length);
     } finally {
       await rig.close();
     }
@@ -237,6 +244,9 @@ describe('faults under load', { timeout: 120_000 }, () => {
       const dropped = rig.pg.dropped;
       rig.pg.cut();
       const cutAt = Date.now();
+      // Read directly (not through the cut proxy): the relay cannot move its mark or read new rows any more.
+      const markAtCut = await savedMark();
+      const lastAtCut = await lastOutboxId();
       await until(() => (live.statuses.get(503) ?? 0) > 0, 'a request is refused with 503');
       await sleep(2_000 - (Date.now() - cutAt));
       // The fault was in effect: the service's connections were dropped and its reconnects refused.
@@ -268,7 +278,7 @@ describe('faults under load', { timeout: 120_000 }, () => {
       expect([...again.statuses.keys()]).toEqual([201]);
       const committed = [...load.committed, ...again.committed];
       const lost = await tap.missingTransactions(committed);
-      const { stored, duplicates } = await delivered(rig.service, before, after);
+      const { stored, duplicated, duplicates } = await delivered(rig.service, before, after);
       recordFigures('database cut', {
         writes: committed.length,
         cuts: 1,
@@ -280,8 +290,11 @@ describe('faults under load', { timeout: 120_000 }, () => {
       expect(lost).toEqual([]);
       // A write whose commit's answer the cut lost is stored but was answered 503: stored ≥ committed.
       expect(stored.size).toBeGreaterThanOrEqual(committed.length);
-      // docs/guarantees.md: 0–2 duplicates for a database cut.
-      expect(duplicates).toBeLessThanOrEqual(2);
+      // docs/guarantees.md: duplicates only of rows in flight when the relay lost its session, so above the saved
+      // mark and among the rows stored at the cut, each sent once more.
+      for (const id of duplicated) expect(id).toBeGreaterThan(markAtCut);
+      for (const id of duplicated) expect(id).toBeLessThanOrEqual(lastAtCut);
+      expect(duplicates).toBe(duplicated.length);
     } finally {
       await rig.close();
     }

@@ -185,8 +185,9 @@ export class EventTap {
 
   /**
    * Waits until exactly `count` received events match `match`, then checks that no further matching event arrives
-   * within `quietMs` (failing as soon as one does). "Nothing more" is bounded by `quietMs`: the relay publishes
-   * within milliseconds of a commit, so a late duplicate would show up well inside it.
+   * within `quietMs` (failing as soon as one does). "Nothing more" is only bounded by `quietMs`, and under load a
+   * late event can come after it: for "nothing more was published" prefer the stored outbox rows
+   * (test/helpers/stored-rows.ts), and for "nothing more arrived" `barrier()` once the publishers have stopped.
    */
   async expectExactly(match: (e: ReceivedEvent) => boolean, count: number, quietMs = 300): Promise<ReceivedEvent[]> {
     const matching = () => this.received.filter(match);
