@@ -3,7 +3,7 @@ import type { Queryable } from '../db/db.js';
 import { SqlParams, selectPage } from '../db/sql.js';
 import { type EventBatch, insertEventsSql } from '../shared/outbox-writer.js';
 import { insertLotSql, type NewLot } from './loyalty.lots.repository.js';
-import type { LoyaltyProgram } from './loyalty.program.service.js';
+import type { LoyaltyProgram } from './loyalty.schemas.js';
 
 export interface LoyaltyAccountRow {
   customer_id: string;

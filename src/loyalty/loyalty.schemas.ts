@@ -1,4 +1,5 @@
 import { money, page, positivePoints } from '../http/schemas.js';
+import type { FromSchema } from '../shared/schema-types.js';
 
 export const loyaltyAccountSchema = {
   $id: 'LoyaltyAccount',
@@ -165,6 +166,9 @@ export const programResponse = {
   ...programSchema,
   required: [...programSchema.required, 'points_validity_days', 'expiry_notice_days'],
 } as const;
+
+/** The program as stored and answered: every field present (the body's defaults applied). */
+export type LoyaltyProgram = FromSchema<typeof programResponse>;
 
 export const reversalParams = {
   type: 'object',

@@ -23,6 +23,9 @@ export type DomainErrorCode =
   | 'duplicate-order'
   | 'credit-on-hold'
   | 'credit-overdue'
+  | 'usage-not-found'
+  | 'usage-partly-paid'
+  | 'usage-already-cancelled'
   | 'overpayment'
   | 'invalid-cursor'
   | 'job-running';

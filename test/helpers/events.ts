@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { assertTopology, EXCHANGE } from '../../generated/index.js';
+import { AMQP_URL } from './settings.js';
+
+export { AMQP_URL };
 
 /** The `type` of the tap's own markers (`barrier`), which it never records as events. */
 const BARRIER = 'test.tap.barrier';
-
-export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 export interface ReceivedEvent {
   routingKey: string;

@@ -5,12 +5,16 @@ import net from 'node:net';
  * touches the shared server:
  * - `cut()` drops every connection and refuses new ones until `restore()` (a network outage);
  * - `reset()` drops every open connection but keeps accepting new ones (a server or middlebox reset);
- * - `delay(ms)` holds every chunk `ms` milliseconds in each direction, in order (a slow link); `delay(0)` ends it.
+ * - `delay(ms)` holds every chunk `ms` milliseconds in each direction, in order (a slow link); `delay(0)` ends it;
+ * - `holdReplies()` keeps what the server sends (e.g. RabbitMQ's publisher confirms) until the returned release is
+ *   called, then forwards it in order; what the client sends still goes through.
  */
 export class TcpProxy {
   private readonly pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
   private open = true;
   private delayMs = 0;
+  /** While set, chunks from the server wait for it. */
+  private replies?: Promise<void>;
   private readonly server: net.Server;
   /** Connections accepted since the proxy started (refused ones not counted). */
   accepted = 0;
@@ -63,15 +67,15 @@ export class TcpProxy {
     };
     client.on('error', close).on('close', close);
     upstream.on('error', close).on('close', close);
-    this.forward(client, upstream);
-    this.forward(upstream, client);
+    this.forward(client, upstream, false);
+    this.forward(upstream, client, true);
   }
 
   /**
    * Copies `from` to `to` with back-pressure. While a delay is set, each chunk waits that long; chunks keep
-   * their order (a chunk never overtakes a delayed one).
+   * their order (a chunk never overtakes a delayed one). Chunks `fromServer` also wait while replies are held.
    */
-  private forward(from: net.Socket, to: net.Socket): void {
+  private forward(from: net.Socket, to: net.Socket, fromServer: boolean): void {
     let queue = Promise.resolve();
     let pending = 0;
     const write = (chunk: Buffer) => {
@@ -83,13 +87,15 @@ export class TcpProxy {
     };
     from.on('data', (chunk: Buffer) => {
       const ms = this.delayMs;
-      if (ms === 0 && pending === 0) {
+      const held = fromServer ? this.replies : undefined;
+      if (ms === 0 && pending === 0 && !held) {
         write(chunk);
         return;
       }
       const due = Date.now() + ms;
       pending += 1;
       queue = queue.then(async () => {
+        await held;
         const wait = due - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         pending -= 1;
@@ -117,6 +123,17 @@ export class TcpProxy {
   /** Holds every chunk `ms` milliseconds from now on (0: forward at once again). */
   delay(ms: number): void {
     this.delayMs = ms;
+  }
+
+  /** Holds what the server sends from now on until the returned function is called (see the class comment). */
+  holdReplies(): () => void {
+    let release = () => {};
+    const replies = new Promise<void>((r) => (release = r));
+    this.replies = replies;
+    return () => {
+      if (this.replies === replies) this.replies = undefined;
+      release();
+    };
   }
 
   restore(): void {
