@@ -8,6 +8,8 @@ import net from 'node:net';
  * - `delay(ms)` holds every chunk `ms` milliseconds in each direction, in order (a slow link); `delay(0)` ends it;
  * - `holdReplies()` keeps what the server sends (e.g. RabbitMQ's publisher confirms) until the returned release is
  *   called, then forwards it in order; what the client sends still goes through.
+ * - `resetWhenClientSends(text)` resets a connection as soon as its client sends `text` (a protocol step that fails
+ *   midway, e.g. an AMQP connection lost while it declares its topology, after the handshake); `restore()` ends it.
  */
 export class TcpProxy {
   private readonly pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
@@ -15,6 +17,7 @@ export class TcpProxy {
   private delayMs = 0;
   /** While set, chunks from the server wait for it. */
   private replies?: Promise<void>;
+  private trigger?: Buffer;
   private readonly server: net.Server;
   /** Connections accepted since the proxy started (refused ones not counted). */
   accepted = 0;
@@ -67,6 +70,11 @@ export class TcpProxy {
     };
     client.on('error', close).on('close', close);
     upstream.on('error', close).on('close', close);
+    client.on('data', (chunk: Buffer) => {
+      if (!this.trigger || !chunk.includes(this.trigger)) return;
+      client.resetAndDestroy(); // before the chunk is forwarded (this listener runs first)
+      upstream.destroy();
+    });
     this.forward(client, upstream, false);
     this.forward(upstream, client, true);
   }
@@ -136,9 +144,15 @@ export class TcpProxy {
     };
   }
 
+  /** Resets each connection whose client sends `text` (the chunk holding it is not forwarded). */
+  resetWhenClientSends(text: string): void {
+    this.trigger = Buffer.from(text);
+  }
+
   restore(): void {
     this.open = true;
     this.delayMs = 0;
+    this.trigger = undefined;
   }
 
   async close(): Promise<void> {

@@ -177,3 +177,37 @@ describe('broker link and publish window', () => {
     }
   });
 });
+
+describe('broker link, failing while it opens', () => {
+  it('when the connection is reset while the topology is declared, then ensure() rejects, nothing throws from an event handler, and the next ensure() connects', async () => {
+    const proxy = await TcpProxy.start(Number(new URL(AMQP_URL).port || 5672));
+    let onUncaught = (_err: Error) => {};
+    const uncaught = new Promise<string>((resolve) => {
+      onUncaught = (err) => resolve(`uncaught ${err.name}: ${err.message}`);
+    });
+    process.on('uncaughtException', onUncaught);
+    let gone = 0;
+    const link = new BrokerLink(proxy.url(AMQP_URL), log, createMetrics(), () => (gone += 1));
+    try {
+      // After the AMQP handshake (amqp.connect has resolved): the first declaration names the exchange.
+      proxy.resetWhenClientSends('customer_events');
+      const opened = link.ensure().then(
+        () => 'connected',
+        () => 'rejected',
+      );
+      // (Before the fix, the callback threw a ReferenceError from the connection's 'error' event and ensure() hung.)
+      expect(await Promise.race([opened, uncaught])).toBe('rejected');
+      await new Promise((resolve) => setImmediate(resolve)); // the connection's 'error' and 'close' have fired
+      expect(await Promise.race([uncaught, 'none'])).toBe('none');
+      expect(link.channel).toBeUndefined();
+      expect(gone).toBe(0); // it never had a channel to lose
+
+      proxy.restore();
+      expect(await link.ensure()).toBe(link.channel);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await link.close();
+      await proxy.close();
+    }
+  });
+});
