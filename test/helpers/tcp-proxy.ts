@@ -21,6 +21,10 @@ export class TcpProxy {
   private readonly server: net.Server;
   /** Connections accepted since the proxy started (refused ones not counted). */
   accepted = 0;
+  /** Connections refused while cut: proof that a client really tried, and failed, to get through. */
+  refused = 0;
+  /** Open connections `cut()` and `reset()` dropped since the proxy started. */
+  dropped = 0;
   port = 0;
 
   private constructor(
@@ -51,6 +55,7 @@ export class TcpProxy {
 
   private accept(client: net.Socket): void {
     if (!this.open) {
+      this.refused += 1;
       client.resetAndDestroy();
       return;
     }
@@ -116,6 +121,7 @@ export class TcpProxy {
   /** Drops every open connection with a TCP reset; new connections are accepted (unless cut). */
   reset(): void {
     for (const { client, upstream } of this.pairs) {
+      this.dropped += 1;
       client.resetAndDestroy();
       upstream.destroy();
     }
