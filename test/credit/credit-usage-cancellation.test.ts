@@ -5,6 +5,7 @@ import { assertValidEvent } from '../../src/outbox/events.js';
 import type { UseCaseContext } from '../../src/shared/context.js';
 import { DomainError } from '../../src/shared/domain-error.js';
 import { useEventTap, useTestApp } from '../helpers/fixtures.js';
+import { storedAndArrived } from '../helpers/stored-rows.js';
 import { problemType, TIMESTAMP } from './credit.fixtures.js';
 import {
   about,
@@ -24,6 +25,16 @@ import {
 
 const tap = useEventTap('credit.#');
 const { t, later } = useCreditLifecycle();
+
+/**
+ * The customer's credit.usage.cancelled events: exactly those stored (the relay publishes nothing else), once all
+ * of them reached the tap.
+ */
+async function cancelledEvents(org: string, id: string) {
+  const { stored, arrived } = await storedAndArrived(tap, t.db, org, id, (event) => event === 'credit.usage.cancelled');
+  expect(arrived.map((e) => e.body.event)).toEqual(stored);
+  return stored;
+}
 const embedded = useTestApp({ backend: 'pglite', relay: false });
 
 const cancelUrl = (customerId: string, usageId: string) =>
@@ -127,7 +138,7 @@ describe('POST /v1/customers/{id}/credit/usages/{usage_id}/cancellation', () => 
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.json()).toEqual(first.json());
     expect((await creditAccount(c, id)).outstanding).toBe(0);
-    await tap.expectExactly(about(id, 'credit.usage.cancelled'), 1);
+    expect(await cancelledEvents(c.org, id)).toHaveLength(1);
     const row = (await stored(t.db, c.org, id)).usages[0];
     expect(row?.cancellation_reason).toBe('cancelled by a credit manager');
   });
@@ -150,7 +161,7 @@ describe('POST /v1/customers/{id}/credit/usages/{usage_id}/cancellation', () => 
     });
     expect(await stored(t.db, c.org, id)).toEqual(before);
     expect((await usages(c, id))[0]).toMatchObject({ status: 'open', amount_paid: 0.01 });
-    await tap.expectNothingMore(about(id, 'credit.usage.cancelled'), 0);
+    expect(await cancelledEvents(c.org, id)).toHaveLength(0);
   });
 
   it('when a usage is cancelled twice, then the second is 409 usage-already-cancelled and changes nothing', async () => {
@@ -170,7 +181,7 @@ describe('POST /v1/customers/{id}/credit/usages/{usage_id}/cancellation', () => 
     });
     expect(await stored(t.db, c.org, id)).toEqual(before);
     expect((await creditAccount(c, id)).outstanding).toBe(0);
-    await tap.expectExactly(about(id, 'credit.usage.cancelled'), 1);
+    expect(await cancelledEvents(c.org, id)).toHaveLength(1);
   });
 
   it('when two cancellations of one usage race, then one is 201 and the other 409, and the credit returns once', async () => {
@@ -181,7 +192,7 @@ describe('POST /v1/customers/{id}/credit/usages/{usage_id}/cancellation', () => 
     const results = await Promise.all([cancel(c, id, u.usage_id), cancel(c, id, u.usage_id)]);
     expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409]);
     expect(await creditAccount(c, id)).toMatchObject({ outstanding: 300, credit_available: 4700 });
-    await tap.expectExactly(about(id, 'credit.usage.cancelled'), 1);
+    expect(await cancelledEvents(c.org, id)).toHaveLength(1);
   });
 
   it('when the caller lacks the credit_manager role, then it is 403 and the usage stays', async () => {
@@ -248,7 +259,14 @@ describe('a cancelled usage in the credit lifecycle', () => {
 
     // 40 days later only the kept usage is overdue.
     expect(await overdueRun(c, later)).toMatchObject({ usages_overdue: 1, accounts_held: 1 });
-    const overdue = await tap.expectExactly(about(id, 'credit.overdue'), 1);
+    const { stored: overdueStored, arrived: overdue } = await storedAndArrived(
+      tap,
+      t.db,
+      c.org,
+      id,
+      (event) => event === 'credit.overdue',
+    );
+    expect(overdueStored).toHaveLength(1);
     expect(overdue[0]?.body.data).toMatchObject({ usage_id: kept.usage_id, amount_due: 500.5 });
     const statuses = new Map((await usages(c, id, later)).map((u) => [u.usage_id, u.status]));
     expect(statuses).toEqual(
@@ -333,7 +351,7 @@ describe('cancelUsageForOrder', () => {
     expect(await t.db.transaction((tx) => cancelUsageForOrder(tx, contextFor(newOrg(t).org), u.order_id))).toEqual({
       status: 'none',
     });
-    await tap.expectExactly(about(id, 'credit.usage.cancelled'), 1);
+    expect(await cancelledEvents(c.org, id)).toHaveLength(1);
   });
 
   it("when the order's usage has a payment allocated, then it throws usage-partly-paid and stores nothing", async () => {

@@ -185,41 +185,6 @@ export class EventTap {
   }
 
   /**
-   * Waits until exactly `count` received events match `match`, then checks that no further matching event arrives
-   * within `quietMs` (failing as soon as one does). "Nothing more" is only bounded by `quietMs`, and under load a
-   * late event can come after it: for "nothing more was published" prefer the stored outbox rows
-   * (test/helpers/stored-rows.ts), and for "nothing more arrived" `barrier()` once the publishers have stopped.
-   */
-  async expectExactly(match: (e: ReceivedEvent) => boolean, count: number, quietMs = 300): Promise<ReceivedEvent[]> {
-    const matching = () => this.received.filter(match);
-    if (count > 0) await this.waitUntil(() => matching().length >= count);
-    await this.expectNothingMore(match, count, quietMs);
-    return matching();
-  }
-
-  /** Fails if, within `ms`, more than `count` received events match `match`; resolves after `ms` otherwise. */
-  async expectNothingMore(match: (e: ReceivedEvent) => boolean, count: number, ms = 300): Promise<void> {
-    const deadline = Date.now() + ms;
-    const extra = () => this.received.filter(match).length - count;
-    while (extra() <= 0) {
-      const left = deadline - Date.now();
-      if (left <= 0) return;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
-    const unexpected = this.received.filter(match).slice(count);
-    throw new Error(
-      `expected ${count} matching events and nothing more within ${ms} ms; ${unexpected.length} more arrived: ` +
-        unexpected.map((e) => e.body.event).join(', '),
-    );
-  }
-
-  /**
    * Resolves once every message the broker had put in the tap's queue before this call has been received: it sends
    * a marker to the queue itself (through the default exchange, so no other queue gets it) and waits for it, and a
    * queue delivers in order. After the publishers have stopped (their confirms awaited), "nothing more arrives" is

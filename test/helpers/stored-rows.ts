@@ -1,4 +1,5 @@
 import type { Queryable } from '../../src/db/db.js';
+import type { EventTap, ReceivedEvent } from './events.js';
 
 /*
  * What a test's organization has stored, read from the test's own database. "Nothing was published" and "nothing
@@ -67,4 +68,22 @@ export async function ledgerRowsOf(db: Queryable, org: string, customerId: strin
     ),
   ]);
   return { loyalty: loyalty.rows, usages: usages.rows, payments: payments.rows, refusals: refusals.rows };
+}
+
+/**
+ * "Exactly these events of a customer": the events of `customerId` in `org` whose name `which` accepts, as stored
+ * (the relay publishes nothing else, so nothing more can ever arrive), once every one of them reached `tap`. Both
+ * lists are in commit order; a test asserts `stored` and that `arrived` carries the same events.
+ */
+export async function storedAndArrived(
+  tap: EventTap,
+  db: Queryable,
+  org: string,
+  customerId: string,
+  which: (event: string) => boolean,
+): Promise<{ stored: string[]; arrived: ReceivedEvent[] }> {
+  const stored = (await storedEventsOf(db, org, customerId)).filter(which);
+  const ofCustomer = () => tap.forOrg(org).filter((e) => e.body.data.customer_id === customerId && which(e.body.event));
+  await tap.waitUntil(() => ofCustomer().length >= stored.length);
+  return { stored, arrived: ofCustomer() };
 }
