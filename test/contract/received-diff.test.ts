@@ -128,6 +128,15 @@ describe('contract-check: received messages judged from the producer side', () =
     expect(byMode).toEqual({ full: [], forward: [], backward: [] });
   });
 
+  it('when compared without a mode (compareContracts), then a consumed event\u2019s severities already read from the producer side', async () => {
+    const loosened = await changesAfter(LOOSENS[0]![1]);
+    expect(lines(loosened)).toEqual(['INFO order.completed data.completed_at: field made optional']);
+    const tightened = await changesAfter(REFUSES[0]![1]);
+    expect(lines(tightened)).toEqual([
+      'BREAKING order.completed data.currency: new required field (old events lack it)',
+    ]);
+  });
+
   it('when a consumed field is made optional, then the finding is info and says it is a consumed event', async () => {
     const changes = judge(await changesAfter(LOOSENS[0]![1]), 'full');
     expect(lines(changes)).toEqual(['INFO order.completed data.completed_at: field made optional']);
