@@ -258,7 +258,7 @@ function compareMessage(
   for (const [name, example] of baseExamples) {
     const other = headExamples.get(name);
     if (!other) at('message', `examples.${name}`, 'info', 'example-removed', `example ${name} removed`);
-    else if (!jsonEqual(example as unknown as Json, other as unknown as Json)) {
+    else if (!jsonEqual(example.payload, other.payload) || !jsonEqual(example.headers, other.headers)) {
       at('message', `examples.${name}`, 'info', 'example-changed', `example ${name} changed`);
     }
   }

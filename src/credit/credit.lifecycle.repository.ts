@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/db.js';
-import { SqlParams } from '../db/sql.js';
+import { onlyRow, SqlParams } from '../db/sql.js';
 import { accountColumns, type CreditAccountRow } from './credit.repository.js';
 
 /*
@@ -8,8 +8,8 @@ import { accountColumns, type CreditAccountRow } from './credit.repository.js';
  */
 
 /**
- * Allocates `amountCents` of a payment to the customer's unpaid usages, earliest due date first, then oldest, and
- * records each share. The caller holds the account's row lock, so no other payment or usage moves them meanwhile.
+ * Allocates `amountCents` of a payment to the customer's unpaid usages (never a cancelled one), earliest due date
+ * first, then oldest, and records each share. The caller holds the account's row lock, so no other payment or usage moves them meanwhile.
  * Returns the cents allocated (the whole payment: a payment never exceeds the outstanding amount).
  */
 export async function allocatePayment(
@@ -26,6 +26,7 @@ export async function allocatePayment(
               SUM(amount_cents - amount_paid_cents) OVER (ORDER BY due_date, seq) AS running
          FROM credit_usages
         WHERE organization_id = $1 AND customer_id = $2 AND amount_paid_cents < amount_cents
+          AND cancelled_at IS NULL
      ), shares AS (
        SELECT usage_id, LEAST(remaining, $4::bigint - (running - remaining)) AS take
          FROM unpaid WHERE running - remaining < $4::bigint
@@ -45,11 +46,12 @@ export async function allocatePayment(
   return Number(res.rows[0]?.allocated ?? 0);
 }
 
-/** The customer's unpaid amount past due as of `today` (its UTC date): 0 when no usage is overdue. */
+/** The customer's unpaid amount past due as of `today` (its UTC date): 0 when no usage is overdue (cancelled ones never are). */
 export async function overdueCents(db: Queryable, org: string, customerId: string, today: string): Promise<number> {
   const res = await db.query<{ overdue: string | number | null }>(
     `SELECT SUM(amount_cents - amount_paid_cents) AS overdue FROM credit_usages
-      WHERE organization_id = $1 AND customer_id = $2 AND amount_paid_cents < amount_cents AND due_date < $3::date`,
+      WHERE organization_id = $1 AND customer_id = $2 AND amount_paid_cents < amount_cents AND due_date < $3::date
+        AND cancelled_at IS NULL`,
     [org, customerId, today],
   );
   return Number(res.rows[0]?.overdue ?? 0);
@@ -69,7 +71,7 @@ export async function placeHold(
       RETURNING ${accountColumns}`,
     [org, customerId, hold.reason, hold.note, at],
   );
-  return res.rows[0] as CreditAccountRow;
+  return onlyRow(res, 'credit account');
 }
 
 /** Makes the account active again; the caller holds the row lock. */
@@ -80,12 +82,12 @@ export async function releaseHold(tx: Queryable, org: string, customerId: string
       RETURNING ${accountColumns}`,
     [org, customerId, at],
   );
-  return res.rows[0] as CreditAccountRow;
+  return onlyRow(res, 'credit account');
 }
 
 /**
- * Accounts an overdue run must look at as of `asOf`: those with an unpaid usage past due that is not yet announced,
- * or that are still active with one. `org` null: every organization.
+ * Accounts an overdue run must look at as of `asOf`: those with an unpaid usage past due (not cancelled) that is not
+ * yet announced, or that are still active with one. `org` null: every organization.
  */
 export async function overdueCandidates(
   db: Queryable,
@@ -96,6 +98,7 @@ export async function overdueCandidates(
   const where = [
     `u.due_date < ${params.add(asOf)}::date`,
     'u.amount_paid_cents < u.amount_cents',
+    'u.cancelled_at IS NULL',
     "(u.overdue_announced_at IS NULL OR a.status = 'active')",
   ];
   if (org !== null) where.push(`u.organization_id = ${params.add(org)}`);
@@ -118,7 +121,7 @@ export interface OverdueUsageRow {
 }
 
 /**
- * Marks the customer's unpaid usages past due as of `asOf` that were not announced yet, and returns them (earliest
+ * Marks the customer's unpaid usages past due as of `asOf` (not cancelled) that were not announced yet, and returns them (earliest
  * due date first, then oldest). The caller holds the account's row lock, so a racing payment is either seen in
  * full or waits for this transaction.
  */
@@ -132,7 +135,7 @@ export async function markOverdue(
   const res = await tx.query<OverdueUsageRow & { seq: number }>(
     `UPDATE credit_usages SET overdue_announced_at = $4
       WHERE organization_id = $1 AND customer_id = $2 AND due_date < $3::date
-        AND amount_paid_cents < amount_cents AND overdue_announced_at IS NULL
+        AND amount_paid_cents < amount_cents AND cancelled_at IS NULL AND overdue_announced_at IS NULL
       RETURNING seq, usage_id, order_id, amount_cents - amount_paid_cents AS amount_due_cents,
                 to_char(due_date, 'YYYY-MM-DD') AS due_date`,
     [org, customerId, asOf, at],

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/db.js';
-import { SqlParams } from '../db/sql.js';
+import { onlyRow, SqlParams } from '../db/sql.js';
 
 /*
  * Read models for credit managers: a customer's statement over a date range, and the organization's aging as of a
@@ -14,11 +14,14 @@ export interface StatementLineRow {
   created_at: Date;
 }
 
-/** Usages less payments made before `start`: the outstanding amount when the statement opens. */
+/**
+ * Usages less payments made before `start`: the outstanding amount when the statement opens. A cancelled usage
+ * counts nowhere (as if it had never been made: it carries no payment).
+ */
 export async function balanceBefore(db: Queryable, org: string, customerId: string, start: Date): Promise<number> {
   const res = await db.query<{ balance: number | null }>(
     `SELECT (SELECT COALESCE(SUM(amount_cents), 0) FROM credit_usages
-              WHERE organization_id = $1 AND customer_id = $2 AND created_at < $3)
+              WHERE organization_id = $1 AND customer_id = $2 AND created_at < $3 AND cancelled_at IS NULL)
           - (SELECT COALESCE(SUM(amount_cents), 0) FROM credit_payments
               WHERE organization_id = $1 AND customer_id = $2 AND created_at < $3) AS balance`,
     [org, customerId, start],
@@ -26,7 +29,10 @@ export async function balanceBefore(db: Queryable, org: string, customerId: stri
   return Number(res.rows[0]?.balance ?? 0);
 }
 
-/** Usages and payments made in [start, end), in the order they happened (a usage before a payment of the same instant). */
+/**
+ * Usages (not cancelled) and payments made in [start, end), in the order they happened (a usage before a payment of
+ * the same instant).
+ */
 export async function statementLines(
   db: Queryable,
   org: string,
@@ -39,6 +45,7 @@ export async function statementLines(
        SELECT 'usage' AS kind, usage_id AS id, order_id AS reference, amount_cents, created_at, seq, 0 AS ord
          FROM credit_usages
         WHERE organization_id = $1 AND customer_id = $2 AND created_at >= $3 AND created_at < $4
+          AND cancelled_at IS NULL
        UNION ALL
        SELECT 'payment', payment_id, reference, amount_cents, created_at, seq, 1
          FROM credit_payments
@@ -76,7 +83,8 @@ const BUCKETS: readonly (keyof AgingBuckets)[] = [
 
 /**
  * Per account with something outstanding at the end of `asOf` (before `end`, the next UTC midnight): each usage's
- * remainder after the payments allocated to it by then, bucketed by days past its due date as of `asOf`.
+ * remainder after the payments allocated to it by then, bucketed by days past its due date as of `asOf`. Cancelled
+ * usages count nowhere, as in the statement.
  */
 function agingSql(params: SqlParams, org: string, asOf: string, end: Date): string {
   const o = params.add(org);
@@ -89,7 +97,7 @@ function agingSql(params: SqlParams, org: string, asOf: string, end: Date): stri
                                           WHERE al.organization_id = u.organization_id AND al.usage_id = u.usage_id
                                             AND al.created_at < ${e}), 0) AS remaining
          FROM credit_usages u
-        WHERE u.organization_id = ${o} AND u.created_at < ${e}
+        WHERE u.organization_id = ${o} AND u.created_at < ${e} AND u.cancelled_at IS NULL
           AND (u.amount_paid_cents < u.amount_cents
                OR EXISTS (SELECT 1 FROM credit_allocations al
                            WHERE al.organization_id = u.organization_id AND al.usage_id = u.usage_id
@@ -140,5 +148,5 @@ export async function agingTotals(db: Queryable, org: string, asOf: string, end:
   const cte = agingSql(params, org, asOf, end);
   const sums = BUCKETS.map((b) => `COALESCE(SUM(${b}), 0) AS ${b}`).join(', ');
   const res = await db.query<AgingBuckets>(`${cte} SELECT ${sums} FROM aging`, params.values);
-  return numbers(res.rows[0] as AgingBuckets);
+  return numbers(onlyRow(res, 'aging totals'));
 }

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/db.js';
-import { SqlParams, selectPage } from '../db/sql.js';
+import { onlyRow, SqlParams, selectPage } from '../db/sql.js';
 
 /** Money columns are integer cents. */
 export interface CreditAccountRow {
@@ -27,6 +27,8 @@ export interface UsageRow {
   /** YYYY-MM-DD (read as text: a DATE parsed into a JS Date would shift with the process time zone). */
   due_date: string;
   created_at: Date;
+  /** Set when the usage was cancelled (its amount returned to the available credit); null otherwise. */
+  cancelled_at: Date | null;
 }
 
 export interface PaymentRow {
@@ -41,7 +43,7 @@ export interface PaymentRow {
 export const accountColumns = `credit_account_id, customer_id, credit_limit_cents, outstanding_cents, payment_term_days,
   approved_by, status, hold_reason, hold_note, created_at, updated_at`;
 export const usageColumns = `seq, usage_id, order_id, amount_cents, amount_paid_cents, available_after_cents,
-  to_char(due_date, 'YYYY-MM-DD') AS due_date, created_at`;
+  to_char(due_date, 'YYYY-MM-DD') AS due_date, created_at, cancelled_at`;
 const paymentColumns = 'seq, payment_id, amount_cents, reference, available_after_cents, created_at';
 
 export interface NewAccount {
@@ -98,7 +100,7 @@ export async function updateTerms(
       RETURNING ${accountColumns}`,
     [org, customerId, terms.credit_limit_cents, terms.payment_term_days, terms.approved_by, at],
   );
-  return res.rows[0] as CreditAccountRow;
+  return onlyRow(res, 'credit account');
 }
 
 /**
@@ -145,7 +147,7 @@ export async function insertUsage(
   tx: Queryable,
   org: string,
   customerId: string,
-  u: Omit<UsageRow, 'seq' | 'amount_paid_cents'>,
+  u: Omit<UsageRow, 'seq' | 'amount_paid_cents' | 'cancelled_at'>,
 ): Promise<UsageRow | undefined> {
   const res = await tx.query<UsageRow>(
     `INSERT INTO credit_usages (organization_id, usage_id, customer_id, order_id, amount_cents,
@@ -197,7 +199,7 @@ export async function insertPayment(
      RETURNING ${paymentColumns}`,
     [org, p.payment_id, customerId, p.amount_cents, p.reference, p.available_after_cents, p.created_at],
   );
-  return res.rows[0] as PaymentRow;
+  return onlyRow(res, 'credit payment');
 }
 
 /** Newest first, of one customer; one more row than `limit` tells whether there is a next page. */

@@ -31,6 +31,7 @@ import {
   type UsageView,
   usageView,
 } from './credit.service.js';
+import creditUsageCancellationRoutes from './credit.usage-cancellation.routes.js';
 
 /** A refused usage is committed (audit row and event) and answered 422 like a thrown refusal. */
 function usageOutcome(result: UsageResult): Outcome<UsageView | ProblemBody> {
@@ -41,6 +42,7 @@ export default async function creditRoutes(fastify: FastifyInstance) {
   const app = typed<[typeof creditAccountSchema]>(fastify);
   const tags = ['credit'];
   await app.register(creditLifecycleRoutes);
+  await app.register(creditUsageCancellationRoutes);
 
   app.post(
     '/customers/:customer_id/credit',

@@ -109,8 +109,9 @@ export const usageSchema = {
     amount_paid: { ...moneyOut, description: 'Settled by payments (earliest due date first, then oldest)' },
     status: {
       type: 'string',
-      enum: ['open', 'paid', 'overdue'],
+      enum: ['open', 'paid', 'overdue', 'cancelled'],
       description:
+        '`cancelled` when cancelled (its amount returned to the available credit; it is never paid nor overdue); ' +
         "`paid` when settled in full; `overdue` when the service clock's UTC date is after `due_date` and it is " +
         'not fully paid; else `open`',
     },

@@ -154,8 +154,12 @@ export async function changeTerms(
 
 export type UsageView = FromSchema<typeof usageSchema>;
 
-/** `paid` when settled in full; `overdue` when `today` (the clock's UTC date) is after the due date; else `open`. */
-export function usageStatus(u: repo.UsageRow, today: string): 'open' | 'paid' | 'overdue' {
+/**
+ * `cancelled` when cancelled; `paid` when settled in full; `overdue` when `today` (the clock's UTC date) is after
+ * the due date; else `open`.
+ */
+export function usageStatus(u: repo.UsageRow, today: string): UsageView['status'] {
+  if (u.cancelled_at !== null) return 'cancelled';
   if (u.amount_paid_cents >= u.amount_cents) return 'paid';
   return today > u.due_date ? 'overdue' : 'open';
 }

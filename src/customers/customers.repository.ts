@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/db.js';
-import { SqlParams, selectPage } from '../db/sql.js';
+import { onlyRow, SqlParams, selectPage } from '../db/sql.js';
 import { customerNotFound, DomainError } from '../shared/domain-error.js';
 
 export type CustomerStatus = 'active' | 'anonymized';
@@ -35,7 +35,7 @@ export async function insertCustomer(
      RETURNING ${columns}`,
     [org, c.customer_id, c.customer_type, c.name, c.email, c.phone, phoneDigits(c.phone), c.tax_id, c.created_at],
   );
-  return res.rows[0] as CustomerRow;
+  return onlyRow(res, 'customer');
 }
 
 /**
@@ -107,7 +107,7 @@ export async function anonymizeCustomer(
       RETURNING ${columns}`,
     [org, customerId, ANONYMIZED_NAME, at],
   );
-  return res.rows[0] as CustomerRow;
+  return onlyRow(res, 'customer');
 }
 
 export type CustomerChanges = Partial<Pick<CustomerRow, 'name' | 'email' | 'phone' | 'tax_id'>>;
@@ -134,7 +134,7 @@ export async function updateCustomer(
       RETURNING ${columns}`,
     params.values,
   );
-  return res.rows[0] as CustomerRow;
+  return onlyRow(res, 'customer');
 }
 
 export interface CustomerFilter {

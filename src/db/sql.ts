@@ -61,3 +61,14 @@ export async function guardedUpdate<R, L>(
   const second = await update();
   return second ? { kind: 'updated', row: second } : { kind: 'refused', locked };
 }
+
+/**
+ * The one row a statement that always answers one row returned (an INSERT … RETURNING, an UPDATE of a row held
+ * under lock); a statement that answers none is a bug, reported with `what` rather than as `undefined` further on.
+ */
+export function onlyRow<R>(res: { rows: R[] }, what: string): R {
+  const [row] = res.rows;
+  if (row === undefined || res.rows.length > 1)
+    throw new Error(`expected exactly one ${what} row, got ${res.rows.length}`);
+  return row;
+}

@@ -28,6 +28,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/customers/:customer_id/credit/usages': 'listCreditUsages',
   'POST /v1/customers/:customer_id/credit/payments': 'receiveCreditPayment',
   'GET /v1/customers/:customer_id/credit/payments': 'listCreditPayments',
+  'POST /v1/customers/:customer_id/credit/usages/:usage_id/cancellation': 'cancelCreditUsage',
   'POST /v1/credit/overdue-runs': 'runCreditOverdue',
   'POST /v1/customers/:customer_id/credit/hold': 'placeCreditHold',
   'DELETE /v1/customers/:customer_id/credit/hold': 'releaseCreditHold',

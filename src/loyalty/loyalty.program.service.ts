@@ -1,9 +1,6 @@
 import type { Queryable } from '../db/db.js';
-import type { FromSchema } from '../shared/schema-types.js';
-import type { programResponse } from './loyalty.schemas.js';
-
-/** The program as stored and answered: every field present (the body's defaults applied). */
-export type LoyaltyProgram = FromSchema<typeof programResponse>;
+import { findProgram, upsertProgram } from './loyalty.program.repository.js';
+import type { LoyaltyProgram } from './loyalty.schemas.js';
 
 /** Applies to every organization until it sets its own (1 point per 1.00; 100 points redeem for 1.00). */
 export const DEFAULT_PROGRAM: LoyaltyProgram = Object.freeze({
@@ -19,36 +16,13 @@ export const DEFAULT_PROGRAM: LoyaltyProgram = Object.freeze({
   expiry_notice_days: 30,
 });
 
+/** The organization's program, or the defaults until it sets its own. */
 export async function getProgram(db: Queryable, org: string): Promise<LoyaltyProgram> {
-  const res = await db.query<LoyaltyProgram>(
-    `SELECT earn_points_per_currency_unit, redeem_points_per_currency_unit, tiers, points_validity_days,
-            expiry_notice_days
-       FROM loyalty_programs WHERE organization_id = $1`,
-    [org],
-  );
-  return res.rows[0] ?? DEFAULT_PROGRAM;
+  return (await findProgram(db, org)) ?? DEFAULT_PROGRAM;
 }
 
-export async function saveProgram(db: Queryable, org: string, p: LoyaltyProgram, at: Date): Promise<void> {
-  await db.query(
-    `INSERT INTO loyalty_programs (organization_id, earn_points_per_currency_unit, redeem_points_per_currency_unit,
-                                   tiers, points_validity_days, expiry_notice_days, updated_at)
-     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)
-     ON CONFLICT (organization_id) DO UPDATE
-       SET earn_points_per_currency_unit = EXCLUDED.earn_points_per_currency_unit,
-           redeem_points_per_currency_unit = EXCLUDED.redeem_points_per_currency_unit,
-           tiers = EXCLUDED.tiers, points_validity_days = EXCLUDED.points_validity_days,
-           expiry_notice_days = EXCLUDED.expiry_notice_days, updated_at = EXCLUDED.updated_at`,
-    [
-      org,
-      p.earn_points_per_currency_unit,
-      p.redeem_points_per_currency_unit,
-      JSON.stringify(p.tiers),
-      p.points_validity_days,
-      p.expiry_notice_days,
-      at,
-    ],
-  );
+export async function saveProgram(db: Queryable, org: string, program: LoyaltyProgram, at: Date): Promise<void> {
+  await upsertProgram(db, org, program, at);
 }
 
 /** The highest tier whose threshold `lifetime` reaches. Tiers are sorted, the first at 0. */

@@ -4,9 +4,9 @@ import { customerNotFound, DomainError } from '../shared/domain-error.js';
 import { cursorSeq, type Page, type PageRequest, toPage } from '../shared/pagination.js';
 import type { FromSchema } from '../shared/schema-types.js';
 import { nextExpiry } from './loyalty.lots.repository.js';
-import { getProgram, type LoyaltyProgram, nextTier } from './loyalty.program.service.js';
+import { getProgram, nextTier } from './loyalty.program.service.js';
 import * as repo from './loyalty.repository.js';
-import type { ledgerEntrySchema, loyaltyAccountSchema } from './loyalty.schemas.js';
+import type { LoyaltyProgram, ledgerEntrySchema, loyaltyAccountSchema } from './loyalty.schemas.js';
 
 /* The read side of loyalty: an account's summary and its ledger. */
 

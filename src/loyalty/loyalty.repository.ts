@@ -1,9 +1,7 @@
-import { writableCustomerCte } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
 import { SqlParams, selectPage } from '../db/sql.js';
 import { type EventBatch, insertEventsSql } from '../shared/outbox-writer.js';
 import { insertLotSql, type NewLot } from './loyalty.lots.repository.js';
-import type { LoyaltyProgram } from './loyalty.program.service.js';
 
 export interface LoyaltyAccountRow {
   customer_id: string;
@@ -85,49 +83,6 @@ function insertEntrySql(params: SqlParams, org: string, customerId: string, type
                                     reference_type, reference_id, actor, created_at, reversed_transaction_id,
                                     unrecovered_points)
        VALUES (${values.join(', ')})`;
-}
-
-export interface EarnedRow extends LoyaltyAccountRow {
-  /** Points credited: as given, or the amount converted at the program's earn rate, rounded down. */
-  points: number;
-  /** The organization's program, or null while it uses the defaults. */
-  program: LoyaltyProgram | null;
-}
-
-/**
- * Credits points to the cached balance and lifetime total (row-locked until commit), reading the program in the
- * same statement. It runs only while the customer exists and is not anonymized, and takes the same share lock on
- * the customer row as `writableCustomer` (anonymization takes it for update), so an earn and an anonymization
- * never interleave. No row: no such writable customer, no account, or the amount converts to 0 points; the caller
- * tells which on that path only.
- */
-export async function addPoints(
-  tx: Queryable,
-  org: string,
-  customerId: string,
-  earn: { points: number | null; amountCents: number | null; defaultRate: number },
-  at: Date,
-): Promise<EarnedRow | undefined> {
-  const res = await tx.query<EarnedRow>(
-    `WITH ${writableCustomerCte('$1', '$2')}, program AS (
-       SELECT earn_points_per_currency_unit, redeem_points_per_currency_unit, tiers, points_validity_days,
-              expiry_notice_days
-         FROM loyalty_programs WHERE organization_id = $1
-     ), earned AS (
-       SELECT COALESCE($3::bigint, $4::bigint * COALESCE((SELECT earn_points_per_currency_unit FROM program), $5) / 100)
-              AS points
-     )
-     UPDATE loyalty_accounts a
-        SET points_balance = a.points_balance + e.points, lifetime_points = a.lifetime_points + e.points,
-            updated_at = $6
-       FROM earned e
-      WHERE a.organization_id = $1 AND a.customer_id = $2 AND e.points > 0
-        AND EXISTS (SELECT 1 FROM customer)
-      RETURNING a.customer_id, a.points_balance, a.lifetime_points, a.tier, e.points,
-                (SELECT row_to_json(program) FROM program) AS program`,
-    [org, customerId, earn.points, earn.amountCents, earn.defaultRate, at],
-  );
-  return res.rows[0];
 }
 
 /**

@@ -7,7 +7,9 @@ import { envelope } from '../outbox/events.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { DomainError } from '../shared/domain-error.js';
 import { fromCents, toCents } from '../shared/money.js';
+import { MAX_POINTS_BALANCE, MAX_POINTS_PER_OPERATION, pointsLimitExceeded } from '../shared/points.js';
 import type { FromSchema } from '../shared/schema-types.js';
+import { addPoints } from './loyalty.earn.repository.js';
 import * as lots from './loyalty.lots.repository.js';
 import { DEFAULT_PROGRAM, getProgram, tierAfterEarn, tierFor } from './loyalty.program.service.js';
 import { type LoyaltySummary, missingAccount, summarize } from './loyalty.queries.service.js';
@@ -40,25 +42,56 @@ export type EarnInput = FromSchema<typeof earnBody>;
 
 export type Earned = FromSchema<typeof earnResponse>;
 
+/** Why an earn of `points` (the request's or the amount's) was not credited to the locked `account`. */
+function earnRefusal(input: EarnInput, points: number, account: repo.LoyaltyAccountRow): DomainError {
+  const field = input.points === undefined ? 'amount' : 'points';
+  if (points <= 0) return new DomainError('no-points', 'The amount converts to 0 points.', { amount: input.amount });
+  if (points > MAX_POINTS_PER_OPERATION) {
+    return pointsLimitExceeded(
+      field,
+      `comes to ${points} points; one earn credits at most ${MAX_POINTS_PER_OPERATION}`,
+      { points_requested: points, points_limit: MAX_POINTS_PER_OPERATION },
+    );
+  }
+  for (const total of ['points_balance', 'lifetime_points'] as const) {
+    if (account[total] + points > MAX_POINTS_BALANCE) {
+      return pointsLimitExceeded(
+        field,
+        `of ${points} points would raise ${total} from ${account[total]} above ${MAX_POINTS_BALANCE}`,
+        { points_requested: points, [total]: account[total], points_limit: MAX_POINTS_BALANCE },
+      );
+    }
+  }
+  // Unreachable: under the account lock the earn statement refuses only for the reasons above.
+  throw new Error(`the earn of ${points} points was refused for no known reason`);
+}
+
 export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: string, input: EarnInput): Promise<Earned> {
   const org = ctx.principal.org;
   // One statement checks the customer, locks it and credits the account; the reasons are read on refusal only.
-  const account = await repo.addPoints(
-    tx,
-    org,
-    customerId,
-    {
-      points: input.points ?? null,
-      amountCents: input.amount === undefined ? null : toCents(input.amount),
-      defaultRate: DEFAULT_PROGRAM.earn_points_per_currency_unit,
-    },
-    ctx.now,
-  );
-  if (!account) {
+  const credit = () =>
+    addPoints(
+      tx,
+      org,
+      customerId,
+      {
+        points: input.points ?? null,
+        amountCents: input.amount === undefined ? null : toCents(input.amount),
+        defaultRate: DEFAULT_PROGRAM.earn_points_per_currency_unit,
+      },
+      { perOperation: MAX_POINTS_PER_OPERATION, balance: MAX_POINTS_BALANCE },
+      ctx.now,
+    );
+  let credited = await credit();
+  if (credited.kind === 'not-earned') {
     await writableCustomer(tx, org, customerId);
-    if (!(await repo.findAccount(tx, org, customerId))) return missingAccount(tx, org, customerId);
-    throw new DomainError('no-points', 'The amount converts to 0 points.', { amount: input.amount });
+    const locked = await repo.findAccount(tx, org, customerId, true);
+    if (!locked) return missingAccount(tx, org, customerId);
+    // A concurrent movement may have changed the balance since: tried again under the lock, the answer is final.
+    credited = await credit();
+    if (credited.kind === 'not-earned') throw earnRefusal(input, credited.points, locked);
   }
+  const account = credited.row;
   const program = account.program ?? DEFAULT_PROGRAM;
   const tier = tierAfterEarn(program, account.tier, account.lifetime_points);
   const transactionId = newId('loy_txn');

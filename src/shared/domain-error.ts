@@ -13,6 +13,7 @@ export type DomainErrorCode =
   | 'duplicate-reference'
   | 'no-points'
   | 'insufficient-points'
+  | 'points-limit-exceeded'
   | 'transaction-not-found'
   | 'reversal-exceeds-transaction'
   | 'not-reversible'
@@ -23,6 +24,9 @@ export type DomainErrorCode =
   | 'duplicate-order'
   | 'credit-on-hold'
   | 'credit-overdue'
+  | 'usage-not-found'
+  | 'usage-partly-paid'
+  | 'usage-already-cancelled'
   | 'overpayment'
   | 'invalid-cursor'
   | 'job-running';

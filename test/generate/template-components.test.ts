@@ -34,7 +34,7 @@ const FIXTURE = path.join(PROJECT_ROOT, 'test/fixtures/generate/small.asyncapi.y
 
 let events: EventDescriptor[];
 let gadgetCreated: EventDescriptor;
-let params: { model: string };
+let params: { model: string; banner: string };
 
 beforeAll(async () => {
   // The same parameters scripts/generate.ts gives the template: the shared model's events, as JSON.
@@ -46,8 +46,9 @@ beforeAll(async () => {
   gadgetCreated = first;
 });
 
+/** Renders a component of `components/` (or of the templates' shared folder, `../shared/Banner.jsx`). */
 async function renderComponent<P>(file: string, name: string, props: P): Promise<string> {
-  const module = await importTemplate<Record<string, Component<P>>>(`components/${file}`);
+  const module = await importTemplate<Record<string, Component<P>>>(file.includes('/') ? file : `components/${file}`);
   const component = module[name];
   if (!component) throw new Error(`${file} exports no ${name}`);
   return render(component(props));
@@ -104,10 +105,11 @@ describe('helpers/events.js', () => {
 });
 
 describe('publisher components', () => {
-  it('when Banner renders, then it is the do-not-edit line and a blank line', async () => {
-    expect(await renderComponent('Banner.jsx', 'Banner', {})).toBe(
+  it('when Banner renders with the parameters scripts/generate.ts passes, then it is the do-not-edit line and a blank line', async () => {
+    expect(await renderComponent('../shared/Banner.jsx', 'Banner', { params })).toBe(
       '// Generated from asyncapi.yaml by scripts/generate.ts — DO NOT EDIT.\n\n',
     );
+    await expect(renderComponent('../shared/Banner.jsx', 'Banner', { params: {} })).rejects.toThrow(/passes `banner`/);
   });
 
   it('when CommonModule renders, then it matches the snapshot', async () => {

@@ -184,6 +184,29 @@ function* singleChannelOperations(model: ContractModel, action: 'send' | 'receiv
   }
 }
 
+type SingleChannelOperation = ReturnType<typeof singleChannelOperations> extends Generator<infer T> ? T : never;
+
+/** What a published and a received event read alike from their operation, channel and message. */
+function eventFields({ operation, channel, message }: SingleChannelOperation) {
+  const payload = message.payload;
+  return {
+    eventName: channel.address,
+    operationId: operation.id,
+    channelId: channel.id,
+    messageId: message.id,
+    schemaFormat: message.schemaFormat,
+    modelName: isObject(payload) ? str(payload.title) : undefined,
+    summary: operation.summary ?? '',
+    messageSummary: message.summary ?? '',
+    payload,
+    examples: message.examples.map((example, index) => ({
+      name: example.name ?? `#${index + 1}`,
+      payload: example.payload,
+      headers: example.headers,
+    })),
+  };
+}
+
 /**
  * Every `send` operation with exactly one channel and one message, in document order, plus one problem line per
  * operation that does not have that shape. Walks from the operations: with @asyncapi/parser 3.6.6
@@ -192,26 +215,13 @@ function* singleChannelOperations(model: ContractModel, action: 'send' | 'receiv
 export function publishedEvents(model: ContractModel): { events: PublishedEvent[]; problems: string[] } {
   const events: PublishedEvent[] = [];
   const problems: string[] = [];
-  for (const { operation, channel, message } of singleChannelOperations(model, 'send', problems)) {
+  for (const found of singleChannelOperations(model, 'send', problems)) {
+    const { operation, channel, message } = found;
     const consumers = message.extensions['x-consumers'];
-    const payload = message.payload;
     events.push({
-      eventName: channel.address,
-      operationId: operation.id,
-      channelId: channel.id,
-      messageId: message.id,
-      schemaFormat: message.schemaFormat,
-      modelName: isObject(payload) ? str(payload.title) : undefined,
-      summary: operation.summary ?? '',
-      messageSummary: message.summary ?? '',
+      ...eventFields(found),
       consumers: Array.isArray(consumers) ? consumers.map(String) : [],
-      payload,
       headersSchema: message.headers,
-      examples: message.examples.map((example, index) => ({
-        name: example.name ?? `#${index + 1}`,
-        payload: example.payload,
-        headers: example.headers,
-      })),
       exchange: exchangeOf(channel.bindings),
       wire: wireOf(model, operation.id, message, channel.address),
     });
@@ -268,28 +278,15 @@ function queueOf(bindings: JsonObject): InboundQueueSpec | undefined {
 export function receivedEvents(model: ContractModel): { events: ReceivedEvent[]; problems: string[] } {
   const events: ReceivedEvent[] = [];
   const problems: string[] = [];
-  for (const { operation, channel, message } of singleChannelOperations(model, 'receive', problems)) {
+  for (const found of singleChannelOperations(model, 'receive', problems)) {
+    const { operation, channel, message } = found;
     const publishes = operation.extensions['x-publishes'];
     const amqp = channel.bindings.amqp;
-    const payload = message.payload;
     events.push({
-      eventName: channel.address,
-      operationId: operation.id,
-      channelId: channel.id,
-      messageId: message.id,
-      schemaFormat: message.schemaFormat,
-      modelName: isObject(payload) ? str(payload.title) : undefined,
-      summary: operation.summary ?? '',
+      ...eventFields(found),
       description: operation.description ?? '',
-      messageSummary: message.summary ?? '',
       producer: str(message.extensions['x-producer']),
       publishes: Array.isArray(publishes) ? publishes.map(String) : [],
-      payload,
-      examples: message.examples.map((example, index) => ({
-        name: example.name ?? `#${index + 1}`,
-        payload: example.payload,
-        headers: example.headers,
-      })),
       exchange: exchangeOf(channel.bindings),
       exchangeOwner: isObject(amqp) ? str(amqp['x-owner']) : undefined,
       queue: queueOf(operation.bindings),

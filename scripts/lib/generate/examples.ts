@@ -36,6 +36,35 @@ function check(ajv: Ajv, schema: JsonSchema, value: unknown, label: string, prob
   }
 }
 
+interface ExampleSource {
+  readonly messageId: string;
+  readonly examples: readonly { readonly name: string; readonly payload: unknown; readonly headers?: unknown }[];
+}
+
+/**
+ * Checks every example of `events` with `checkOne`, collecting one line per problem; an event without an example
+ * and a schema that strict ajv refuses are problems too. Throws them all at once, titled `title`.
+ */
+function checkExamples<E extends ExampleSource>(
+  events: readonly E[],
+  title: string,
+  checkOne: (ajv: Ajv, event: E, example: E['examples'][number], label: string, problems: string[]) => void,
+): void {
+  const ajv = createAjv();
+  const problems: string[] = [];
+  for (const event of events) {
+    if (event.examples.length === 0) problems.push(`message ${event.messageId}: has no example`);
+    try {
+      for (const example of event.examples) {
+        checkOne(ajv, event, example, `message ${event.messageId}, example ${example.name}`, problems);
+      }
+    } catch (error) {
+      problems.push(`message ${event.messageId}: schema refused by ajv: ${(error as Error).message}`);
+    }
+  }
+  if (problems.length > 0) throw new GenerateError(title, problems);
+}
+
 /**
  * The parser does not check message examples against their schemas for AsyncAPI 3.x: check every example's
  * payload (and headers, when both are given) here, against the strict variant: an example is what the service
@@ -43,23 +72,12 @@ function check(ajv: Ajv, schema: JsonSchema, value: unknown, label: string, prob
  * ajv refuses.
  */
 export function validateExamples(events: readonly SpecEvent[]): void {
-  const ajv = createAjv();
-  const problems: string[] = [];
-  for (const event of events) {
-    if (event.examples.length === 0) problems.push(`message ${event.messageId}: has no example`);
-    try {
-      for (const example of event.examples) {
-        const label = `message ${event.messageId}, example ${example.name}`;
-        check(ajv, strictSchema(event.payloadSchema) as JsonSchema, example.payload, `${label}, payload`, problems);
-        if (event.headersSchema && example.headers !== undefined) {
-          check(ajv, event.headersSchema, example.headers, `${label}, headers`, problems);
-        }
-      }
-    } catch (error) {
-      problems.push(`message ${event.messageId}: schema refused by ajv: ${(error as Error).message}`);
+  checkExamples(events, 'Validating the examples', (ajv, event, example, label, problems) => {
+    check(ajv, strictSchema(event.payloadSchema) as JsonSchema, example.payload, `${label}, payload`, problems);
+    if (event.headersSchema && example.headers !== undefined) {
+      check(ajv, event.headersSchema, example.headers, `${label}, headers`, problems);
     }
-  }
-  if (problems.length > 0) throw new GenerateError('Validating the examples', problems);
+  });
 }
 
 /**
@@ -67,23 +85,7 @@ export function validateExamples(events: readonly SpecEvent[]): void {
  * producer may send, which may carry fields we do not read.
  */
 export function validateReceivedExamples(events: readonly ReceivedSpecEvent[]): void {
-  const ajv = createAjv();
-  const problems: string[] = [];
-  for (const event of events) {
-    if (event.examples.length === 0) problems.push(`message ${event.messageId}: has no example`);
-    try {
-      for (const example of event.examples) {
-        check(
-          ajv,
-          event.payloadSchema,
-          example.payload,
-          `message ${event.messageId}, example ${example.name}`,
-          problems,
-        );
-      }
-    } catch (error) {
-      problems.push(`message ${event.messageId}: schema refused by ajv: ${(error as Error).message}`);
-    }
-  }
-  if (problems.length > 0) throw new GenerateError('Validating the examples of the received events', problems);
+  checkExamples(events, 'Validating the examples of the received events', (ajv, event, example, label, problems) =>
+    check(ajv, event.payloadSchema, example.payload, label, problems),
+  );
 }

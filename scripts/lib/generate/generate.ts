@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../asyncapi/root.js';
 import { stagedSwap } from '../asyncapi/swap.js';
+import { BANNER } from './banner.js';
 import { validateExamples, validateReceivedExamples } from './examples.js';
 import { compareDirs, type DirDifference, formatDir, listFiles, writeFiles } from './files.js';
 import { renderModels } from './models.js';
@@ -12,11 +13,7 @@ import { renderSdk } from './sdk.js';
 import { parseSpec } from './spec.js';
 
 export { GenerateError } from './errors.js';
-
-/** First line of every generated TypeScript file. */
-export const BANNER = '// Generated from asyncapi.yaml by scripts/generate.ts — DO NOT EDIT.';
-
-export { PROJECT_ROOT };
+export { BANNER, PROJECT_ROOT };
 export const TEMPLATE_DIR = path.join(PROJECT_ROOT, 'templates/publishers');
 /** The event-independent runtime shared by the service (`generated/runtime/`) and the SDK (`sdk/src/`). */
 export const RUNTIME_DIR = path.join(PROJECT_ROOT, 'templates/runtime');

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
+import { BANNER } from './banner.js';
 import type { ReceivedSpecEvent, SpecEvent } from './spec.js';
 
 /** The part of @asyncapi/generator 3.x used here (the package ships no typings). */
@@ -70,7 +71,7 @@ export async function renderPublishers(
 export function templateParams(
   events: readonly SpecEvent[],
   received: readonly ReceivedSpecEvent[] = [],
-): { model: string } {
+): { model: string; banner: string } {
   const [first] = events;
   if (!first?.published.exchange) throw new Error('the publishers template needs at least one event with an exchange');
   const model = {
@@ -93,5 +94,5 @@ export function templateParams(
       queue: e.queue,
     })),
   };
-  return { model: JSON.stringify(model) };
+  return { model: JSON.stringify(model), banner: BANNER };
 }

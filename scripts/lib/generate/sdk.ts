@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../asyncapi/root.js';
+import { BANNER } from './banner.js';
 import { writeFiles } from './files.js';
 import { loadGenerator } from './publishers.js';
 import { eventSchemaDocument } from './schemas.js';
@@ -18,7 +19,7 @@ function dataFields(event: SpecEvent): string[] {
 }
 
 /** The sdk template's parameters: the package version, dependency ranges, exchange and events, as JSON. */
-export async function sdkTemplateParams(spec: ParsedSpec): Promise<{ model: string }> {
+export async function sdkTemplateParams(spec: ParsedSpec): Promise<{ model: string; banner: string }> {
   const manifest = JSON.parse(await readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
     dependencies: Record<string, string>;
   };
@@ -44,7 +45,7 @@ export async function sdkTemplateParams(spec: ParsedSpec): Promise<{ model: stri
       dataFields: dataFields(event),
     })),
   };
-  return { model: JSON.stringify(model) };
+  return { model: JSON.stringify(model), banner: BANNER };
 }
 
 /** `src/schemas.ts`: the consumer schema and the examples of each event, typed by event name. */

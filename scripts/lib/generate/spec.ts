@@ -134,6 +134,51 @@ function findNullable(schema: unknown, path: string, out: string[]): void {
 }
 
 /**
+ * The payload schema of a published or received message, when generation can use it: a JSON Schema (not another
+ * schema format) with a title (it names the model), no OpenAPI `nullable`, the event name as the `event` const and
+ * a required string `organization_id` (the tenant, also sent as a header). One problem line for each that fails.
+ */
+function payloadSchemaOf(
+  event: PublishedEvent | ReceivedEvent,
+  where: string,
+  problems: string[],
+  headersSchema?: unknown,
+): { payloadSchema: JsonSchema; modelName: string } | undefined {
+  if (event.payload === undefined) {
+    problems.push(`${where}: message ${event.messageId} has no payload`);
+    return undefined;
+  }
+  if (event.schemaFormat !== undefined && !SUPPORTED_SCHEMA_FORMATS.includes(event.schemaFormat)) {
+    problems.push(`${where}: message ${event.messageId} uses schema format ${event.schemaFormat}`);
+    return undefined;
+  }
+  const { modelName } = event;
+  if (!modelName) {
+    problems.push(`${where}: the payload schema of ${event.messageId} needs a title (it names the generated model)`);
+    return undefined;
+  }
+  const nullable: string[] = [];
+  findNullable(event.payload, '', nullable);
+  findNullable(headersSchema, 'headers', nullable);
+  for (const at of nullable) {
+    problems.push(
+      `message ${event.messageId}: \`nullable\` at ${at} is an OpenAPI keyword, not JSON Schema (ajv ignores it and the model would be typed non-null); write \`type: [X, 'null']\` instead`,
+    );
+  }
+  const payloadSchema = asJsonSchema(event.payload);
+  const eventConst = property(payloadSchema, 'event')?.const;
+  if (eventConst !== event.eventName) {
+    problems.push(
+      `${where}: payload property "event" must be const "${event.eventName}" (the channel address), found ${JSON.stringify(eventConst)}`,
+    );
+  }
+  if (property(payloadSchema, 'organization_id')?.type !== 'string' || !isRequired(payloadSchema, 'organization_id')) {
+    problems.push(`${where}: payload needs a required string property "organization_id" (the tenant)`);
+  }
+  return { payloadSchema, modelName };
+}
+
+/**
  * Reads every `send` operation from the one model of the document (scripts/lib/asyncapi) and checks what the
  * generated publishers rely on: the routing key (channel address) is the event name, the payload's `event`
  * const and the AMQP `messageType`; the payload has a required string `organization_id`; every header names
@@ -150,42 +195,12 @@ function collectEvents(published: readonly PublishedEvent[], problems: string[])
     } else {
       exchanges.add(JSON.stringify(event.exchange));
     }
-    if (event.payload === undefined) {
-      problems.push(`${where}: message ${event.messageId} has no payload`);
-      continue;
-    }
-    if (event.schemaFormat !== undefined && !SUPPORTED_SCHEMA_FORMATS.includes(event.schemaFormat)) {
-      problems.push(`${where}: message ${event.messageId} uses schema format ${event.schemaFormat}`);
-      continue;
-    }
-    if (!event.modelName) {
-      problems.push(`${where}: the payload schema of ${event.messageId} needs a title (it names the generated model)`);
-      continue;
-    }
-    const nullable: string[] = [];
-    findNullable(event.payload, '', nullable);
-    findNullable(event.headersSchema, 'headers', nullable);
-    for (const at of nullable) {
-      problems.push(
-        `message ${event.messageId}: \`nullable\` at ${at} is an OpenAPI keyword, not JSON Schema (ajv ignores it and the model would be typed non-null); write \`type: [X, 'null']\` instead`,
-      );
-    }
-    const payloadSchema = asJsonSchema(event.payload);
-    const eventConst = property(payloadSchema, 'event')?.const;
-    if (eventConst !== eventName) {
-      problems.push(
-        `${where}: payload property "event" must be const "${eventName}" (the channel address), found ${JSON.stringify(eventConst)}`,
-      );
-    }
+    const usable = payloadSchemaOf(event, where, problems, event.headersSchema);
+    if (!usable) continue;
+    const { payloadSchema, modelName } = usable;
     const { wire } = event;
     if (wire.messageType !== undefined && wire.messageType !== eventName) {
       problems.push(`${where}: AMQP messageType ${JSON.stringify(wire.messageType)} differs from the event name`);
-    }
-    if (
-      property(payloadSchema, 'organization_id')?.type !== 'string' ||
-      !isRequired(payloadSchema, 'organization_id')
-    ) {
-      problems.push(`${where}: payload needs a required string property "organization_id" (sent as a header)`);
     }
     for (const header of wire.headers) {
       const field = property(payloadSchema, header.fromPayload);
@@ -206,7 +221,7 @@ function collectEvents(published: readonly PublishedEvent[], problems: string[])
       eventName,
       operationId,
       messageId: event.messageId,
-      modelName: event.modelName,
+      modelName,
       payloadSchema,
       headersSchema: event.headersSchema === undefined ? undefined : asJsonSchema(event.headersSchema),
       examples: event.examples.map((example) => ({
@@ -242,38 +257,9 @@ function collectReceived(
     const { exchange, queue } = event;
     if (!exchange) problems.push(`${where}: channel ${event.channelId} needs an AMQP binding with exchange.name`);
     if (!queue) problems.push(`${where}: the operation's AMQP binding needs \`x-queue: { name }\` (our queue)`);
-    if (event.payload === undefined) {
-      problems.push(`${where}: message ${event.messageId} has no payload`);
-      continue;
-    }
-    if (event.schemaFormat !== undefined && !SUPPORTED_SCHEMA_FORMATS.includes(event.schemaFormat)) {
-      problems.push(`${where}: message ${event.messageId} uses schema format ${event.schemaFormat}`);
-      continue;
-    }
-    if (!event.modelName) {
-      problems.push(`${where}: the payload schema of ${event.messageId} needs a title (it names the generated model)`);
-      continue;
-    }
-    const nullable: string[] = [];
-    findNullable(event.payload, '', nullable);
-    for (const at of nullable) {
-      problems.push(
-        `message ${event.messageId}: \`nullable\` at ${at} is an OpenAPI keyword, not JSON Schema; write \`type: [X, 'null']\` instead`,
-      );
-    }
-    const payloadSchema = asJsonSchema(event.payload);
-    const eventConst = property(payloadSchema, 'event')?.const;
-    if (eventConst !== eventName) {
-      problems.push(
-        `${where}: payload property "event" must be const "${eventName}" (the channel address), found ${JSON.stringify(eventConst)}`,
-      );
-    }
-    if (
-      property(payloadSchema, 'organization_id')?.type !== 'string' ||
-      !isRequired(payloadSchema, 'organization_id')
-    ) {
-      problems.push(`${where}: payload needs a required string property "organization_id"`);
-    }
+    const usable = payloadSchemaOf(event, where, problems);
+    if (!usable) continue;
+    const { payloadSchema, modelName } = usable;
     if (events.some((other) => other.eventName === eventName)) {
       problems.push(`${where}: event ${eventName} is received by more than one operation`);
     }
@@ -292,7 +278,7 @@ function collectReceived(
       eventName,
       operationId,
       messageId: event.messageId,
-      modelName: event.modelName,
+      modelName,
       payloadSchema,
       examples: event.examples,
       exchange: { name: exchange.name, type: exchange.type, durable: exchange.durable },

@@ -7,17 +7,19 @@ import { Text } from '@asyncapi/generator-react-sdk';
  */
 export function IndexReExports({ events }) {
   return (
-    <Text newLines={2}>
-      {[
-        "export type * from './models/index.js';",
-        "export type { PublishOptions } from './publishers/common.js';",
-        "export * from './received.js';",
-        "export { type FieldError } from './runtime/validator.js';",
-        "export * from './topology.js';",
-        'export {',
-        ...events.map((event) => `  ${event.functionName},`),
-        '};',
-      ].join('\n')}
-    </Text>
+    <>
+      <Text>export type * from './models/index.js';</Text>
+      <Text>export type {'{ PublishOptions }'} from './publishers/common.js';</Text>
+      <Text>export * from './received.js';</Text>
+      <Text>export {'{ type FieldError }'} from './runtime/validator.js';</Text>
+      <Text>export * from './topology.js';</Text>
+      <Text>export {'{'}</Text>
+      {events.map((event) => (
+        <Text key={event.functionName} indent={2}>
+          {event.functionName},
+        </Text>
+      ))}
+      <Text newLines={2}>{'};'}</Text>
+    </>
   );
 }

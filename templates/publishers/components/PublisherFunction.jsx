@@ -10,7 +10,8 @@ import { docLines, tsString } from '../helpers/text.js';
  */
 export function PublisherFunction({ event }) {
   const consumers = event.consumers.length > 0 ? event.consumers.join(', ') : 'none declared';
-  const paragraph = (text) => (text ? [...docLines(text).map((line) => ` * ${line}`.trimEnd()), ' *'] : []);
+  const paragraph = (/** @type {string | undefined} */ text) =>
+    text ? [...docLines(text).map((line) => ` * ${line}`.trimEnd()), ' *'] : [];
   const { wire } = event;
   const fixed = Object.entries(wire.properties).filter(([, property]) => property.value !== undefined);
   const given = Object.entries(wire.properties).filter(([, property]) => property.value === undefined);

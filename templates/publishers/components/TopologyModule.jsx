@@ -1,11 +1,17 @@
 import { Text } from '@asyncapi/generator-react-sdk';
 import { tsString } from '../helpers/text.js';
 
-/** A TypeScript literal for a JSON value (single-quoted strings, unquoted identifier keys). */
+/**
+ * A TypeScript literal for a JSON value (single-quoted strings, unquoted identifier keys).
+ *
+ * @param {unknown} value
+ * @returns {string}
+ */
 function literal(value) {
   if (typeof value === 'string') return tsString(value);
   if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
+    /** @type {string[]} */
     const entries = Object.entries(value).map(
       ([key, v]) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : tsString(key)}: ${literal(v)}`,
     );

@@ -27,7 +27,7 @@
  * @property {boolean} durable
  * @property {boolean} autoDelete
  * @property {string} vhost
- * @property {{ name: string, type: string, durable: boolean, queue?: { name: string, durable: boolean } }} [alternateExchange]
+ * @property {{ name: string, type: string, durable: boolean, queue?: { name: string, durable: boolean, arguments?: Record<string, string | number | boolean> } }} [alternateExchange]
  *
  * @typedef {object} EventDescriptor
  * @property {string} eventName       Event name, also the routing key (the channel address).
@@ -53,7 +53,7 @@ export function kebabCase(name) {
 
 /**
  * @param {{ model?: string }} params
- * @returns {{ exchange: ExchangeSpec, events: object[] }}
+ * @returns {{ exchange: ExchangeSpec, events: any[], received?: any[] }} the model scripts/lib/generate/publishers.ts writes
  */
 export function templateModel(params) {
   if (!params?.model) throw new Error('The publishers template is run by scripts/generate.ts, which passes `model`.');
