@@ -1,5 +1,5 @@
 /**
- * contract-check: the gate for the events this service publishes, and their releases.
+ * contract-check: the gate for the events this service publishes and consumes, and their releases.
  *
  *   npm run contract:check [-- --mode full|forward|backward]   # against every contract/released/<version>.yaml
  *   npm run contract:release                                   # archive, bump info.version, changelog
@@ -30,6 +30,10 @@ Modes:
             when the new schema refuses a value the old one admitted (new required field, narrower enum or
             type, tighter bound)
   full      both (default)
+Consumed events (receive operations) are judged from the producer's side, the same in every mode: a
+change that refuses what producers may already send (a new required field, a narrower type or enum, a
+tighter bound, a type removed from a union) fails; a loosening (a field made optional or nullable, a
+wider type or enum, a looser bound) passes.
 The wire fails in every mode: address (routing key), exchange, bindings, delivery mode, content type, a
 removed AMQP property or header, servers. Passes: a new optional field, a new event, descriptions and
 examples, and changes that mean the same (minimum: 1 → exclusiveMinimum: 0 on an integer, an operation or

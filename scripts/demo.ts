@@ -1,15 +1,21 @@
 /**
  * `npm run demo [-- --url http://127.0.0.1:3000] [--token <JWT>]`: with the service running, drives the HTTP API
- * through a short story that produces every event of the contract at least once, and prints each step.
- * Run `npm run events:tail` in another terminal to watch the events arrive.
+ * through a short story that produces every event of the contract at least once, and prints each step. One order
+ * is completed by event instead: `order.completed` is published to `order_events` (as the Order Service would, with
+ * `x-simulated: true`) and the demo waits for the service's `loyalty.points.earned` for that order on
+ * `customer_events` (AMQP_URL as for the service). Run `npm run events:tail` in another terminal to watch.
  *
  * Without `--token` (or `DEMO_TOKEN`) it signs the development token, which the service accepts only when it runs
  * in development auth (no JWT_SECRET / JWT_PUBLIC_KEY).
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import amqp from 'amqplib';
+import { decodeJwt } from 'jose';
+import { EXCHANGE, inboundTopology } from '../generated/index.js';
 import { createAuthenticator } from '../src/auth/auth.js';
 import { loadConfig } from '../src/config.js';
+import { publishSimulated, simulatedEvents } from './lib/events/simulate.js';
 
 const { values } = parseArgs({
   options: { url: { type: 'string' }, token: { type: 'string' } },
@@ -21,6 +27,9 @@ const token =
   (await createAuthenticator(loadConfig({ NODE_ENV: 'development' }))).developmentToken;
 
 type Json = Record<string, unknown>;
+
+/** How long the demo waits for the service to consume the order event and publish its earn. */
+const INBOUND_WAIT_MS = 20_000;
 
 interface Step {
   readonly say: string;
@@ -55,11 +64,83 @@ async function call(step: Step): Promise<Json> {
   return body;
 }
 
+/**
+ * The Order Service announces a completed order by event (not by HTTP): publishes `order.completed` for `customerId`
+ * to `order_events` and waits for the `loyalty.points.earned` the service publishes for that order. Says clearly
+ * when the service is not consuming (`customer-service.order-events` missing or without a consumer), or when no
+ * earn arrives in time.
+ */
+async function orderCompletedByEvent(org: string, customerId: string): Promise<void> {
+  const url = loadConfig().AMQP_URL;
+  const [message] = simulatedEvents({ event: 'order.completed', org, customer: customerId });
+  if (!message) throw new Error('no order.completed example in asyncapi.yaml');
+  const orderId = String((message.envelope.data as { order_id?: unknown }).order_id);
+  const say = `The Order Service announces order ${orderId} completed (order.completed on ${message.exchange})`;
+  const queue = inboundTopology.find((q) => q.routingKeys.includes('order.completed'))?.queue;
+  const connection = await amqp.connect(url, { clientProperties: { connection_name: 'demo' } });
+  try {
+    // Is anyone consuming our queue? A failed check closes its channel: use one of its own.
+    const probe = await connection.createChannel();
+    probe.on('error', () => {});
+    const consumers = await probe.checkQueue(queue ?? '').then(
+      (q) => q.consumerCount,
+      () => undefined,
+    );
+    if (!consumers) {
+      console.log(`• ${say}: skipped`);
+      console.log(
+        consumers === undefined
+          ? `  The service is not consuming order events: queue ${queue} does not exist on ${new URL(url).host}.`
+          : `  The service is not consuming order events: queue ${queue} has no consumer.`,
+      );
+      console.log('  Start a service with the inbound consumer (INBOUND=on, the default) and run the demo again.');
+      return;
+    }
+    // Listen for the earn before the order is announced.
+    const channel = await connection.createChannel();
+    await channel.checkExchange(EXCHANGE);
+    const { queue: tap } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
+    await channel.bindQueue(tap, EXCHANGE, 'loyalty.points.earned');
+    const earned = new Promise<Json>((resolve) => {
+      void channel.consume(
+        tap,
+        (delivery) => {
+          if (!delivery) return;
+          const event = JSON.parse(delivery.content.toString()) as { organization_id?: string; data?: Json };
+          if (event.organization_id === org && event.data?.reference_id === orderId) resolve(event.data);
+        },
+        { noAck: true },
+      );
+    });
+    await publishSimulated(url, [message]);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), INBOUND_WAIT_MS);
+    });
+    const data = await Promise.race([earned, timeout]);
+    clearTimeout(timer);
+    if (!data) {
+      console.log(`✗ ${say}: no loyalty.points.earned for it within ${INBOUND_WAIT_MS / 1000} s`);
+      console.log(
+        `  ${queue} has ${consumers} consumer(s), but nothing was earned: see the service's log and the dead-letter` +
+          ` queue ${queue}.dlq (header x-error).`,
+      );
+      return;
+    }
+    console.log(`✓ ${say}  → loyalty.points.earned`);
+    console.log(`    ${String(data.points_earned)} points earned for order ${orderId} (no HTTP call made)`);
+  } finally {
+    await connection.close().catch(() => {});
+  }
+}
+
 async function main(): Promise<void> {
   const health = await fetch(`${base}/health/ready`).catch(() => null);
   if (!health) throw new Error(`no service at ${base}: start it with \`npm start\` first`);
   const run = randomUUID().slice(0, 8);
-  console.log(`Demo against ${base} (run ${run})\n`);
+  const claims = token ? decodeJwt(token) : {};
+  const org = typeof claims.org === 'string' ? claims.org : '';
+  console.log(`Demo against ${base} (run ${run}, organization ${org})\n`);
 
   const ana = await call({
     say: 'A shopper signs up (enrolled in loyalty)',
@@ -125,6 +206,7 @@ async function main(): Promise<void> {
     expect: 201,
     events: ['loyalty.points.reversed'],
   });
+  await orderCompletedByEvent(org, anaId);
   const expiry = await call({
     say: 'An expiry run (points past their expiry expire; customers near it are told)',
     method: 'POST',

@@ -10,8 +10,11 @@
  *   verification succeeded, so a failed run leaves the previous docs in place and a second run just replaces them.
  * - Post-processing: the template renders every payload schema and binding collapsed behind "Expand all" and has
  *   no option for it, so a small inline script (EXPAND_SCRIPT) clicks those buttons once the page has rendered.
+ * - The description gains a section written from the operations: every published event beside every consumed one
+ *   (exchange, routing key, our queue, what the service does with it, what it publishes as a result), then the
+ *   changelog.
  * - Verification: no `<script src>`, `<link href>`, `<img src>`, CSS `url()` or `@import` pointing at another
- *   host, and every published routing key is on the page. Outbound `<a href>` links (e.g. the IANA media-type
+ *   host, and every routing key (published or consumed) and each of our queues is on the page. Outbound `<a href>` links (e.g. the IANA media-type
  *   link the template puts next to `application/json`) are navigation, not requests, and are allowed.
  */
 import { execFileSync } from 'node:child_process';
@@ -22,10 +25,12 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseDocument } from 'yaml';
+import { receivedEvents } from './lib/asyncapi/events.js';
 import { loadSpec, SpecError } from './lib/asyncapi/load.js';
 import { extractContract } from './lib/asyncapi/model.js';
 import { PROJECT_ROOT as ROOT } from './lib/asyncapi/root.js';
 import { stagedSwap } from './lib/asyncapi/swap.js';
+import { eventsSection } from './lib/docs/events-section.js';
 
 const require = createRequire(import.meta.url);
 const TEMPLATE = dirname(require.resolve('@asyncapi/html-template/package.json'));
@@ -102,7 +107,9 @@ export async function buildDocs(options: DocsOptions = {}): Promise<DocsResult> 
   const outDir = resolve(options.outDir ?? join(ROOT, 'build/docs/events'));
   // The generator parses too, but its errors carry no positions: fail first with the parser's diagnostics.
   const model = extractContract(await loadSpec(specPath));
-  const routingKeys = [...model.publishedChannelIds].map((id) => model.channels.get(id)?.address ?? id);
+  // Every event's routing key, published or consumed, and each of our queues must reach the page.
+  const routingKeys = [...model.channels.values()].map((channel) => channel.address ?? channel.id);
+  const queues = receivedEvents(model).events.flatMap((event) => (event.queue ? [event.queue.name] : []));
 
   const html = await stagedSwap(outDir, async (staging) => {
     const Generator = loadGenerator();
@@ -111,7 +118,7 @@ export async function buildDocs(options: DocsOptions = {}): Promise<DocsResult> 
       compile: !transpiledTemplateIsUsable(),
       templateParams: { singleFile: 'true', outFilename: 'index.html', config: JSON.stringify(COMPONENT_CONFIG) },
     });
-    await generator.generateFromFile(await withChangelog(specPath, staging));
+    await generator.generateFromFile(await docsSpec(specPath, staging, eventsSection(model)));
 
     const file = join(staging, 'index.html');
     const generated = await readFile(file, 'utf8');
@@ -124,7 +131,7 @@ export async function buildDocs(options: DocsOptions = {}): Promise<DocsResult> 
     await rm(join(staging, '.spec.yaml'), { force: true });
     return page;
   });
-  const outboundLinks = verifyPage(html, routingKeys);
+  const outboundLinks = verifyPage(html, routingKeys, queues);
   const outFile = join(outDir, 'index.html');
   return {
     outFile,
@@ -144,26 +151,32 @@ function tolerantReaderNote(html: string): string {
 }
 
 /**
- * A copy of the spec (in `dir`, as `.spec.yaml`) whose `info.description` ends with the changelog, so the page
- * shows what changed in each release. Headings are moved two levels down to sit under the description's own.
- * Only internal `$ref`s survive the move, which is all the project's document uses.
+ * A copy of the spec (in `dir`, as `.spec.yaml`) whose `info.description` ends with `section` (the published and
+ * consumed events side by side) and the changelog, so the page shows what changed in each release. The
+ * changelog's headings are moved two levels down to sit under the description's own. Only internal `$ref`s
+ * survive the move, which is all the project's document uses.
  */
-async function withChangelog(specPath: string, dir: string): Promise<string> {
+async function docsSpec(specPath: string, dir: string, section: string): Promise<string> {
   const changelogPath = join(dirname(specPath), 'contract/CHANGELOG.md');
-  if (!existsSync(changelogPath)) return specPath;
-  const changelog = (await readFile(changelogPath, 'utf8'))
-    .replace(/^# .*\n+/, '')
-    .replace(/^(#+) /gm, (_, hashes: string) => `${hashes}## `);
+  const changelog = existsSync(changelogPath)
+    ? (await readFile(changelogPath, 'utf8'))
+        .replace(/^# .*\n+/, '')
+        .replace(/^(#+) /gm, (_, hashes: string) => `${hashes}## `)
+    : undefined;
   const document = parseDocument(await readFile(specPath, 'utf8'));
   const description = String(document.getIn(['info', 'description']) ?? '');
-  document.setIn(['info', 'description'], `${description.trimEnd()}\n\n## Changelog\n\n${changelog.trim()}\n`);
+  const history = changelog === undefined ? '' : `\n\n## Changelog\n\n${changelog.trim()}\n`;
+  document.setIn(['info', 'description'], `${description.trimEnd()}\n\n${section.trim()}${history}`);
   const copy = join(dir, '.spec.yaml');
   await writeFile(copy, document.toString({ lineWidth: 0 }));
   return copy;
 }
 
-/** Throws when the page would load anything from another host or misses an event; returns outbound links. */
-export function verifyPage(html: string, routingKeys: readonly string[]): string[] {
+/**
+ * Throws when the page would load anything from another host or misses an event (its routing key) or one of our
+ * queues; returns outbound links.
+ */
+export function verifyPage(html: string, routingKeys: readonly string[], queues: readonly string[] = []): string[] {
   const external = /^(?:https?:)?\/\//i;
   const problems: string[] = [];
   for (const match of html.matchAll(/<(script|link|img|iframe|source|video|audio|embed|object)\b[^>]*>/gi)) {
@@ -179,6 +192,7 @@ export function verifyPage(html: string, routingKeys: readonly string[]): string
   const rootStart = html.indexOf('<div id="root">');
   const rendered = rootStart >= 0 ? html.slice(rootStart, html.indexOf('<script', rootStart)) : '';
   for (const key of routingKeys) if (!rendered.includes(key)) problems.push(`routing key ${key} is not on the page`);
+  for (const queue of queues) if (!rendered.includes(queue)) problems.push(`queue ${queue} is not on the page`);
   if (problems.length > 0) throw new Error(`docs verification failed:\n  ${problems.join('\n  ')}`);
   const links = [...rendered.matchAll(/<a\b[^>]*\bhref="(https?:\/\/[^"]+)"/gi)].map((m) => m[1] ?? '');
   return [...new Set(links)].sort();

@@ -39,6 +39,12 @@ export interface SchemaChange {
   /** Where in the message: `data.tier`, `data.tags[]`, `data.meta.*`, `headers.message_id`; `''` is the root. */
   path: string;
   text: string;
+  /**
+   * Whether the head schema refuses some value the base schema admitted, where the rule alone does not say
+   * (`type-changed` integer → number does not, string → integer does). Unset: as {@link refusesAdmittedValues}
+   * says for the rule.
+   */
+  refuses?: boolean;
 }
 
 export type Rule =
@@ -85,6 +91,13 @@ export interface Change {
   direction?: Direction;
   /** Set when the event's channel carries more than one message. */
   messageId?: string;
+  /**
+   * `received`: the change is to an event the service consumes (a channel only `receive` operations use), judged
+   * from the producer's side (see {@link directionOf}). Unset: an event the service publishes.
+   */
+  side?: 'received';
+  /** See {@link SchemaChange.refuses}. */
+  refuses?: boolean;
   text: string;
 }
 
@@ -94,8 +107,9 @@ export type AddChange = (change: Change) => void;
  * forward: consumers built on the released version read the new events (the new schema admits a value the old
  * one did not, or the wire changed). backward: consumers built on the new version read old events (backlogs,
  * dead-letter queues, replays): the new schema refuses a value the old one admitted. both: the wire or a type.
+ * producers: a consumed event's schema now refuses a message its producer may already send (breaks in every mode).
  */
-export type Direction = 'forward' | 'backward' | 'both' | 'none';
+export type Direction = 'forward' | 'backward' | 'both' | 'producers' | 'none';
 export type Mode = 'full' | 'forward' | 'backward';
 export const MODES: readonly Mode[] = ['full', 'forward', 'backward'];
 
@@ -132,8 +146,36 @@ const BOTH_RULES = new Set<Rule>([
   'unclassified',
 ]);
 
+/** Schema rules whose change refuses some value the base schema admitted, unless the change says otherwise. */
+const REFUSING_RULES = new Set<Rule>([
+  ...BACKWARD_RULES,
+  'type-changed',
+  'format-changed',
+  'const-changed',
+  'unclassified',
+]);
+
+/** Whether a schema change makes the head schema refuse some value the base schema admitted. */
+export function refusesAdmittedValues(change: Pick<Change, 'rule' | 'refuses'>): boolean {
+  return change.refuses ?? REFUSING_RULES.has(change.rule);
+}
+
+/**
+ * The severity of a schema change of a consumed event, judged from the producer's side: the producer keeps
+ * sending what the released schema admitted, so a change that refuses any of it (a new required field, a narrower
+ * type or enum, a tighter bound, a removed union member) is breaking, and a loosening (a field made optional or
+ * nullable, a wider type or enum, a looser bound, a removed field: our objects are open) is info.
+ */
+export function receivedSeverity(change: Pick<Change, 'rule' | 'refuses' | 'severity'>): Severity {
+  if (refusesAdmittedValues(change)) return 'breaking';
+  return change.severity === 'breaking' ? 'info' : change.severity;
+}
+
 /** Which readers a change can break (see {@link Direction}). */
 export function directionOf(change: Change): Direction {
+  if (change.side === 'received' && (change.part === 'payload' || change.part === 'headers')) {
+    return refusesAdmittedValues(change) ? 'producers' : 'none';
+  }
   if (BACKWARD_RULES.has(change.rule)) return 'backward';
   if (change.severity !== 'breaking') return 'none';
   return BOTH_RULES.has(change.rule) ? 'both' : 'forward';
@@ -142,7 +184,7 @@ export function directionOf(change: Change): Direction {
 /** Whether a change of that direction fails the gate in `mode`. */
 export function breaksIn(direction: Direction, mode: Mode): boolean {
   if (direction === 'none') return false;
-  return direction === 'both' || mode === 'full' || mode === direction;
+  return direction === 'both' || direction === 'producers' || mode === 'full' || mode === direction;
 }
 
 /**

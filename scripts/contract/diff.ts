@@ -9,13 +9,15 @@ import {
   type OperationContract,
 } from '../lib/asyncapi/model.js';
 import { compareBindings } from './bindings-diff.js';
-import type { AddChange, Change, Rule, Severity } from './change.js';
-import { diffSchemas } from './schema-diff.js';
+import { type AddChange, type Change, type Rule, receivedSeverity, type Severity } from './change.js';
+import { diffSchemas, type SchemaChange } from './schema-diff.js';
 
 export type { Change } from './change.js';
 
 /**
- * Compares the released contract (`base`) with the working spec (`head`) from the consumers' side.
+ * Compares the released contract (`base`) with the working spec (`head`). The events the service publishes are
+ * judged from their consumers' side; the events it consumes (channels only `receive` operations use) from their
+ * producers' side: a change of their schemas is breaking when it refuses a message the released schema admitted.
  * Pure: no I/O; the dev loop, the CLI and the tests all call it.
  */
 export function compareContracts(base: AsyncAPIDocumentInterface, head: AsyncAPIDocumentInterface): Change[] {
@@ -38,6 +40,8 @@ export function compareModels(base: ContractModel, head: ContractModel): Change[
   }
 
   // Channels: by id; a channel whose id changed but whose routing key did not is followed by address.
+  const baseReceived = receivedChannelIds(base);
+  const headReceived = receivedChannelIds(head);
   const pairs: [ChannelContract, ChannelContract][] = [];
   const matchedHead = new Set<string>();
   const unmatchedBase: ChannelContract[] = [];
@@ -76,18 +80,21 @@ export function compareModels(base: ContractModel, head: ContractModel): Change[
         text: 'event removed',
       });
     } else {
+      const received = baseReceived.has(channel.id);
       add({
         severity: 'breaking',
         rule: 'channel-removed',
         event,
         part: 'channel',
         path: `channels.${channel.id}`,
-        text: 'channel removed',
+        text: received ? 'consumed event removed (the service no longer reads it)' : 'channel removed',
+        ...(received && { side: 'received' as const }),
       });
     }
   }
   for (const [b, h] of pairs) {
-    compareChannel(b, h, add);
+    const received = !head.publishedChannelIds.has(h.id) && (headReceived.has(h.id) || baseReceived.has(b.id));
+    compareChannel(b, h, received ? (change) => add({ ...change, side: 'received' }) : add, received);
     if (base.publishedChannelIds.has(b.id) && !head.publishedChannelIds.has(h.id)) {
       add({
         severity: 'breaking',
@@ -102,13 +109,19 @@ export function compareModels(base: ContractModel, head: ContractModel): Change[
   for (const channel of head.channels.values()) {
     if (matchedHead.has(channel.id)) continue;
     const published = head.publishedChannelIds.has(channel.id);
+    const received = !published && headReceived.has(channel.id);
     add({
       severity: 'additive',
       rule: published ? 'event-added' : 'channel-added',
       event: eventName(channel),
       part: 'channel',
       path: `channels.${channel.id}`,
-      text: published ? `new event${reachedBy(channel.address)}` : 'new channel',
+      text: published
+        ? `new event${reachedBy(channel.address)}`
+        : received
+          ? newConsumedEvent(head, channel)
+          : 'new channel',
+      ...(received && { side: 'received' as const }),
     });
   }
 
@@ -118,7 +131,7 @@ export function compareModels(base: ContractModel, head: ContractModel): Change[
   return changes;
 }
 
-function compareChannel(b: ChannelContract, h: ChannelContract, add: AddChange): void {
+function compareChannel(b: ChannelContract, h: ChannelContract, add: AddChange, received: boolean): void {
   const event = eventName(b);
   if (b.address !== h.address) {
     add({
@@ -171,7 +184,7 @@ function compareChannel(b: ChannelContract, h: ChannelContract, add: AddChange):
         text: `message id renamed ${message.id} → ${same.id}`,
       });
     }
-    compareMessage(message, same, event, multi, add);
+    compareMessage(message, same, event, multi, add, received);
   }
   for (const message of h.messages.values()) {
     if (matched.has(message.id)) continue;
@@ -187,10 +200,29 @@ function compareChannel(b: ChannelContract, h: ChannelContract, add: AddChange):
   }
 }
 
-function compareMessage(b: MessageContract, h: MessageContract, event: string, multi: boolean, add: AddChange): void {
+function compareMessage(
+  b: MessageContract,
+  h: MessageContract,
+  event: string,
+  multi: boolean,
+  add: AddChange,
+  received: boolean,
+): void {
   const messageId = multi ? { messageId: h.id } : {};
   const at = (part: Change['part'], path: string, severity: Severity, rule: Rule, text: string) =>
     add({ severity, rule, event, part, path, text, ...messageId });
+  // A schema finding: for a consumed event, its severity from the producer's side.
+  const schemaAt = (part: 'payload' | 'headers', c: SchemaChange) =>
+    add({
+      severity: received ? receivedSeverity(c) : c.severity,
+      rule: c.rule,
+      event,
+      part,
+      path: c.path,
+      text: c.text,
+      ...(c.refuses !== undefined && { refuses: c.refuses }),
+      ...messageId,
+    });
 
   if (b.name !== h.name)
     at('message', 'name', 'breaking', 'message-changed', `message name changed ${b.name} → ${h.name}`);
@@ -208,12 +240,16 @@ function compareMessage(b: MessageContract, h: MessageContract, event: string, m
   }
   compareBindings(b.bindings, h.bindings, event, 'message', add);
 
-  for (const c of diffSchemas(b.payload, h.payload)) at('payload', c.path, c.severity, c.rule, c.text);
-  if (b.headers === undefined && h.headers !== undefined)
+  for (const c of diffSchemas(b.payload, h.payload)) schemaAt('payload', c);
+  if (received && (b.headers === undefined) !== (h.headers === undefined)) {
+    // Headers a producer sends are an object either way: compare with "any object", field by field.
+    const anyObject: Json = { type: 'object' };
+    for (const c of diffSchemas(b.headers ?? anyObject, h.headers ?? anyObject, 'headers')) schemaAt('headers', c);
+  } else if (b.headers === undefined && h.headers !== undefined)
     at('headers', 'headers', 'additive', 'field-added', 'message headers added');
   else if (b.headers !== undefined && h.headers === undefined)
     at('headers', 'headers', 'breaking', 'field-removed', 'message headers removed');
-  else for (const c of diffSchemas(b.headers, h.headers, 'headers')) at('headers', c.path, c.severity, c.rule, c.text);
+  else for (const c of diffSchemas(b.headers, h.headers, 'headers')) schemaAt('headers', c);
 
   // Examples are matched by name, unnamed ones by position.
   const key = (e: MessageContract['examples'][number], i: number) => e.name ?? `#${i + 1}`;
@@ -235,7 +271,7 @@ function compareOperations(
   base: ContractModel,
   head: ContractModel,
   channelMap: Map<string, string>,
-  add: AddChange,
+  addChange: AddChange,
 ): void {
   const label = (model: ContractModel, channelIds: string[]) =>
     channelIds.map((id) => eventName(model.channels.get(id) ?? { id, address: undefined })).join(', ');
@@ -255,6 +291,7 @@ function compareOperations(
   }
   for (const op of base.operations.values()) {
     const event = label(base, op.channelIds);
+    const add: AddChange = op.action === 'receive' ? (change) => addChange({ ...change, side: 'received' }) : addChange;
     const renamed = renamedTo.get(op.id);
     const other = head.operations.get(op.id) ?? renamed;
     const path = `operations.${op.id}`;
@@ -344,15 +381,43 @@ function compareOperations(
   const renamedHead = new Set([...renamedTo.values()].map((o) => o.id));
   for (const op of head.operations.values()) {
     if (base.operations.has(op.id) || renamedHead.has(op.id)) continue;
-    add({
+    addChange({
       severity: 'additive',
       rule: 'operation-added',
       event: label(head, op.channelIds),
       part: 'operation',
       path: `operations.${op.id}`,
       text: `new operation ${op.id}`,
+      ...(op.action === 'receive' && { side: 'received' as const }),
     });
   }
+}
+
+/** Channels that some `receive` operation reads and no `send` operation publishes to: the consumed events. */
+function receivedChannelIds(model: ContractModel): Set<string> {
+  const ids = new Set<string>();
+  for (const op of model.operations.values()) {
+    if (op.action !== 'receive') continue;
+    for (const id of op.channelIds) if (!model.publishedChannelIds.has(id)) ids.add(id);
+  }
+  return ids;
+}
+
+/** `new consumed event from order_events (queue customer-service.order-events)`. */
+function newConsumedEvent(model: ContractModel, channel: ChannelContract): string {
+  const amqp = channel.bindings.amqp;
+  const exchange = isObject(amqp) && isObject(amqp.exchange) ? amqp.exchange.name : undefined;
+  const queues = [...model.operations.values()]
+    .filter((op) => op.action === 'receive' && op.channelIds.includes(channel.id))
+    .map((op) => {
+      const binding = op.bindings.amqp;
+      const queue = isObject(binding) ? binding['x-queue'] : undefined;
+      return isObject(queue) ? queue.name : undefined;
+    })
+    .filter((name): name is string => typeof name === 'string');
+  const from = typeof exchange === 'string' ? ` from ${exchange}` : '';
+  const into = queues.length > 0 ? ` (queue ${queues.join(', ')})` : '';
+  return `new consumed event${from}${into}`;
 }
 
 function eventName(channel: Pick<ChannelContract, 'id' | 'address'>): string {

@@ -23,9 +23,11 @@ export function formatChange(change: Change): string {
     .join(' ');
   const since = change.against ? ` [against ${change.against}]` : '';
   const rule =
-    change.direction && change.direction !== 'none'
-      ? ` (${change.rule}, breaks ${change.direction})`
-      : ` (${change.rule})`;
+    change.direction === 'producers'
+      ? ` (${change.rule}, refuses what producers may send)`
+      : change.direction && change.direction !== 'none'
+        ? ` (${change.rule}, breaks ${change.direction})`
+        : ` (${change.rule})`;
   return `${change.severity.toUpperCase()} ${where}: ${change.text}${rule}${since}`;
 }
 

@@ -83,8 +83,8 @@ function compare(
     pairs.add(headSchema);
     visited.set(baseSchema, pairs);
   }
-  const push = (severity: Severity, rule: SchemaRule, text: string, at = path) =>
-    out.push({ severity, rule, path: at, text });
+  const push = (severity: Severity, rule: SchemaRule, text: string, at = path, refuses?: boolean) =>
+    out.push({ severity, rule, path: at, text, ...(refuses !== undefined && { refuses }) });
   const base = normalise(baseSchema);
   const head = normalise(headSchema);
 
@@ -103,14 +103,17 @@ function compare(
     const covered = (types: Set<string>, t: string) => types.has(t) || (t === 'integer' && types.has('number'));
     const added = [...head.types].filter((t) => !covered(base.types!, t));
     if (added.length > 0) {
-      push('breaking', 'type-changed', `type changed ${formatTypes(base.types)} → ${formatTypes(head.types)}`);
+      // integer → number, string → string|integer: the new types cover every old value (a pure widening).
+      const refuses = [...base.types].some((t) => !covered(head.types!, t));
+      const text = `type changed ${formatTypes(base.types)} → ${formatTypes(head.types)}`;
+      push('breaking', 'type-changed', text, path, refuses);
       // Nothing in common: comparing fields of an object that became a string is noise.
       if (![...head.types].some((t) => covered(base.types!, t))) return;
     } else if (!sameSet(base.types, head.types)) {
       push('info', 'type-narrowed', `type narrowed ${formatTypes(base.types)} → ${formatTypes(head.types)}`);
     }
   } else if (base.types && !head.types) {
-    push('breaking', 'type-changed', `type changed ${formatTypes(base.types)} → any (type removed)`);
+    push('breaking', 'type-changed', `type changed ${formatTypes(base.types)} → any (type removed)`, path, false);
   } else if (!base.types && head.types) {
     push('info', 'type-narrowed', `type set to ${formatTypes(head.types)}`);
   }

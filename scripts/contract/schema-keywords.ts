@@ -7,12 +7,16 @@ import type { Node } from './schema-node.js';
 export const LOWER_BOUNDS = ['minimum', 'exclusiveMinimum', 'minLength', 'minItems', 'minProperties'] as const;
 export const UPPER_BOUNDS = ['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems', 'maxProperties'] as const;
 
-export type Push = (severity: Severity, rule: SchemaRule, text: string, at?: string) => void;
+/**
+ * Records one finding. `refuses` overrides what the rule says about values the base schema admitted (see
+ * {@link SchemaChange.refuses}); give it where one rule covers both a pure widening and a change that also refuses.
+ */
+export type Push = (severity: Severity, rule: SchemaRule, text: string, at?: string, refuses?: boolean) => void;
 
 export function compareFormat(base: Json | undefined, head: Json | undefined, push: Push): void {
   if (jsonEqual(base, head)) return;
   if (base === undefined) push('info', 'format-added', `format ${String(head)} added`);
-  else if (head === undefined) push('breaking', 'format-changed', `format ${String(base)} removed`);
+  else if (head === undefined) push('breaking', 'format-changed', `format ${String(base)} removed`, undefined, false);
   else push('breaking', 'format-changed', `format changed ${String(base)} → ${String(head)}`);
 }
 
@@ -29,6 +33,8 @@ export function compareValues(base: Node, head: Node, push: Push): void {
       'breaking',
       base.valuesFrom === 'const' ? 'const-changed' : 'enum-widened',
       `${base.valuesFrom} removed (was ${formatValues(b)})`,
+      undefined,
+      false,
     );
     return;
   }
@@ -41,6 +47,8 @@ export function compareValues(base: Node, head: Node, push: Push): void {
         'breaking',
         'const-changed',
         `const changed ${formatValues(b)} → ${head.valuesFrom === 'const' ? formatValues(h) : `enum ${formatValues(h)}`}`,
+        undefined,
+        removed.length > 0,
       );
     } else {
       push('breaking', 'enum-widened', `enum widened: added ${formatValues(added)}`);
@@ -124,7 +132,11 @@ export function compareBounds(base: JsonObject, head: JsonObject, push: Push, in
     if (base.pattern === undefined) push('info', 'constraint-tightened', `pattern ${String(head.pattern)} added`);
     else if (head.pattern === undefined)
       push('breaking', 'constraint-loosened', `pattern ${String(base.pattern)} removed`);
-    else push('breaking', 'constraint-loosened', `pattern changed ${String(base.pattern)} → ${String(head.pattern)}`);
+    else {
+      // A different pattern admits other strings, and may refuse some the old one admitted.
+      const text = `pattern changed ${String(base.pattern)} → ${String(head.pattern)}`;
+      push('breaking', 'constraint-loosened', text, undefined, true);
+    }
   }
   if (!jsonEqual(base.multipleOf, head.multipleOf)) {
     const b = base.multipleOf;
@@ -132,7 +144,11 @@ export function compareBounds(base: JsonObject, head: JsonObject, push: Push, in
     if (b === undefined) push('info', 'constraint-tightened', `multipleOf ${String(h)} added`);
     else if (typeof b === 'number' && typeof h === 'number' && Number.isInteger(h / b)) {
       push('info', 'constraint-tightened', `multipleOf tightened ${b} → ${h}`);
-    } else push('breaking', 'constraint-loosened', `multipleOf changed ${String(b)} → ${String(h)}`);
+    } else {
+      // Only a divisor of the old step is a pure loosening (0.01 → 0.005); any other step also refuses values.
+      const divides = typeof b === 'number' && typeof h === 'number' && Number.isInteger(b / h);
+      push('breaking', 'constraint-loosened', `multipleOf changed ${String(b)} → ${String(h)}`, undefined, !divides);
+    }
   }
   if (base.uniqueItems === true && head.uniqueItems !== true)
     push('breaking', 'constraint-loosened', 'uniqueItems removed');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { breaksIn, judge } from '../../scripts/contract/change.js';
+import { breaksIn, judge, MODES, receivedSeverity } from '../../scripts/contract/change.js';
 import { diffSchemas } from '../../scripts/contract/schema-diff.js';
 import type { Json, JsonObject } from '../../scripts/lib/asyncapi/json.js';
 import { createAjv } from '../../scripts/lib/generate/examples.js';
@@ -186,4 +186,51 @@ describe('the gate cross-checked with generated instances', () => {
     const [, head] = PAIRS[0] ?? [];
     expect(diffSchemas(DATA as Json, head as Json)).toEqual([]);
   });
+});
+
+// Loosenings that only a consumed event's verdict gets right (for a published event the gate keeps calling them
+// breaking in both directions).
+const WIDENINGS: [string, Schema][] = [
+  [
+    'a type widened from integer to number',
+    variant((s) => {
+      s.properties.points = { type: 'number', minimum: 1 };
+    }),
+  ],
+  [
+    'a type removed from a union',
+    variant((s) => {
+      s.properties.note = { type: 'null' };
+    }),
+  ],
+  [
+    'an enum removed',
+    variant((s) => {
+      s.properties.tier = { type: 'string' };
+    }),
+  ],
+];
+
+describe('the gate on consumed events cross-checked with generated instances', () => {
+  it.each([...PAIRS, ...WIDENINGS])(
+    'when %s, then it breaks exactly when some message the old schema admitted is refused by the new one',
+    (_, head) => {
+      const changes = judge(
+        diffSchemas(DATA as Json, head as Json).map((c) => ({
+          ...c,
+          severity: receivedSeverity(c),
+          event: 'e',
+          part: 'payload' as const,
+          side: 'received' as const,
+        })),
+        'full',
+      );
+      // Producers keep sending what the old schema admitted (base instances) to the new reader (head schema).
+      const refusesOld = !admitsAll(DATA, head as JsonObject);
+      for (const mode of MODES) {
+        const breaks = changes.some((c) => c.direction !== undefined && breaksIn(c.direction, mode));
+        expect(breaks, mode).toBe(refusesOld);
+      }
+    },
+  );
 });

@@ -9,6 +9,41 @@ export const BASE_FIXTURE = new URL('../fixtures/contract/base.yaml', import.met
 const baseText = readFileSync(BASE_FIXTURE, 'utf8');
 let baseDoc: Promise<AsyncAPIDocumentInterface> | undefined;
 
+/** A fixture with one published and one consumed event (receive operation, order_events). */
+export const CONSUMED_FIXTURE = new URL('../fixtures/contract/consumed.yaml', import.meta.url);
+const parsedFixtures = new Map<string, Promise<AsyncAPIDocumentInterface>>();
+
+/** Compares `fixture` with a variant made by `edit`, both through @asyncapi/parser (the fixture parsed once). */
+export async function changesAfterIn(fixture: URL, edit: (doc: Document) => void): Promise<Change[]> {
+  const text = readFileSync(fixture, 'utf8');
+  const doc = parseDocument(text);
+  edit(doc);
+  let base = parsedFixtures.get(fixture.href);
+  if (!base) {
+    base = parseSpecText(text, 'base.yaml');
+    parsedFixtures.set(fixture.href, base);
+  }
+  const [b, head] = await Promise.all([base, parseSpecText(doc.toString(), 'variant.yaml')]);
+  return compareContracts(b, head);
+}
+
+/** Like {@link changesAfterIn}, with the base edited too. */
+export async function changesBetweenIn(
+  fixture: URL,
+  editBase: (doc: Document) => void,
+  editHead: (doc: Document) => void,
+): Promise<Change[]> {
+  const text = readFileSync(fixture, 'utf8');
+  const [base, head] = [parseDocument(text), parseDocument(text)];
+  editBase(base);
+  editHead(head);
+  const [b, h] = await Promise.all([
+    parseSpecText(base.toString(), 'base.yaml'),
+    parseSpecText(head.toString(), 'head.yaml'),
+  ]);
+  return compareContracts(b, h);
+}
+
 /** Paths into the fixture used by most tests. */
 export const EARNED_DATA = ['components', 'schemas', 'LoyaltyPointsEarnedData'];
 export const EARNED_FIELDS = [...EARNED_DATA, 'properties'];

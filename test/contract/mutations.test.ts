@@ -229,6 +229,63 @@ const PASSES: [string, (doc: Document) => void][] = [
   ],
 ];
 
+// Consumed events (receive operations), judged from the producer's side in every mode.
+const COMPLETED = [...SCHEMAS, 'OrderCompletedData', 'properties'];
+const COMPLETED_REQUIRED = [...SCHEMAS, 'OrderCompletedData', 'required'];
+const RECEIVED_FAILS: [string, (doc: Document) => void, string][] = [
+  [
+    'a consumed event gets a new required field',
+    (doc) => {
+      doc.setIn([...COMPLETED, 'currency'], { type: 'string', description: 'ISO 4217 code.' });
+      doc.setIn(COMPLETED_REQUIRED, [
+        ...(doc.getIn(COMPLETED_REQUIRED) as { toJSON(): string[] }).toJSON(),
+        'currency',
+      ]);
+    },
+    'order.completed data.currency required-field-added',
+  ],
+  [
+    'a consumed field gets a maxLength',
+    (doc) => doc.setIn([...COMPLETED, 'order_id', 'maxLength'], 16),
+    'order.completed data.order_id constraint-tightened',
+  ],
+  [
+    'a consumed nullable field loses null from its union',
+    (doc) => doc.setIn([...COMPLETED, 'customer_id', 'type'], 'string'),
+    'order.completed data.customer_id made-non-nullable',
+  ],
+  [
+    'a consumed free string gets an enum',
+    (doc) => doc.setIn([...SCHEMAS, 'PaymentReceivedData', 'properties', 'applies_to', 'enum'], ['credit_account']),
+    'payment.received data.applies_to values-restricted',
+  ],
+];
+const RECEIVED_PASSES: [string, (doc: Document) => void][] = [
+  ['a consumed optional field is removed', (doc) => doc.deleteIn([...COMPLETED, 'store_id'])],
+  [
+    'a consumed required field is made optional',
+    (doc) => doc.setIn(COMPLETED_REQUIRED, ['order_id', 'customer_id', 'total', 'payment_method']),
+  ],
+  ['a consumed bound is loosened', (doc) => doc.deleteIn([...COMPLETED, 'total', 'minimum'])],
+  ['a consumed field is made nullable', (doc) => doc.setIn([...COMPLETED, 'order_id', 'type'], ['string', 'null'])],
+];
+
+describe('the mutations of consumed-events.md against asyncapi.yaml (received messages)', () => {
+  it.each(RECEIVED_FAILS)('when %s, then every mode fails naming event, path and rule', async (_, edit, expected) => {
+    for (const mode of ['full', 'forward', 'backward'] as const) {
+      const { ok, found } = await verdict(edit, mode);
+      expect(ok, mode).toBe(false);
+      expect(rules(found), mode).toContain(expected);
+    }
+  });
+
+  it.each(RECEIVED_PASSES)('when %s, then every mode passes', async (_, edit) => {
+    for (const mode of ['full', 'forward', 'backward'] as const) {
+      expect(rules((await verdict(edit, mode)).found), mode).toEqual([]);
+    }
+  });
+});
+
 describe('the mutations of contract-evolution.md against asyncapi.yaml', () => {
   it.each(FAILS)('when %s, then full mode fails naming event, path and rule', async (_, edit, expected) => {
     const { ok, found } = await verdict(edit);

@@ -1,12 +1,21 @@
+import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_NAMES, MESSAGE_PROPERTIES } from '../../generated/index.js';
+import {
+  EVENT_NAMES,
+  inboundTopology,
+  MESSAGE_PROPERTIES,
+  RECEIVED_EVENT_NAMES,
+  receivedEventExamples,
+  validateReceived,
+} from '../../generated/index.js';
 import { createConsumer, type EventEnvelope, type MessageMeta } from '../../generated/sdk/src/index.js';
 import { REPLAY_PAGE_SIZE, replayEvents } from '../../scripts/lib/events/replay.js';
-import { publishSimulated, simulatedEvents } from '../../scripts/lib/events/simulate.js';
+import { publishSimulated, type Simulated, simulatedEvents } from '../../scripts/lib/events/simulate.js';
 import { topicMatches } from '../../scripts/lib/events/topic.js';
 import { uniqueOrg } from '../helpers/app.js';
 import { AMQP_URL, onlyOrg } from '../helpers/events.js';
 import { createCustomer, useTestApp } from '../helpers/fixtures.js';
+import { createVhost } from '../helpers/vhost.js';
 import { sleep, TestBroker, uniqueQueue, until } from './broker.js';
 
 const t = useTestApp();
@@ -61,12 +70,105 @@ describe('events:simulate', () => {
       const first = got.find((g) => g.event.event === 'credit.used');
       const second = got.filter((g) => g.event.event === 'credit.used')[1];
       expect(first?.event.data).not.toEqual(second?.event.data);
-      expect(first?.meta.headers).toEqual({ organization_id: org });
+      // Every simulated message says so: the document's headers, plus x-simulated.
+      for (const g of got) expect(g.meta.headers).toEqual({ organization_id: org, 'x-simulated': true });
       expect(Date.now() - Date.parse(first?.event.timestamp ?? '')).toBeLessThan(60_000);
     } finally {
       await consumer.close();
       await broker.deleteQueues(consumer);
     }
+  });
+});
+
+interface SimulatedBody {
+  event: string;
+  organization_id: string;
+  data: Record<string, unknown>;
+}
+
+/** The `data` of a simulated message, for reading its fields. */
+function dataOf(message: Simulated | undefined): Record<string, unknown> {
+  const data = message?.envelope.data;
+  return data !== null && typeof data === 'object' ? { ...data } : {};
+}
+
+describe('events:simulate of consumed events', () => {
+  it('when order_events does not exist, then order.completed is published there (declared topic and durable) with fresh ids, the given org and customer, and x-simulated', async () => {
+    // A virtual host of this test's own: order_events is absent there, and no consumer but ours reads it.
+    const vhost = await createVhost('cs-simulate');
+    const connection = await amqp.connect(vhost.url);
+    try {
+      const org = uniqueOrg();
+      const first = simulatedEvents({ event: 'order.completed', org, customer: 'cust_simulated1' });
+      expect(first.map((e) => [e.direction, e.exchange, e.routingKey])).toEqual([
+        ['consumed', 'order_events', 'order.completed'],
+      ]);
+      await publishSimulated(vhost.url, first);
+      // Declared by the simulator as the document says: an equivalent declaration succeeds, another type fails.
+      const check = await connection.createChannel();
+      await check.assertExchange('order_events', 'topic', { durable: true });
+      const probe = await connection.createChannel();
+      probe.on('error', () => {});
+      await expect(probe.assertExchange('order_events', 'direct', { durable: true })).rejects.toThrow(/406/);
+
+      const queue = uniqueQueue('simulate-order');
+      await check.assertQueue(queue, { durable: false, exclusive: true });
+      await check.bindQueue(queue, 'order_events', 'order.completed');
+      const runs = [
+        simulatedEvents({ event: 'order.completed', org, customer: 'cust_simulated1' }),
+        simulatedEvents({ event: 'order.completed', org, customer: 'cust_simulated1' }),
+      ];
+      for (const events of runs) await publishSimulated(vhost.url, events);
+      const messages = [];
+      for (let i = 0; i < runs.length; i++) {
+        let message = await check.get(queue, { noAck: true });
+        for (let tries = 0; !message && tries < 200; tries++) {
+          await sleep(50);
+          message = await check.get(queue, { noAck: true });
+        }
+        if (!message) throw new Error(`no message ${i + 1} in ${queue}`);
+        messages.push(message);
+      }
+      const bodies = messages.map((m) => JSON.parse(m.content.toString()) as SimulatedBody);
+      for (const [i, message] of messages.entries()) {
+        const body = bodies[i];
+        expect(validateReceived('order.completed', body).ok).toBe(true);
+        expect(message.fields).toMatchObject({ exchange: 'order_events', routingKey: 'order.completed' });
+        expect(message.properties.headers).toEqual({ 'x-simulated': true });
+        expect(message.properties).toMatchObject({ contentType: 'application/json', type: 'order.completed' });
+        expect(message.properties.messageId).toBe(runs[i]?.[0]?.messageId);
+        expect(body).toMatchObject({ event: 'order.completed', organization_id: org });
+        expect(body?.data.customer_id).toBe('cust_simulated1');
+      }
+      const orderIds = bodies.map((b) => String(b.data.order_id));
+      const [example] = receivedEventExamples['order.completed'] as { data: { order_id: string } }[];
+      expect(new Set([...orderIds, example?.data.order_id]).size).toBe(3);
+      expect(orderIds.every((id) => id.startsWith('order_'))).toBe(true);
+      expect(new Set(messages.map((m) => m.properties.messageId)).size).toBe(2);
+    } finally {
+      await connection.close();
+      await vhost.delete();
+    }
+  });
+
+  it('when order.# is simulated, then the completion, cancellation and refund name the same fresh order, each to order_events; payment.received goes to payment_events', () => {
+    const order = simulatedEvents({ event: 'order.#', org: 'org_sim' });
+    expect(order.map((e) => e.routingKey)).toEqual(['order.completed', 'order.cancelled', 'order.refunded']);
+    expect(order.every((e) => e.exchange === 'order_events' && e.direction === 'consumed')).toBe(true);
+    const orderIds = new Set(order.map((e) => dataOf(e).order_id));
+    expect(orderIds.size).toBe(1);
+    expect(orderIds.has('order_789')).toBe(false);
+    const [payment] = simulatedEvents({ event: 'payment.received' });
+    expect(payment).toMatchObject({ exchange: 'payment_events', routingKey: 'payment.received' });
+    expect(dataOf(payment).payment_id).toMatch(/^pay_(?!001$)/);
+    // Without --event: the published events only, as before (no consumed event is sent to another team's exchange).
+    expect(simulatedEvents().map((e) => e.routingKey)).toEqual([...EVENT_NAMES]);
+    expect(RECEIVED_EVENT_NAMES.every((name) => inboundTopology.some((q) => q.routingKeys.includes(name)))).toBe(true);
+  });
+
+  it('when a guest order is simulated with --customer, then it stays a guest order', () => {
+    const [, guest] = simulatedEvents({ event: 'order.completed', count: 2, customer: 'cust_x' });
+    expect(dataOf(guest).customer_id).toBeNull();
   });
 });
 

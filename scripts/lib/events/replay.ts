@@ -1,7 +1,8 @@
 import amqp from 'amqplib';
-import { type EventName, HEADER_NAMES, isEventName, MESSAGE_PROPERTIES } from '../../../generated/index.js';
+import { type EventEnvelope, isEventName } from '../../../generated/index.js';
 import type { Queryable } from '../../../src/db/db.js';
 import { topicMatches } from './topic.js';
+import { publishedProperties, REPLAYED_HEADER } from './wire.js';
 
 export interface ReplayOptions {
   /** The one queue the events go to (through the default exchange; never customer_events). */
@@ -79,16 +80,14 @@ export async function replayEvents(db: Queryable, url: string, options: ReplayOp
       const row = next.value;
       sent++;
       if (!isEventName(row.event_name)) throw new Error(`outbox row ${row.id}: unknown event ${row.event_name}`);
-      const envelope = JSON.parse(row.payload) as Record<string, unknown>;
-      const headers: Record<string, unknown> = Object.fromEntries(HEADER_NAMES.map((name) => [name, envelope[name]]));
+      const envelope = JSON.parse(row.payload) as EventEnvelope;
       const createdAt = row.created_at instanceof Date ? row.created_at : new Date(row.created_at);
-      const ok = channel.sendToQueue(options.queue, Buffer.from(row.payload), {
-        ...MESSAGE_PROPERTIES[row.event_name as EventName],
-        messageId: row.message_id,
-        correlationId: row.correlation_id ?? undefined,
-        timestamp: Math.floor(createdAt.getTime() / 1000),
-        headers: { ...headers, 'x-replayed': true },
-      });
+      const properties = publishedProperties(
+        envelope,
+        { messageId: row.message_id, correlationId: row.correlation_id ?? undefined, timestamp: createdAt },
+        { [REPLAYED_HEADER]: true },
+      );
+      const ok = channel.sendToQueue(options.queue, Buffer.from(row.payload), properties);
       if (!ok) await new Promise((resolve) => channel.once('drain', resolve));
     }
     await channel.waitForConfirms();
