@@ -37,9 +37,12 @@ export default async function operationsRoutes(app: FastifyInstance) {
           broker: relay.broker,
           relay: relay.leader ? 'active' : 'standby',
           outbox: { backlog: b.count, oldest_age_seconds: Math.round(b.oldestAgeSeconds * 1000) / 1000 },
+          inbound: app.inbound.status(),
         };
       } catch {
-        return reply.code(503).send({ status: 'unavailable', database: 'down', broker: relay.broker });
+        return reply
+          .code(503)
+          .send({ status: 'unavailable', database: 'down', broker: relay.broker, inbound: app.inbound.status() });
       }
     },
   );

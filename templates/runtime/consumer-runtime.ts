@@ -34,11 +34,9 @@ export type HandlerOutcome =
   | { readonly kind: 'refused'; readonly reason: string };
 
 /** The decoded body: the event name and the (validated) event, or why it is dead-lettered. */
-export type Decoded = { readonly ok: true; readonly name: string; readonly event: unknown } | Refusal;
-interface Refusal {
-  readonly ok: false;
-  readonly reason: string;
-}
+export type Decoded<E> =
+  | { readonly ok: true; readonly name: string; readonly event: E }
+  | { readonly ok: false; readonly reason: string };
 
 /** What happened to one delivery, for metrics and logs. */
 export interface Handled {
@@ -50,7 +48,7 @@ export interface Handled {
 
 export type ConsumerState = 'connecting' | 'waiting-for-exchange' | 'consuming' | 'reconnecting' | 'closed';
 
-export interface ConsumerRuntimeOptions {
+export interface ConsumerRuntimeOptions<E> {
   readonly url: string;
   /** Shown in the broker's connection list. */
   readonly connectionName: string;
@@ -65,8 +63,8 @@ export interface ConsumerRuntimeOptions {
   /** Delays before each new delivery; past the last one, dead-letter or keep retrying at the last delay. */
   readonly retry: { readonly delaysMs: readonly number[]; readonly exhausted: 'dead-letter' | 'keep-retrying' };
   /** JSON already parsed; the routing key for a body that names no event. */
-  readonly decode: (body: unknown, routingKey: string) => Decoded;
-  readonly handle: (name: string, event: unknown, meta: MessageMeta) => Promise<HandlerOutcome>;
+  readonly decode: (body: unknown, routingKey: string) => Decoded<E>;
+  readonly handle: (event: E, meta: MessageMeta) => Promise<HandlerOutcome>;
   readonly onError: (error: Error) => void;
   readonly onHandled?: (handled: Handled) => void;
 }
@@ -92,7 +90,7 @@ export class ExchangeMissingError extends Error {
   }
 }
 
-export class ConsumerRuntime {
+export class ConsumerRuntime<E> {
   readonly queue: string;
   readonly deadLetterQueue: string;
   readonly retryQueues: readonly string[];
@@ -108,7 +106,7 @@ export class ConsumerRuntime {
   /** Why the last connection attempt failed, while not consuming. */
   lastError: string | undefined;
 
-  constructor(private readonly options: ConsumerRuntimeOptions) {
+  constructor(private readonly options: ConsumerRuntimeOptions<E>) {
     this.queue = options.queue;
     this.deadLetterQueue = `${options.queue}.dlq`;
     this.delays = options.retry.delaysMs;
@@ -250,7 +248,7 @@ export class ConsumerRuntime {
     };
     let outcome: HandlerOutcome;
     try {
-      outcome = await this.options.handle(decoded.name, decoded.event, meta);
+      outcome = await this.options.handle(decoded.event, meta);
     } catch (error) {
       outcome = { kind: 'transient', reason: asError(error).message };
     }

@@ -53,7 +53,12 @@ const DEFAULT_DELAYS_MS = [1000, 10_000, 60_000] as const;
 type AnyHandler = (event: unknown, meta: MessageMeta) => Promise<void> | void;
 
 /** Our events: the name the body declares (else the routing key), validated against its consumer schema. */
-function decode(body: unknown, routingKey: string): Decoded {
+interface Named {
+  readonly name: EventName;
+  readonly body: unknown;
+}
+
+function decode(body: unknown, routingKey: string): Decoded<Named> {
   const declared = typeof body === 'object' && body !== null && 'event' in body ? body.event : undefined;
   const name = typeof declared === 'string' ? declared : routingKey;
   if (!isEventName(name)) return { ok: false, reason: `event: unknown event '${name}'` };
@@ -61,7 +66,7 @@ function decode(body: unknown, routingKey: string): Decoded {
   if (!result.ok) {
     return { ok: false, reason: result.errors.map((error) => `${error.field}: ${error.message}`).join('; ') };
   }
-  return { ok: true, name, event: body };
+  return { ok: true, name, event: { name, body } };
 }
 
 /**
@@ -74,15 +79,15 @@ export async function createConsumer(options: ConsumerOptions): Promise<Consumer
   const bindings = options.bindings ?? Object.keys(options.handlers);
   if (bindings.length === 0) throw new Error('createConsumer: no bindings and no handlers');
   const dedupe = options.dedupe ?? memoryDedupe();
-  const handle = async (name: string, event: unknown, meta: MessageMeta): Promise<HandlerOutcome> => {
-    const handler = isEventName(name) ? (options.handlers[name] as AnyHandler | undefined) : undefined;
+  const handle = async ({ name, body }: Named, meta: MessageMeta): Promise<HandlerOutcome> => {
+    const handler = options.handlers[name] as AnyHandler | undefined;
     const { messageId } = meta;
     if (!handler || (messageId !== undefined && (await dedupe.seen(messageId)))) return { kind: 'done' };
-    await handler(event, meta);
+    await handler(body, meta);
     if (messageId !== undefined) await dedupe.remember(messageId);
     return { kind: 'done' };
   };
-  const runtime = new ConsumerRuntime({
+  const runtime = new ConsumerRuntime<Named>({
     url: options.url,
     connectionName: `@customer-service/events ${options.queue}`,
     exchange: EXCHANGE,
