@@ -104,6 +104,8 @@ export class ConsumerRuntime<E> {
   private closing = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectDelayMs = 100;
+  /** The connection attempt in progress, if any (close() waits for it). */
+  private attempt: Promise<void> | undefined;
   private current: ConsumerState = 'connecting';
   /** Why the last connection attempt failed, while not consuming. */
   lastError: string | undefined;
@@ -141,6 +143,11 @@ export class ConsumerRuntime<E> {
       const { consumerTag } = await channel.consume(this.queue, (message) => {
         if (message) this.track(this.deliver(channel, message));
       });
+      if (this.closing) {
+        // close() was called while connecting: nothing is handed out, the connection goes at once.
+        await connection.close().catch(() => {});
+        return;
+      }
       this.connection = connection;
       this.channel = channel;
       this.consumerTag = consumerTag;
@@ -205,7 +212,7 @@ export class ConsumerRuntime<E> {
     if (this.closing) return;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
-      this.connect().catch((error: unknown) => {
+      this.attempt = this.connect().catch((error: unknown) => {
         const failure = asError(error);
         this.lastError = failure.message;
         if (failure instanceof ExchangeMissingError) this.current = 'waiting-for-exchange';
@@ -325,6 +332,7 @@ export class ConsumerRuntime<E> {
     this.closing = true;
     this.current = 'closed';
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    await this.attempt;
     const { channel, connection, consumerTag } = this;
     if (channel && consumerTag) await channel.cancel(consumerTag).catch(() => {});
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
