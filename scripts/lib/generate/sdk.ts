@@ -10,7 +10,7 @@ import type { ParsedSpec, SpecEvent } from './spec.js';
 export const SDK_TEMPLATE_DIR = path.join(PROJECT_ROOT, 'templates/sdk');
 
 /** Files of the shared runtime (templates/runtime/) that the SDK ships as well. */
-const SDK_SHARED_RUNTIME = ['consumer-runtime.ts'] as const;
+const SDK_SHARED_RUNTIME = ['consumer-protocol.ts', 'consumer-runtime.ts'] as const;
 const SHARED_RUNTIME_DIR = path.join(PROJECT_ROOT, 'templates/runtime');
 
 /** The SDK's runtime dependencies: the only packages its code imports. */
