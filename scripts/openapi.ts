@@ -24,6 +24,8 @@ try {
   // Nothing is verified here; a throw-away secret keeps the development-auth rule (loopback only) out of the way.
   env.JWT_SECRET = randomBytes(32).toString('hex');
   env.SIGNING_KEY = randomBytes(32).toString('hex');
+  // Nothing is consumed either: the document does not depend on the broker.
+  env.INBOUND = 'off';
   // PGlite's start-up alone can take longer than Fastify's 10 s plugin timeout on a busy machine.
   const app = await buildApp({ config: loadConfig(env), relay: false }, { pluginTimeout: 0 });
   try {

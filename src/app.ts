@@ -18,6 +18,7 @@ import backlogPlugin from './plugins/backlog.plugin.js';
 import databasePlugin from './plugins/database.plugin.js';
 import docsPlugin from './plugins/docs.plugin.js';
 import errorsPlugin, { problemServerOptions } from './plugins/errors.plugin.js';
+import inboundPlugin from './plugins/inbound.plugin.js';
 import metricsPlugin from './plugins/metrics.plugin.js';
 import rateLimitPlugin, { organizationRateLimit } from './plugins/rate-limit.plugin.js';
 import relayPlugin from './plugins/relay.plugin.js';
@@ -81,6 +82,7 @@ const appPlugin = fp(
     await app.register(backlogPlugin);
     await app.register(relayPlugin, { config, start: opts.relay });
     await app.register(scheduledJobsPlugin, { config });
+    await app.register(inboundPlugin, { config });
 
     for (const schema of [problemSchema, customerSchema, loyaltyAccountSchema, creditAccountSchema]) {
       app.addSchema(schema);

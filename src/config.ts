@@ -65,6 +65,32 @@ const schema = {
       maximum: 604_800,
       default: 3600,
     },
+    // Inbound: the events of other services the service consumes (docs/consumed-events.md).
+    INBOUND: {
+      description: '`on`: consume order_events and payment_events (every instance); `off`: consume nothing.',
+      type: 'string',
+      enum: ['on', 'off'],
+      default: 'on',
+    },
+    INBOUND_PREFETCH: {
+      description: 'Consumed messages handled at the same time per inbound queue and instance.',
+      type: 'integer',
+      minimum: 1,
+      maximum: 10_000,
+      default: 50,
+    },
+    INBOUND_DECLARE_EXCHANGES: {
+      description:
+        "`on`: declare the producers' exchanges (topic, durable); `off`: wait until they exist. Unset: on unless NODE_ENV=production.",
+      type: 'string',
+      enum: ['on', 'off'],
+    },
+    INBOX_RETENTION_DAYS: {
+      description: 'Inbox rows (consumed message ids) older than this are purged; business keys keep protecting.',
+      type: 'number',
+      minimum: 1,
+      default: 30,
+    },
     // Security settings (docs/security.md).
     JWT_MAX_AGE_SECONDS: {
       description: 'A token is refused this long after its `iat`; a token without `iat` must expire within it.',
@@ -146,6 +172,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** The service clock: the system clock shifted by CLOCK_OFFSET. */
 export function clockOf(config: Config): Clock {
   return systemClock(config.CLOCK_OFFSET ? (parseDuration(config.CLOCK_OFFSET) ?? 0) : 0);
+}
+
+/** Whether the inbound consumer declares the producers' exchanges: INBOUND_DECLARE_EXCHANGES, else not in production. */
+export function declaresInboundExchanges(config: Pick<Config, 'INBOUND_DECLARE_EXCHANGES' | 'NODE_ENV'>): boolean {
+  return (config.INBOUND_DECLARE_EXCHANGES ?? (config.NODE_ENV === 'production' ? 'off' : 'on')) === 'on';
 }
 
 export function isDevelopmentAuth(config: Config): boolean {

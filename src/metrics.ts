@@ -60,6 +60,19 @@ export function createMetrics() {
       help: '1 when the relay has a broker connection',
       registers: [registry],
     }),
+    inboundMessages: new Counter({
+      name: 'inbound_messages_total',
+      help: 'Consumed messages by event and outcome (applied, duplicate, skipped, retried, dead_lettered)',
+      labelNames: ['event', 'outcome'],
+      registers: [registry],
+    }),
+    inboundLatency: new Histogram({
+      name: 'inbound_handling_seconds',
+      help: 'Time from delivery to acknowledgement (or retry, or dead-letter) of a consumed message, by event',
+      labelNames: ['event'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
     unroutableUnbounded: new Gauge({
       name: 'outbox_unroutable_queue_unbounded',
       help: '1 when the unroutable queue exists without the bounds of asyncapi.yaml (see docs/deploying.md)',

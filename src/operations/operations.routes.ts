@@ -47,9 +47,12 @@ export default async function operationsRoutes(app: FastifyInstance) {
             dead_letters: b.deadLetters,
             ...(b.deadLetters > 0 && { warning: DEAD_LETTERS_WARNING }),
           },
+          inbound: app.inbound.status(),
         };
       } catch {
-        return reply.code(503).send({ status: 'unavailable', database: 'down', broker: relay.broker });
+        return reply
+          .code(503)
+          .send({ status: 'unavailable', database: 'down', broker: relay.broker, inbound: app.inbound.status() });
       }
     },
   );

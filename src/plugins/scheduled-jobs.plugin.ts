@@ -4,13 +4,15 @@ import type { Config } from '../config.js';
 import { runOverdue } from '../credit/credit.overdue.job.js';
 import type { Queryable } from '../db/db.js';
 import { purgeIdempotencyKeys } from '../http/idempotency.js';
+import { purgeInbox } from '../inbound/inbound.repository.js';
 import { runExpiry } from '../loyalty/loyalty.expiry.job.js';
 import { JobLock, scheduleJob, withJobLock } from '../shared/jobs.js';
 
 const HOUR_MS = 3_600_000;
 
 /**
- * Everything the service does by itself on a timer, in one place: idempotency keys past their TTL are purged hourly;
+ * Everything the service does by itself on a timer, in one place: idempotency keys past their TTL and inbox rows past
+ * INBOX_RETENTION_DAYS are purged hourly;
  * loyalty expiry and the credit overdue run go for every organization, one instance at a time (a busy job lock skips
  * the tick), judged by the service clock. All stop when the app closes. (Sent outbox rows are purged by the relay,
  * which owns the outbox.)
@@ -40,6 +42,19 @@ export default fp(
         HOUR_MS,
         () => purgeIdempotencyKeys(app.db, opts.config.IDEMPOTENCY_TTL_HOURS).then(() => {}),
         warn('idempotency purge'),
+      ),
+      scheduleJob(
+        HOUR_MS,
+        async () => {
+          let deleted = 0;
+          for (;;) {
+            const n = await purgeInbox(app.db, opts.config.INBOX_RETENTION_DAYS, app.clock.now());
+            deleted += n;
+            if (n === 0) break;
+          }
+          if (deleted > 0) app.log.info({ deleted }, 'purged inbox rows past retention');
+        },
+        warn('inbox purge'),
       ),
       scheduleJob(
         opts.config.LOYALTY_EXPIRY_INTERVAL_SECONDS * 1000,

@@ -23,7 +23,7 @@ function unitOf(path: string): string {
  * plugins folder only `<name>.plugin.ts` (every Fastify plugin that wires infrastructure); the other folders are
  * infrastructure that features call and name their files freely. A new folder must be classified here.
  */
-const FEATURES = ['customers', 'loyalty', 'credit', 'privacy', 'profile', 'operations'];
+const FEATURES = ['customers', 'loyalty', 'credit', 'privacy', 'profile', 'operations', 'inbound'];
 const INFRASTRUCTURE = ['auth', 'db', 'docs', 'http', 'outbox', 'shared'];
 const PLUGINS = 'plugins';
 /** The roles of a feature file: HTTP routes, use cases, SQL, HTTP schemas, and the runs the scheduler starts. */

@@ -59,6 +59,9 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     AMQP_URL,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     RELAY_POLL_MS: '50',
+    // Off unless a test asks: the inbound queues have fixed names, and an app on another test's database would
+    // take (and dead-letter) that test's messages. Inbound tests turn it on in a vhost of their own.
+    INBOUND: 'off',
     ...opts.env,
   };
   let db: Db;

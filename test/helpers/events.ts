@@ -55,6 +55,8 @@ export interface TapOptions {
    * exclusive, auto-delete one: the service's persistent messages are then written as in production (the bench).
    */
   durable?: boolean;
+  /** The broker (default AMQP_URL), e.g. a test's own vhost. */
+  url?: string;
 }
 
 /**
@@ -88,8 +90,8 @@ export class EventTap {
   }
 
   static async open(pattern = '#', opts: TapOptions = {}): Promise<EventTap> {
-    const { exchange = EXCHANGE, declare = assertTopology, durable = false } = opts;
-    const connection = await amqp.connect(AMQP_URL);
+    const { exchange = EXCHANGE, declare = assertTopology, durable = false, url = AMQP_URL } = opts;
+    const connection = await amqp.connect(url);
     const channel = await connection.createChannel();
     await declare(channel);
     const { queue } = durable

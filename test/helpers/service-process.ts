@@ -22,10 +22,10 @@ export class ServiceProcess {
     private readonly opts: ServiceOptions,
   ) {}
 
-  /** The service from its sources with the tests' settings (JWT secret, warnings only, a 50 ms relay poll). */
+  /** The service from its sources with the tests' settings (JWT secret, warnings only, a 50 ms relay poll, no inbound). */
   static start(env: Record<string, string>): Promise<ServiceProcess> {
     return ServiceProcess.launch({
-      env: { JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn', RELAY_POLL_MS: '50', ...env },
+      env: { JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn', RELAY_POLL_MS: '50', INBOUND: 'off', ...env },
     });
   }
 

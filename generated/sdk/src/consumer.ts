@@ -1,26 +1,19 @@
 // Generated from asyncapi.yaml by scripts/generate.ts — DO NOT EDIT.
 
-import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
+import {
+  ATTEMPTS_HEADER,
+  ConsumerRuntime,
+  type Decoded,
+  ERROR_HEADER,
+  type HandlerOutcome,
+  type MessageMeta,
+  retryQueueName,
+} from './consumer-runtime.js';
 import { type DedupeStore, memoryDedupe } from './dedupe.js';
 import { type EventEnvelopeMap, type EventName, EXCHANGE, isEventName } from './events.js';
 import { validateEvent } from './validate.js';
 
-/** Header of a dead-lettered message: why it was dead-lettered (the field, or the handler's error message). */
-export const ERROR_HEADER = 'x-error';
-/** Header of a retried or dead-lettered message: the number of deliveries made so far. */
-export const ATTEMPTS_HEADER = 'x-attempts';
-
-/** What a handler gets besides the event. */
-export interface MessageMeta {
-  readonly messageId: string | undefined;
-  readonly correlationId: string | undefined;
-  readonly routingKey: string;
-  /** Whether the broker delivered this message before (a connection was lost before it was acknowledged). */
-  readonly redelivered: boolean;
-  /** 1 on the first delivery, then 2, 3… after each retry. */
-  readonly attempt: number;
-  readonly headers: Readonly<Record<string, unknown>>;
-}
+export { ATTEMPTS_HEADER, ERROR_HEADER, type MessageMeta, retryQueueName };
 
 /** The handler of the event `N`: throw (or reject) to have the message retried, then dead-lettered. */
 export type EventHandler<N extends EventName> = (event: EventEnvelopeMap[N], meta: MessageMeta) => Promise<void> | void;
@@ -58,232 +51,24 @@ export interface Consumer {
 }
 
 const DEFAULT_DELAYS_MS = [1000, 10_000, 60_000] as const;
-const BROKER_HEADERS = /^x-(death|first-death-|last-death-)/;
 
 type AnyHandler = (event: unknown, meta: MessageMeta) => Promise<void> | void;
 
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
+/** Our events: the name the body declares (else the routing key), validated against its consumer schema. */
+interface Named {
+  readonly name: EventName;
+  readonly body: unknown;
 }
 
-/** Topology names of a queue. */
-export function retryQueueName(queue: string, delayMs: number): string {
-  return `${queue}.retry.${delayMs}ms`;
-}
-
-class AmqpConsumer implements Consumer {
-  readonly queue: string;
-  readonly deadLetterQueue: string;
-  readonly retryQueues: readonly string[];
-  private readonly delays: readonly number[];
-  private readonly bindings: readonly string[];
-  private readonly dedupe: DedupeStore;
-  private readonly onError: (error: Error) => void;
-  private readonly running = new Set<Promise<void>>();
-  private connection: ChannelModel | undefined;
-  private channel: ConfirmChannel | undefined;
-  private consumerTag: string | undefined;
-  private closing = false;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private reconnectDelayMs = 100;
-
-  constructor(private readonly options: ConsumerOptions) {
-    this.queue = options.queue;
-    this.deadLetterQueue = `${options.queue}.dlq`;
-    this.delays = options.retry?.delaysMs ?? DEFAULT_DELAYS_MS;
-    for (const delay of this.delays) {
-      if (!Number.isInteger(delay) || delay < 1)
-        throw new RangeError('retry.delaysMs: each delay is a positive integer');
-    }
-    this.retryQueues = [...new Set(this.delays)].map((delay) => retryQueueName(options.queue, delay));
-    this.bindings = options.bindings ?? Object.keys(options.handlers);
-    if (this.bindings.length === 0) throw new Error('createConsumer: no bindings and no handlers');
-    this.dedupe = options.dedupe ?? memoryDedupe();
-    this.onError = options.onError ?? ((error) => console.warn(`@customer-service/events: ${error.message}`));
+function decode(body: unknown, routingKey: string): Decoded<Named> {
+  const declared = typeof body === 'object' && body !== null && 'event' in body ? body.event : undefined;
+  const name = typeof declared === 'string' ? declared : routingKey;
+  if (!isEventName(name)) return { ok: false, reason: `event: unknown event '${name}'` };
+  const result = validateEvent(name, body);
+  if (!result.ok) {
+    return { ok: false, reason: result.errors.map((error) => `${error.field}: ${error.message}`).join('; ') };
   }
-
-  /** Connects, checks the exchange, declares the queues and starts consuming. */
-  async connect(): Promise<void> {
-    const connection = await amqp.connect(this.options.url, {
-      clientProperties: { connection_name: `@customer-service/events ${this.queue}` },
-    });
-    connection.on('error', (error: Error) => this.onError(error));
-    try {
-      const channel = await connection.createConfirmChannel();
-      channel.on('error', (error: Error) => this.onError(error));
-      await this.declare(channel);
-      await channel.prefetch(this.options.prefetch ?? 20);
-      const { consumerTag } = await channel.consume(this.queue, (message) => {
-        if (message) this.track(this.handle(channel, message));
-      });
-      this.connection = connection;
-      this.channel = channel;
-      this.consumerTag = consumerTag;
-      connection.on('close', () => this.lost(connection));
-    } catch (error) {
-      await connection.close().catch(() => {});
-      throw error;
-    }
-  }
-
-  private async declare(channel: ConfirmChannel): Promise<void> {
-    // Never declared here: a durable exchange keeps the arguments of whoever declared it first (406 otherwise).
-    await channel.checkExchange(EXCHANGE).catch((error: unknown) => {
-      throw new Error(`exchange ${EXCHANGE} does not exist on the broker (${asError(error).message})`);
-    });
-    const queueType = this.options.queueType ?? 'quorum';
-    await channel.assertQueue(this.queue, { durable: true, arguments: { 'x-queue-type': queueType } });
-    await channel.assertQueue(this.deadLetterQueue, { durable: true, arguments: { 'x-queue-type': queueType } });
-    for (const delay of new Set(this.delays)) {
-      await channel.assertQueue(retryQueueName(this.queue, delay), {
-        durable: true,
-        arguments: {
-          'x-queue-type': 'classic',
-          'x-message-ttl': delay,
-          'x-dead-letter-exchange': '',
-          'x-dead-letter-routing-key': this.queue,
-        },
-      });
-    }
-    for (const pattern of this.bindings) await channel.bindQueue(this.queue, EXCHANGE, pattern);
-  }
-
-  private track(work: Promise<void>): void {
-    const tracked = work.catch((error: unknown) => this.onError(asError(error)));
-    this.running.add(tracked);
-    void tracked.finally(() => this.running.delete(tracked));
-  }
-
-  private lost(connection: ChannelModel): void {
-    if (this.closing || this.connection !== connection) return;
-    this.connection = undefined;
-    this.channel = undefined;
-    this.consumerTag = undefined;
-    this.onError(new Error('connection to the broker lost; reconnecting'));
-    this.scheduleReconnect();
-  }
-
-  private scheduleReconnect(): void {
-    if (this.closing) return;
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      this.connect().then(
-        () => {
-          this.reconnectDelayMs = 100;
-        },
-        (error: unknown) => {
-          this.onError(new Error(`reconnection failed: ${asError(error).message}`));
-          this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, 5000);
-          this.scheduleReconnect();
-        },
-      );
-    }, this.reconnectDelayMs);
-  }
-
-  private async handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
-    const headers: Record<string, unknown> = { ...(message.properties.headers ?? {}) };
-    const previous = Number(headers[ATTEMPTS_HEADER] ?? 0);
-    const attempt = (Number.isInteger(previous) && previous > 0 ? previous : 0) + 1;
-    let body: unknown;
-    try {
-      body = JSON.parse(message.content.toString('utf8'));
-    } catch (error) {
-      return this.deadLetter(channel, message, `(body): not JSON (${asError(error).message})`, attempt);
-    }
-    const declared = typeof body === 'object' && body !== null ? (body as { event?: unknown }).event : undefined;
-    const name = typeof declared === 'string' ? declared : message.fields.routingKey;
-    if (!isEventName(name)) return this.deadLetter(channel, message, `event: unknown event '${name}'`, attempt);
-    const result = validateEvent(name, body);
-    if (!result.ok) {
-      const reason = result.errors.map((error) => `${error.field}: ${error.message}`).join('; ');
-      return this.deadLetter(channel, message, reason, attempt);
-    }
-    const handler = this.options.handlers[name] as AnyHandler | undefined;
-    const { messageId, correlationId } = message.properties as { messageId?: string; correlationId?: string };
-    if (!handler || (messageId !== undefined && (await this.dedupe.seen(messageId)))) {
-      this.ack(channel, message);
-      return;
-    }
-    const meta: MessageMeta = {
-      messageId,
-      correlationId,
-      routingKey: message.fields.routingKey,
-      redelivered: message.fields.redelivered,
-      attempt,
-      headers,
-    };
-    try {
-      await handler(body, meta);
-    } catch (error) {
-      const reason = asError(error).message;
-      const delay = this.delays[attempt - 1];
-      if (delay === undefined) return this.deadLetter(channel, message, reason, attempt);
-      await this.republish(channel, retryQueueName(this.queue, delay), message, { [ATTEMPTS_HEADER]: attempt });
-      this.ack(channel, message);
-      return;
-    }
-    if (messageId !== undefined) await this.dedupe.remember(messageId);
-    this.ack(channel, message);
-  }
-
-  private async deadLetter(channel: ConfirmChannel, message: ConsumeMessage, reason: string, attempt: number) {
-    await this.republish(channel, this.deadLetterQueue, message, {
-      [ERROR_HEADER]: reason,
-      [ATTEMPTS_HEADER]: attempt,
-    });
-    this.ack(channel, message);
-  }
-
-  /** Sends a copy (body, messageId and properties kept) to `queue` and waits for the broker's confirm. */
-  private republish(
-    channel: ConfirmChannel,
-    queue: string,
-    message: ConsumeMessage,
-    extraHeaders: Record<string, unknown>,
-  ): Promise<void> {
-    const p = message.properties;
-    const headers = Object.fromEntries(
-      Object.entries(p.headers ?? {}).filter(([name]) => !BROKER_HEADERS.test(name)),
-    ) as Record<string, unknown>;
-    const options: Options.Publish = {
-      headers: { ...headers, ...extraHeaders },
-      deliveryMode: p.deliveryMode ?? 2,
-      persistent: (p.deliveryMode ?? 2) === 2,
-      contentType: p.contentType,
-      contentEncoding: p.contentEncoding,
-      correlationId: p.correlationId,
-      messageId: p.messageId,
-      timestamp: p.timestamp,
-      type: p.type,
-      appId: p.appId,
-      priority: p.priority,
-    };
-    return new Promise((resolve, reject) => {
-      channel.sendToQueue(queue, message.content, options, (error: unknown) =>
-        error ? reject(asError(error)) : resolve(),
-      );
-    });
-  }
-
-  private ack(channel: ConfirmChannel, message: ConsumeMessage): void {
-    try {
-      channel.ack(message);
-    } catch {
-      // The channel is gone: the broker delivers the message again, and the dedupe store recognises it.
-    }
-  }
-
-  async close(): Promise<void> {
-    this.closing = true;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    const { channel, connection, consumerTag } = this;
-    if (channel && consumerTag) await channel.cancel(consumerTag).catch(() => {});
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
-    await channel?.close().catch(() => {});
-    await connection?.close().catch(() => {});
-    this.connection = undefined;
-    this.channel = undefined;
-  }
+  return { ok: true, name, event: { name, body } };
 }
 
 /**
@@ -293,7 +78,30 @@ class AmqpConsumer implements Consumer {
  * exchange does not exist.
  */
 export async function createConsumer(options: ConsumerOptions): Promise<Consumer> {
-  const consumer = new AmqpConsumer(options);
-  await consumer.connect();
-  return consumer;
+  const bindings = options.bindings ?? Object.keys(options.handlers);
+  if (bindings.length === 0) throw new Error('createConsumer: no bindings and no handlers');
+  const dedupe = options.dedupe ?? memoryDedupe();
+  const handle = async ({ name, body }: Named, meta: MessageMeta): Promise<HandlerOutcome> => {
+    const handler = options.handlers[name] as AnyHandler | undefined;
+    const { messageId } = meta;
+    if (!handler || (messageId !== undefined && (await dedupe.seen(messageId)))) return { kind: 'done' };
+    await handler(body, meta);
+    if (messageId !== undefined) await dedupe.remember(messageId);
+    return { kind: 'done' };
+  };
+  const runtime = new ConsumerRuntime<Named>({
+    url: options.url,
+    connectionName: `@customer-service/events ${options.queue}`,
+    exchange: EXCHANGE,
+    queue: options.queue,
+    queueType: options.queueType ?? 'quorum',
+    bindings,
+    prefetch: options.prefetch ?? 20,
+    retry: { delaysMs: options.retry?.delaysMs ?? DEFAULT_DELAYS_MS, exhausted: 'dead-letter' },
+    decode,
+    handle,
+    onError: options.onError ?? ((error) => console.warn(`@customer-service/events: ${error.message}`)),
+  });
+  await runtime.connect();
+  return runtime;
 }

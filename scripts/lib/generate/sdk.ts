@@ -10,6 +10,10 @@ import type { ParsedSpec, SpecEvent } from './spec.js';
 /** The consumer SDK's template (React renderer). */
 export const SDK_TEMPLATE_DIR = path.join(PROJECT_ROOT, 'templates/sdk');
 
+/** Files of the shared runtime (templates/runtime/) that the SDK ships as well. */
+const SDK_SHARED_RUNTIME = ['consumer-protocol.ts', 'consumer-runtime.ts'] as const;
+const SHARED_RUNTIME_DIR = path.join(PROJECT_ROOT, 'templates/runtime');
+
 /** The SDK's runtime dependencies: the only packages its code imports. */
 export const SDK_DEPENDENCIES = ['ajv', 'ajv-formats', 'amqplib'] as const;
 
@@ -80,7 +84,7 @@ export function renderSdkSchemas(events: readonly SpecEvent[], banner: string): 
 /**
  * Writes the consumer SDK into `outDir`: the template's files (package.json, README, tsconfig, src/index.ts,
  * src/events.ts), the Modelina models (the same text as `models/index.ts`), the schemas and examples, and the
- * event-independent runtime of `templates/sdk/runtime/` with the banner.
+ * event-independent runtime of `templates/sdk/runtime/` and the shared consumer runtime, with the banner.
  */
 export async function renderSdk(spec: ParsedSpec, models: string, banner: string, outDir: string): Promise<void> {
   const Generator = loadGenerator();
@@ -96,6 +100,10 @@ export async function renderSdk(spec: ParsedSpec, models: string, banner: string
   const runtimeDir = path.join(SDK_TEMPLATE_DIR, 'runtime');
   for (const name of (await readdir(runtimeDir)).filter((file) => file.endsWith('.ts')).sort()) {
     files.set(`src/${name}`, `${banner}\n\n${await readFile(path.join(runtimeDir, name), 'utf8')}`);
+  }
+  // The consumer runtime the service's inbound consumer runs on too (templates/runtime/, also in generated/runtime/).
+  for (const name of SDK_SHARED_RUNTIME) {
+    files.set(`src/${name}`, `${banner}\n\n${await readFile(path.join(SHARED_RUNTIME_DIR, name), 'utf8')}`);
   }
   await writeFiles(outDir, files);
 }
