@@ -9,6 +9,22 @@ import type { Service } from './service.js';
 const ORDER_EXCHANGE = 'order_events';
 const PREFETCH = 50;
 
+/**
+ * Declares the producers' exchanges as the Order and Payment services would (topic, durable): the service runs
+ * with NODE_ENV=production here, where it only checks that they exist.
+ */
+export async function declareProducerExchanges(): Promise<void> {
+  const connection = await amqp.connect(AMQP_URL);
+  try {
+    const channel = await connection.createChannel();
+    for (const exchange of [ORDER_EXCHANGE, 'payment_events']) {
+      await channel.assertExchange(exchange, 'topic', { durable: true });
+    }
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
 export interface ConsumeResult {
   messages: number;
   /** Messages per second from the first delivery to the last ack. */

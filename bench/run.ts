@@ -13,7 +13,7 @@ import { AMQP_URL, EventTap } from '../test/helpers/events.js';
 import { killChildren } from '../test/helpers/process.js';
 import { TcpProxy } from '../test/helpers/tcp-proxy.js';
 import { ceilingHttp, ceilingPostgres, ceilingPublish } from './ceilings.js';
-import { ceilingConsume, type InboundResult, inboundRate } from './inbound.js';
+import { ceilingConsume, declareProducerExchanges, type InboundResult, inboundRate } from './inbound.js';
 import { CONNECTIONS, DURATION_S, type LoadResult, WARMUP_S } from './load.js';
 import { commitToConsumer, outboxDrain, waitOutboxEmpty, writeRate } from './phases.js';
 import { machineBusy, withTimeout } from './proc.js';
@@ -86,6 +86,7 @@ async function main(): Promise<{ rows: Row[]; last: string }> {
   cleanups.push(() => sink.close());
   const db = await createTestDatabase('cs_bench');
   const proxiedUrl = AMQP_URL.replace(`:${brokerPort}`, `:${proxy.port}`);
+  await declareProducerExchanges();
   log('service (PostgreSQL): start, 100 customers');
   const svc = await withTimeout('service start', 40_000, startService({ DATABASE_URL: db.url, AMQP_URL: proxiedUrl }));
   cleanups.push(() => svc.stop());
