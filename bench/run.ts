@@ -13,6 +13,7 @@ import { AMQP_URL, EventTap } from '../test/helpers/events.js';
 import { killChildren } from '../test/helpers/process.js';
 import { TcpProxy } from '../test/helpers/tcp-proxy.js';
 import { ceilingHttp, ceilingPostgres, ceilingPublish } from './ceilings.js';
+import { ceilingConsume, type InboundResult, inboundRate } from './inbound.js';
 import { CONNECTIONS, DURATION_S, type LoadResult, WARMUP_S } from './load.js';
 import { commitToConsumer, outboxDrain, waitOutboxEmpty, writeRate } from './phases.js';
 import { machineBusy, withTimeout } from './proc.js';
@@ -23,6 +24,7 @@ import { printTable, type Row } from './table.js';
 const PUBLISH_MESSAGES = Number(process.env.BENCH_PUBLISH_MESSAGES ?? 30_000);
 const DRAIN_EVENTS = Number(process.env.BENCH_DRAIN_EVENTS ?? 20_000);
 const LATENCY_S = Number(process.env.BENCH_LATENCY_SECONDS ?? 8);
+const INBOUND_MESSAGES = Number(process.env.BENCH_INBOUND_MESSAGES ?? 5_000);
 const TOTAL_TIMEOUT_MS = 175_000;
 
 const runId = randomBytes(4).toString('hex');
@@ -72,6 +74,8 @@ async function main(): Promise<{ rows: Row[]; last: string }> {
   const b = await withTimeout('ceiling B', 40_000, ceilingPublish(PUBLISH_MESSAGES));
   log('C: raw PostgreSQL (8 connections)');
   const cRate = await withTimeout('ceiling C', 20_000, ceilingPostgres(scratch, 8, 5));
+  log(`D: bare amqplib consume-and-ack (${INBOUND_MESSAGES} messages, prefetch 50)`);
+  const d = await withTimeout('ceiling D', 30_000, ceilingConsume(INBOUND_MESSAGES));
   await scratch.drop();
 
   // The service on PostgreSQL, reaching the broker through a proxy that can cut it off.
@@ -103,6 +107,15 @@ async function main(): Promise<{ rows: Row[]; last: string }> {
 
   log(`service: outbox drain (${DRAIN_EVENTS} earns while the broker is cut off)`);
   const drain = await withTimeout('drain', 120_000, outboxDrain(svc, sink, proxy, `${runId}-d`, DRAIN_EVENTS));
+  log(`service: inbound (${INBOUND_MESSAGES} order.completed on order_events)`);
+  const inbound: InboundResult | undefined = await withTimeout(
+    'inbound',
+    100_000,
+    inboundRate(svc, sink, runId, INBOUND_MESSAGES),
+  ).catch((err: Error) => {
+    log(`inbound: ${err.message.split('\n')[0]}`);
+    return undefined;
+  });
   const rss = svc.rssMb();
   await svc.stop();
   cleanups.pop();
@@ -131,7 +144,8 @@ async function main(): Promise<{ rows: Row[]; last: string }> {
   const ratio = (x: number, y: number) => x / y;
   const last =
     `ratios: write/A=${ratio(w.rate, a.rate).toFixed(2)} drain/B=${ratio(drain.rate, b.rate).toFixed(2)} ` +
-    `p99=${lat.p99ms.toFixed(1)}ms p50=${lat.p50ms.toFixed(1)}ms rss=${rss.toFixed(0)}MB`;
+    `p99=${lat.p99ms.toFixed(1)}ms p50=${lat.p50ms.toFixed(1)}ms rss=${rss.toFixed(0)}MB ` +
+    `inbound/earn=${inbound ? ratio(inbound.rate, w.rate).toFixed(2) : 'n/a'}`;
   const rows: Row[] = [
     {
       figure: 'A bare HTTP write (Fastify + pg tx, own process)',
@@ -141,6 +155,7 @@ async function main(): Promise<{ rows: Row[]; last: string }> {
     },
     { figure: 'B raw confirmed publish → consumer', value: b.rate, unit: 'msg/s', note: `${b.bytes} B bodies` },
     { figure: 'C raw PostgreSQL, 8 connections', value: cRate, unit: 'tx/s' },
+    { figure: 'D bare consume-and-ack (amqplib, prefetch 50)', value: d.rate, unit: 'msg/s' },
     {
       figure: 'service write rate (earn, PostgreSQL)',
       value: w.rate,
@@ -182,6 +197,22 @@ async function main(): Promise<{ rows: Row[]; last: string }> {
       pass: drain.rate >= 0.8 * b.rate,
       note: `reconnect ${(drain.reconnectMs / 1000).toFixed(1)} s; written at ${drain.writeRate.toFixed(0)}/s`,
     },
+    inbound
+      ? {
+          figure: `inbound order.completed applied (${inbound.messages}, earn + event)`,
+          value: inbound.rate,
+          unit: 'msg/s',
+          target: '≥ 1.0× earn',
+          ratio: ratio(inbound.rate, w.rate),
+          pass: inbound.rate >= w.rate && inbound.earned === inbound.messages && inbound.duplicates === 0,
+          note: `${ratio(inbound.rate, d.rate).toFixed(2)}×D; ${inbound.earned}/${inbound.messages} earned once, ${inbound.duplicates} duplicates`,
+        }
+      : {
+          figure: 'inbound order.completed applied',
+          value: Number.NaN,
+          unit: 'msg/s',
+          note: 'did not run (see the log)',
+        },
     {
       figure: 'service RSS at the end',
       value: rss,

@@ -44,6 +44,17 @@ export function createMetrics() {
       help: 'Age of the oldest event not yet confirmed by the broker',
       registers: [registry],
     }),
+    deadLettersMoved: new Counter({
+      name: 'outbox_dead_letters_moved_total',
+      help: 'Outbox rows the relay could not publish and moved to outbox_dead_letters, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    deadLetters: new Gauge({
+      name: 'outbox_dead_letters',
+      help: 'Dead letters stored (outbox rows never published; npm run outbox:dead-letters lists them)',
+      registers: [registry],
+    }),
     brokerUp: new Gauge({
       name: 'outbox_broker_up',
       help: '1 when the relay has a broker connection',

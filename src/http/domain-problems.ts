@@ -13,6 +13,7 @@ const answers: Record<DomainErrorCode, { status: number; title: string }> = {
   'duplicate-reference': { status: 409, title: 'Reference already earned' },
   'no-points': { status: 422, title: 'No points to earn' },
   'insufficient-points': { status: 422, title: 'Insufficient points' },
+  'points-limit-exceeded': { status: 422, title: 'Points limit exceeded' },
   'transaction-not-found': { status: 404, title: 'Loyalty transaction not found' },
   'reversal-exceeds-transaction': { status: 422, title: 'Reversal exceeds the transaction' },
   'not-reversible': { status: 422, title: 'Not reversible' },

@@ -1,3 +1,6 @@
+import { MONEY_BELOW } from '../shared/money.js';
+import { MAX_POINTS_BALANCE, MAX_POINTS_PER_OPERATION } from '../shared/points.js';
+
 /**
  * Shared JSON Schema pieces for the HTTP API. They feed Fastify's validation and the OpenAPI document.
  */
@@ -28,9 +31,9 @@ export const problemSchema = {
 export const money = {
   type: 'number',
   exclusiveMinimum: 0,
-  exclusiveMaximum: 1_000_000_000_000,
+  exclusiveMaximum: MONEY_BELOW,
   money: true,
-  description: 'Amount in currency units, at most 2 decimals',
+  description: 'Amount in currency units, at most 2 decimals, below 1,000,000,000,000',
   examples: [125.5],
 } as const;
 
@@ -39,9 +42,12 @@ export const moneyOut = { type: 'number', description: 'Amount in currency units
 export const positivePoints = {
   type: 'integer',
   minimum: 1,
-  maximum: 1_000_000_000,
-  description: 'Whole points, greater than 0',
+  maximum: MAX_POINTS_PER_OPERATION,
+  description: 'Whole points, from 1 to 1,000,000,000',
 } as const;
+
+/** Points an account holds (a balance, a lifetime total), as answered: never above 1,000,000,000,000. */
+export const heldPoints = { type: 'integer', minimum: 0, maximum: MAX_POINTS_BALANCE } as const;
 
 export function idParam<N extends string>(name: N, prefix: string) {
   const id = { type: 'string', minLength: 1, maxLength: 64, description: `Id (${prefix}…)` } as const;

@@ -1,13 +1,6 @@
-import { writableCustomerCte } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
 import { SqlParams, selectPage } from '../db/sql.js';
-import {
-  type ComputedEvent,
-  type EventBatch,
-  insertComputedEventsSql,
-  insertEventsSql,
-} from '../shared/outbox-writer.js';
-import type { LoyaltyProgram } from './loyalty.schemas.js';
+import { type EventBatch, insertEventsSql } from '../shared/outbox-writer.js';
 
 export interface LoyaltyAccountRow {
   customer_id: string;
@@ -89,124 +82,6 @@ function insertEntrySql(params: SqlParams, org: string, customerId: string, type
                                     reference_type, reference_id, actor, created_at, reversed_transaction_id,
                                     unrecovered_points)
        VALUES (${values.join(', ')})`;
-}
-
-/** The JSON text of an earn's computed columns (the CTE `earned`), for the events' computed fields. */
-export const EARNED_JSON = {
-  points: 'earned.points::text',
-  pointsBalance: 'earned.points_balance::text',
-  lifetimePoints: 'earned.lifetime_points::text',
-  previousTier: 'to_json(earned.previous_tier)::text',
-  tier: 'to_json(earned.tier)::text',
-} as const;
-
-/** True when the earn raised the tier (a condition over the CTE `earned`). */
-export const EARNED_TIER_RAISED = 'earned.tier <> earned.previous_tier';
-
-export interface EarnRequest {
-  /** As given, or null to convert `amountCents` at the program's earn rate. */
-  points: number | null;
-  amountCents: number | null;
-  /** What applies while the organization has no program of its own. */
-  defaults: Pick<LoyaltyProgram, 'earn_points_per_currency_unit' | 'tiers' | 'points_validity_days'>;
-  entry: Pick<NewLedgerEntry, 'transaction_id' | 'reference_type' | 'reference_id' | 'actor' | 'created_at'>;
-  /** Stored when the earn is; their computed fields read `EARNED_JSON`. */
-  events: { customerId: string; correlationId: string | null; events: readonly ComputedEvent[] };
-}
-
-export interface EarnedRow {
-  /** Points credited: as given, or the amount converted at the program's earn rate, rounded down. */
-  points: number;
-  points_balance: number;
-  lifetime_points: number;
-  previous_tier: string;
-  /** The tier after the earn: tiers only rise (as `tierAfterEarn`). */
-  tier: string;
-}
-
-/** `refused`: no writable customer, no account, or 0 points. Only `earned` wrote anything. */
-export type EarnOutcome = { kind: 'earned'; row: EarnedRow } | { kind: 'refused' } | { kind: 'duplicate-reference' };
-
-/**
- * The whole earn in one statement (one round trip; outside a transaction it is its own). It runs only while the
- * customer exists and is not anonymized, taking the same share lock on the customer row as `writableCustomer`
- * (anonymization takes it for update, so an earn and an anonymization never interleave); it then locks the
- * account, reads the program, converts the amount and appends the ledger entry; only if the entry was inserted it
- * credits the account (raising the tier as `tierAfterEarn` does), opens the earn's lot and stores the events. An
- * earn whose (reference_type, reference_id) already earned in this organization inserts nothing (the unique index
- * decides, not a prior read). A refusal of any kind writes nothing; the caller tells the reasons apart on that path.
- */
-export async function earnPoints(tx: Queryable, org: string, customerId: string, r: EarnRequest): Promise<EarnOutcome> {
-  const p = new SqlParams();
-  const o = p.add(org);
-  const c = p.add(customerId);
-  const at = p.add(r.entry.created_at);
-  const inserted = 'EXISTS (SELECT 1 FROM entry)';
-  const res = await tx.query<EarnedRow & { inserted: boolean }>(
-    `WITH ${writableCustomerCte(o, c)}, program AS (
-       SELECT earn_points_per_currency_unit, tiers, points_validity_days FROM loyalty_programs
-        WHERE organization_id = ${o}
-     ), settings AS (
-       SELECT COALESCE((SELECT earn_points_per_currency_unit FROM program),
-                       ${p.add(r.defaults.earn_points_per_currency_unit)}::int) AS earn_rate,
-              CASE WHEN EXISTS (SELECT 1 FROM program) THEN (SELECT points_validity_days FROM program)
-                   ELSE ${p.add(r.defaults.points_validity_days)}::int END AS validity_days,
-              COALESCE((SELECT tiers FROM program), ${p.add(JSON.stringify(r.defaults.tiers))}::jsonb) AS tiers
-     ), tiers AS (
-       SELECT t.v->>'name' AS name, (t.v->>'min_lifetime_points')::bigint AS min_lifetime_points, t.ord
-         FROM settings CROSS JOIN jsonb_array_elements(settings.tiers) WITH ORDINALITY AS t(v, ord)
-     ), account AS (
-       SELECT points_balance, lifetime_points, tier FROM loyalty_accounts
-        WHERE organization_id = ${o} AND customer_id = ${c} AND EXISTS (SELECT 1 FROM customer)
-        FOR UPDATE
-     ), earned AS (
-       SELECT x.points, a.points_balance + x.points AS points_balance, a.lifetime_points + x.points AS lifetime_points,
-              a.tier AS previous_tier,
-              CASE WHEN COALESCE((SELECT min(ord) FROM tiers WHERE name = reached.tier), 0)
-                        > COALESCE((SELECT min(ord) FROM tiers WHERE name = a.tier), 0)
-                   THEN reached.tier ELSE a.tier END AS tier,
-              ${at}::timestamptz + s.validity_days * interval '86400 seconds' AS expires_at
-         FROM account a CROSS JOIN settings s
-        CROSS JOIN LATERAL (
-          SELECT COALESCE(${p.add(r.points)}::bigint, ${p.add(r.amountCents)}::bigint * s.earn_rate / 100) AS points
-        ) x
-        CROSS JOIN LATERAL (
-          SELECT COALESCE(
-                   (SELECT name FROM tiers WHERE min_lifetime_points <= a.lifetime_points + x.points
-                     ORDER BY ord DESC LIMIT 1),
-                   (SELECT name FROM tiers ORDER BY ord LIMIT 1),
-                   'bronze') AS tier
-        ) reached
-        WHERE x.points > 0
-     ), entry AS (
-       INSERT INTO loyalty_transactions (organization_id, transaction_id, customer_id, type, points, points_balance,
-                                         reference_type, reference_id, actor, created_at)
-       SELECT ${o}, ${p.add(r.entry.transaction_id)}, ${c}, 'earn', earned.points, earned.points_balance,
-              ${p.add(r.entry.reference_type)}, ${p.add(r.entry.reference_id)}, ${p.add(r.entry.actor)}, ${at}
-         FROM earned
-       ON CONFLICT (organization_id, reference_type, reference_id) WHERE type = 'earn' DO NOTHING
-       RETURNING transaction_id
-     ), credited AS (
-       UPDATE loyalty_accounts a
-          SET points_balance = earned.points_balance, lifetime_points = earned.lifetime_points, tier = earned.tier,
-              updated_at = ${at}
-         FROM earned
-        WHERE a.organization_id = ${o} AND a.customer_id = ${c} AND ${inserted}
-     ), lot AS (
-       INSERT INTO loyalty_lots (organization_id, customer_id, transaction_id, points, remaining, earned_at, expires_at)
-       SELECT ${o}, ${c}, entry.transaction_id, earned.points, earned.points, ${at}, earned.expires_at
-         FROM earned CROSS JOIN entry
-     ), events AS (
-       ${insertComputedEventsSql(p, r.events, 'earned', inserted)}
-     )
-     SELECT points, points_balance, lifetime_points, previous_tier, tier, ${inserted} AS inserted FROM earned`,
-    p.values,
-  );
-  const row = res.rows[0];
-  if (!row) return { kind: 'refused' };
-  if (!row.inserted) return { kind: 'duplicate-reference' };
-  const { inserted: _, ...earned } = row;
-  return { kind: 'earned', row: earned };
 }
 
 /**

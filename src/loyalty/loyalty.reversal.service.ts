@@ -4,6 +4,7 @@ import { newId } from '../ids.js';
 import { envelope } from '../outbox/events.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { DomainError } from '../shared/domain-error.js';
+import { MAX_POINTS_BALANCE, pointsLimitExceeded } from '../shared/points.js';
 import type { FromSchema } from '../shared/schema-types.js';
 import * as lots from './loyalty.lots.repository.js';
 import { missingAccount } from './loyalty.queries.service.js';
@@ -31,7 +32,8 @@ export async function reverse(
 ): Promise<Reversed> {
   const org = ctx.principal.org;
   await writableCustomer(tx, org, customerId);
-  if (!(await repo.findAccount(tx, org, customerId, true))) return missingAccount(tx, org, customerId);
+  const locked = await repo.findAccount(tx, org, customerId, true);
+  if (!locked) return missingAccount(tx, org, customerId);
   const original = await lots.lockEntry(tx, org, customerId, transactionId);
   if (!original) {
     throw new DomainError('transaction-not-found', `The customer has no loyalty transaction ${transactionId}.`);
@@ -48,6 +50,14 @@ export async function reverse(
       'reversal-exceeds-transaction',
       `Transaction ${transactionId} has ${reversible} of its ${original.points} points left to reverse; ${points} were asked.`,
       { points_reversible: reversible, points_requested: points },
+    );
+  }
+  // Reversing a redemption gives points back: the balance stays within its bound (an earn's reversal only takes).
+  if (original.type === 'redeem' && locked.points_balance + points > MAX_POINTS_BALANCE) {
+    throw pointsLimitExceeded(
+      'points',
+      `of ${points} points would raise points_balance from ${locked.points_balance} above ${MAX_POINTS_BALANCE}`,
+      { points_requested: points, points_balance: locked.points_balance, points_limit: MAX_POINTS_BALANCE },
     );
   }
   await lots.addReversed(tx, org, transactionId, points);

@@ -1,4 +1,4 @@
-import { money, page, positivePoints } from '../http/schemas.js';
+import { heldPoints, money, page, positivePoints } from '../http/schemas.js';
 import type { FromSchema } from '../shared/schema-types.js';
 
 export const loyaltyAccountSchema = {
@@ -6,8 +6,8 @@ export const loyaltyAccountSchema = {
   type: 'object',
   properties: {
     customer_id: { type: 'string' },
-    points_balance: { type: 'integer' },
-    lifetime_points: { type: 'integer' },
+    points_balance: heldPoints,
+    lifetime_points: heldPoints,
     tier: { type: 'string' },
     next_tier: { type: ['string', 'null'] },
     points_to_next_tier: { type: ['integer', 'null'] },
@@ -43,7 +43,10 @@ const reference = { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S'
 
 export const earnBody = {
   type: 'object',
-  description: 'Exactly one of `points` and `amount` (converted at the program earn rate, rounded down).',
+  description:
+    'Exactly one of `points` and `amount` (converted at the program earn rate, rounded down). One earn credits at ' +
+    'most 1,000,000,000 points, and the balance and lifetime total stay at most 1,000,000,000,000: past either, ' +
+    '422 `points-limit-exceeded` naming the field.',
   properties: {
     points: positivePoints,
     amount: money,
@@ -59,9 +62,9 @@ export const earnResponse = {
   type: 'object',
   properties: {
     transaction_id: { type: 'string' },
-    points_earned: { type: 'integer' },
-    points_balance: { type: 'integer' },
-    lifetime_points: { type: 'integer' },
+    points_earned: { ...positivePoints, description: 'At most 1,000,000,000 (one earn)' },
+    points_balance: heldPoints,
+    lifetime_points: heldPoints,
     tier: { type: 'string' },
   },
   required: ['transaction_id', 'points_earned', 'points_balance', 'lifetime_points', 'tier'],
@@ -80,7 +83,7 @@ export const redeemResponse = {
   properties: {
     transaction_id: { type: 'string' },
     points_redeemed: { type: 'integer' },
-    points_balance: { type: 'integer' },
+    points_balance: heldPoints,
     discount_value: { type: 'number' },
   },
   required: ['transaction_id', 'points_redeemed', 'points_balance', 'discount_value'],
@@ -96,8 +99,11 @@ export const ledgerEntrySchema = {
       enum: ['earn', 'redeem', 'reversal', 'expiry', 'forfeiture'],
       description: '`forfeiture`: the points left on the account when its customer was anonymized',
     },
-    points: { type: 'integer', description: 'For a reversal: the points reversed (taken plus unrecovered)' },
-    points_balance: { type: 'integer', description: 'Balance after this entry' },
+    points: {
+      ...heldPoints,
+      description: 'For a reversal: the points reversed (taken plus unrecovered); an expiry or forfeiture: the total',
+    },
+    points_balance: { ...heldPoints, description: 'Balance after this entry' },
     reference_type: { type: ['string', 'null'] },
     reference_id: { type: ['string', 'null'] },
     reversed_transaction_id: { type: ['string', 'null'], description: 'The entry a reversal reverses; else null' },
@@ -182,7 +188,9 @@ export const reversalParams = {
 
 export const reversalBody = {
   type: ['object', 'null'],
-  description: 'Empty (or no body): reverse all that is still reversible.',
+  description:
+    'Empty (or no body): reverse all that is still reversible. Points given back by reversing a redemption keep ' +
+    'the balance at most 1,000,000,000,000 (else 422 `points-limit-exceeded`).',
   properties: {
     points: { ...positivePoints, description: 'Points to reverse (default: all that is still reversible)' },
     reason: { type: 'string', maxLength: 200, examples: ['order refunded'] },
@@ -197,8 +205,8 @@ export const reversalResponse = {
     reversed_transaction_id: { type: 'string' },
     points_reversed: { type: 'integer', description: 'Points taken from (earn) or given back to (redeem) the balance' },
     unrecovered_points: { type: 'integer', description: 'Points of an earn that were already spent' },
-    points_balance: { type: 'integer' },
-    lifetime_points: { type: 'integer' },
+    points_balance: heldPoints,
+    lifetime_points: heldPoints,
   },
   required: [
     'transaction_id',

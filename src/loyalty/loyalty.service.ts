@@ -6,7 +6,9 @@ import { envelope } from '../outbox/events.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { DomainError } from '../shared/domain-error.js';
 import { fromCents, toCents } from '../shared/money.js';
+import { MAX_POINTS_BALANCE, MAX_POINTS_PER_OPERATION, pointsLimitExceeded } from '../shared/points.js';
 import type { FromSchema } from '../shared/schema-types.js';
+import { EARNED_JSON, EARNED_TIER_RAISED, earnPoints } from './loyalty.earn.repository.js';
 import * as lots from './loyalty.lots.repository.js';
 import { DEFAULT_PROGRAM, getProgram, tierFor } from './loyalty.program.service.js';
 import { type LoyaltySummary, missingAccount, summarize } from './loyalty.queries.service.js';
@@ -37,8 +39,36 @@ export type EarnInput = FromSchema<typeof earnBody>;
 
 export type Earned = FromSchema<typeof earnResponse>;
 
+/** Why an earn of `points` (the request's or the amount's) was not credited to the locked `account`. */
+function earnRefusal(
+  input: EarnInput,
+  points: number,
+  account: Pick<repo.LoyaltyAccountRow, 'points_balance' | 'lifetime_points'>,
+): DomainError {
+  const field = input.points === undefined ? 'amount' : 'points';
+  if (points <= 0) return new DomainError('no-points', 'The amount converts to 0 points.', { amount: input.amount });
+  if (points > MAX_POINTS_PER_OPERATION) {
+    return pointsLimitExceeded(
+      field,
+      `comes to ${points} points; one earn credits at most ${MAX_POINTS_PER_OPERATION}`,
+      { points_requested: points, points_limit: MAX_POINTS_PER_OPERATION },
+    );
+  }
+  for (const total of ['points_balance', 'lifetime_points'] as const) {
+    if (account[total] + points > MAX_POINTS_BALANCE) {
+      return pointsLimitExceeded(
+        field,
+        `of ${points} points would raise ${total} from ${account[total]} above ${MAX_POINTS_BALANCE}`,
+        { points_requested: points, [total]: account[total], points_limit: MAX_POINTS_BALANCE },
+      );
+    }
+  }
+  // Unreachable: the earn statement refuses only for the reasons above (it reads the account under its lock).
+  throw new Error(`the earn of ${points} points was refused for no known reason`);
+}
+
 /**
- * Earns in one statement (repo.earnPoints): inside the caller's transaction, or as its own transaction when the
+ * Earns in one statement (earnPoints): inside the caller's transaction, or as its own transaction when the
  * caller runs it outside one (the earn route). A refusal must therefore be decided in that statement: nothing
  * after it can undo its writes. The events are built and validated here with a sample of each value the statement
  * computes (points, balance, tiers); the statement fills those in.
@@ -67,10 +97,11 @@ export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: strin
     { customer_id: customerId, previous_tier: sampleTier, new_tier: sampleTier, lifetime_points: 1 },
     ctx.now,
   );
-  const outcome = await repo.earnPoints(tx, org, customerId, {
+  const outcome = await earnPoints(tx, org, customerId, {
     points: input.points ?? null,
     amountCents: input.amount === undefined ? null : toCents(input.amount),
     defaults: DEFAULT_PROGRAM,
+    bounds: { perOperation: MAX_POINTS_PER_OPERATION, balance: MAX_POINTS_BALANCE },
     entry: {
       transaction_id: transactionId,
       reference_type: input.reference_type,
@@ -85,28 +116,29 @@ export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: strin
         {
           envelope: earned,
           computed: {
-            points_earned: repo.EARNED_JSON.points,
-            points_balance: repo.EARNED_JSON.pointsBalance,
-            tier: repo.EARNED_JSON.tier,
+            points_earned: EARNED_JSON.points,
+            points_balance: EARNED_JSON.pointsBalance,
+            tier: EARNED_JSON.tier,
           },
         },
         {
           envelope: upgraded,
           computed: {
-            previous_tier: repo.EARNED_JSON.previousTier,
-            new_tier: repo.EARNED_JSON.tier,
-            lifetime_points: repo.EARNED_JSON.lifetimePoints,
+            previous_tier: EARNED_JSON.previousTier,
+            new_tier: EARNED_JSON.tier,
+            lifetime_points: EARNED_JSON.lifetimePoints,
           },
-          onlyIf: repo.EARNED_TIER_RAISED,
+          onlyIf: EARNED_TIER_RAISED,
         },
       ],
     },
   });
-  if (outcome.kind === 'refused') {
+  if (outcome.kind === 'no-account') {
     await writableCustomer(tx, org, customerId);
-    if (!(await repo.findAccount(tx, org, customerId))) return missingAccount(tx, org, customerId);
-    throw new DomainError('no-points', 'The amount converts to 0 points.', { amount: input.amount });
+    return missingAccount(tx, org, customerId);
   }
+  // The statement read the account under its lock: the reason is final.
+  if (outcome.kind === 'out-of-bounds') throw earnRefusal(input, outcome.points, outcome.account);
   if (outcome.kind === 'duplicate-reference') {
     const first = await repo.findEarnByReference(tx, org, input.reference_type, input.reference_id);
     throw new DomainError(

@@ -2,6 +2,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { problems } from '../errors.js';
 
+const DEAD_LETTERS_WARNING =
+  'outbox rows that cannot be published were moved aside: npm run outbox:dead-letters -- list (docs/scripts.md)';
+
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** METRICS_TOKEN, when set, as a Bearer token; compared in constant time (digests: equal lengths whatever is sent). */
@@ -23,7 +26,7 @@ export default async function operationsRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: ['operations'],
-        summary: 'Ready when the database answers; reports the broker and the outbox backlog',
+        summary: 'Ready when the database answers; reports the broker, the outbox backlog and its dead letters',
         security: [],
       },
     },
@@ -36,7 +39,14 @@ export default async function operationsRoutes(app: FastifyInstance) {
           database: 'up',
           broker: relay.broker,
           relay: relay.leader ? 'active' : 'standby',
-          outbox: { backlog: b.count, oldest_age_seconds: Math.round(b.oldestAgeSeconds * 1000) / 1000 },
+          outbox: {
+            // Ready either way: dead letters are rows set aside for an operator, publishing goes on.
+            status: b.deadLetters > 0 ? 'warning' : 'ok',
+            backlog: b.count,
+            oldest_age_seconds: Math.round(b.oldestAgeSeconds * 1000) / 1000,
+            dead_letters: b.deadLetters,
+            ...(b.deadLetters > 0 && { warning: DEAD_LETTERS_WARNING }),
+          },
         };
       } catch {
         return reply.code(503).send({ status: 'unavailable', database: 'down', broker: relay.broker });

@@ -15,22 +15,23 @@ import {
 export type UnroutableQueue = 'bounded' | 'unbounded';
 
 /**
- * Opens the relay's own connection and confirm channel and declares the topology. `onGone` is called when the
- * connection or the channel closes or fails (possibly more than once).
+ * Opens the relay's own connection and confirm channel and declares the topology. `onGone` is called with the
+ * connection when it or the channel closes or fails (possibly more than once, and possibly before this resolves).
  */
 export async function openConfirmChannel(
   url: string,
   log: FastifyBaseLogger,
-  onGone: (err?: Error) => void,
+  onGone: (connection: ChannelModel, err?: Error) => void,
 ): Promise<{ connection: ChannelModel; channel: ConfirmChannel; unroutable: UnroutableQueue }> {
   const connection = await amqp.connect(url, { clientProperties: { connection_name: 'customer-service relay' } });
-  connection.on('error', onGone);
-  connection.on('close', onGone);
+  const gone = (err?: Error) => onGone(connection, err);
+  connection.on('error', gone);
+  connection.on('close', gone);
   try {
     const unroutable = await declareTopology(connection, log);
     const channel = await connection.createConfirmChannel();
-    channel.on('error', onGone);
-    channel.on('close', onGone);
+    channel.on('error', gone);
+    channel.on('close', gone);
     return { connection, channel, unroutable };
   } catch (err) {
     await connection.close().catch(() => {});

@@ -57,8 +57,10 @@ export class BrokerLink {
   /** The open channel, connecting first if there is none (throws when the broker cannot be reached). */
   async ensure(): Promise<ConfirmChannel> {
     if (this.channel) return this.channel;
-    const { connection, channel, unroutable } = await openConfirmChannel(this.url, this.log, (err) => {
-      if (this.connection !== connection) return;
+    // The connection is named by the callback's argument, not by the result below: it may fail while the topology
+    // is declared, before the result exists (reading it then was a ReferenceError thrown from an event handler).
+    const { connection, channel, unroutable } = await openConfirmChannel(this.url, this.log, (gone, err) => {
+      if (this.connection !== gone) return;
       this.log.warn({ err: err?.message }, 'broker connection lost');
       this.drop();
     });

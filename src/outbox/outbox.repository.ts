@@ -64,16 +64,19 @@ export async function saveMark(db: Queryable, lastId: number): Promise<void> {
 export interface Backlog {
   count: number;
   oldestAgeSeconds: number;
+  /** Rows moved aside as dead letters (never published; migration 0007). */
+  deadLetters: number;
 }
 
-/** Rows above the mark (committed, not yet published). */
+/** Rows above the mark (committed, not yet published), and the dead letters stored. */
 export async function backlog(db: Queryable): Promise<Backlog> {
-  const res = await db.query<{ count: number; age: number | null }>(
-    `SELECT count(*)::int AS count, EXTRACT(EPOCH FROM clock_timestamp() - min(created_at))::float8 AS age
+  const res = await db.query<{ count: number; age: number | null; dead: number }>(
+    `SELECT count(*)::int AS count, EXTRACT(EPOCH FROM clock_timestamp() - min(created_at))::float8 AS age,
+            (SELECT count(*)::int FROM outbox_dead_letters) AS dead
        FROM outbox WHERE id > (SELECT last_id FROM outbox_progress)`,
   );
   const row = res.rows[0];
-  return { count: row?.count ?? 0, oldestAgeSeconds: row?.age ?? 0 };
+  return { count: row?.count ?? 0, oldestAgeSeconds: row?.age ?? 0, deadLetters: row?.dead ?? 0 };
 }
 
 /**

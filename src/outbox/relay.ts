@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/db.js';
 import type { Metrics } from '../metrics.js';
+import { DeadLetters } from './dead-letters.js';
+import { readStoredEvent } from './events.js';
 import { Leadership, OUTBOX_CHANNEL } from './leadership.js';
 import { Backoff, BrokerLink } from './link.js';
 import { probeXid, readAfter } from './outbox.repository.js';
@@ -31,24 +33,19 @@ export interface RelayOptions {
   metrics: Metrics;
 }
 
-export interface RelayStatus {
-  leader: boolean;
-  broker: 'up' | 'down';
-}
-
 export interface Relay {
   start(): void;
   /** Call after a commit that wrote events. */
   wake(): void;
-  status(): RelayStatus;
+  status(): { leader: boolean; broker: 'up' | 'down' };
   /** Stops publishing, waits for pending confirms, saves the mark and closes the broker connection. */
   stop(): Promise<void>;
 }
 
 /**
  * The outbox relay, composed of its parts: leadership (one active relay per database), the broker link, the
- * publish window, progress (the persisted mark and the horizon of ended transactions) and the sent-row purge.
- * It publishes rows in id order and never skips an id whose transaction may still commit.
+ * publish window, progress (mark, horizon of ended transactions), purge and dead letters. It
+ * publishes rows in id order and never skips an id whose transaction may still commit (nor, unstored, a dead letter).
  */
 export function createRelay(opts: RelayOptions): Relay {
   const { db, metrics } = opts;
@@ -78,6 +75,7 @@ export function createRelay(opts: RelayOptions): Relay {
   );
   const horizon = new Horizon(db.kind === 'pglite');
   const sentPurge = new SentPurge(opts.retentionHours, log);
+  const deadLetters = new DeadLetters(metrics, log);
   let stopping = false;
   let loop: Promise<void> | undefined;
 
@@ -92,8 +90,10 @@ export function createRelay(opts: RelayOptions): Relay {
     const ready = horizon.publishable(cursor, rows);
     for (const row of ready) {
       if (!(await window.slot()) || link.channel !== channel || stopping) return AGAIN;
+      const stored = readStoredEvent(row.event_name, row.payload);
+      if ('reason' in stored && !(await deadLetters.passOver(session, row, stored, window))) return AGAIN;
       cursor = row.id; // before publishing: a channel lost while it waits for `drain` rewinds the cursor
-      await window.publish(channel, row);
+      if ('envelope' in stored) await window.publish(channel, row, stored.envelope);
     }
     if (ready.length === opts.batchSize) return AGAIN;
     if (ready.length < rows.length) {

@@ -41,13 +41,16 @@ export class PublishWindow {
     return generation === this.generation && !this.closed;
   }
 
-  /** Publishes `row` on `channel`; resolves once the channel can take more (`drain`). */
-  async publish(channel: ConfirmChannel, row: OutboxRow): Promise<void> {
+  /** Publishes `row` (its body read as `envelope`) on `channel`; resolves once the channel can take more (`drain`). */
+  async publish(
+    channel: ConfirmChannel,
+    row: OutboxRow,
+    envelope = JSON.parse(row.payload) as EventEnvelope,
+  ): Promise<void> {
     const generation = this.generation;
     const started = performance.now();
     this.inFlight.set(row.id, started);
     this.lastPublished = row.id;
-    const envelope = JSON.parse(row.payload) as EventEnvelope;
     const properties = {
       // The stored text is the envelope serialized (src/shared/outbox-writer.ts): sent as is, not serialized again.
       body: Buffer.from(row.payload),
@@ -65,6 +68,25 @@ export class PublishWindow {
       this.confirm(row, started);
     });
     if (!ok) await Promise.race([once(channel, 'drain'), once(channel, 'close')]);
+  }
+
+  /** Changes on every reset: what was handed to the window before a change no longer counts. */
+  get epoch(): number {
+    return this.generation;
+  }
+
+  /**
+   * Row `id`, next in order, is settled without being published (stored aside as a dead letter): it counts as
+   * confirmed once every row before it is. False (and nothing done) when the window was reset since `epoch`.
+   */
+  skip(id: number, epoch: number): boolean {
+    if (epoch !== this.generation || this.closed) return false;
+    this.lastPublished = id;
+    if (this.inFlight.size === 0 && id > this.confirmedUpTo) {
+      this.confirmedUpTo = id;
+      this.onAdvance(id);
+    }
+    return true;
   }
 
   private confirm(row: OutboxRow, started: number): void {

@@ -38,9 +38,10 @@ function backlogFigures(db: Db, now: () => number = () => performance.now()): Ba
       const t = now();
       if (last && t - last.at < BACKLOG_CACHE_MS) {
         if ('error' in last) return Promise.reject(last.error);
-        const { count, oldestAgeSeconds } = last.value;
+        const { count, oldestAgeSeconds, deadLetters } = last.value;
         return Promise.resolve({
           count,
+          deadLetters,
           oldestAgeSeconds: count > 0 ? oldestAgeSeconds + (t - last.at) / 1000 : 0,
         });
       }
@@ -62,7 +63,7 @@ function backlogFigures(db: Db, now: () => number = () => performance.now()): Ba
   };
 }
 
-/** `app.backlog`: the cached backlog figures; each fresh count also sets the backlog gauges. */
+/** `app.backlog`: the cached backlog figures (with the dead-letter count); each read also sets their gauges. */
 export default fp(
   async function backlogPlugin(app: FastifyInstance) {
     const figures = backlogFigures(app.db);
@@ -74,6 +75,7 @@ export default fp(
         const b = await figures.read();
         app.metrics.backlog.set(b.count);
         app.metrics.oldestAge.set(b.oldestAgeSeconds);
+        app.metrics.deadLetters.set(b.deadLetters);
         return b;
       },
     });

@@ -68,6 +68,27 @@ export async function rewriteEvents(tx: Queryable, org: string, rows: readonly S
   );
 }
 
+/** The customer's dead letters (copies of outbox rows the relay could not publish, migration 0007). */
+export async function customerDeadLetters(tx: Queryable, org: string, customerId: string): Promise<StoredText[]> {
+  const res = await tx.query<StoredText>(
+    `SELECT outbox_id::text AS id, payload AS text FROM outbox_dead_letters
+      WHERE organization_id = $1 AND customer_id = $2 ORDER BY outbox_id`,
+    [org, customerId],
+  );
+  return res.rows;
+}
+
+/** Rewrites the bodies of dead letters (by outbox id), as `rewriteEvents` does the outbox's. */
+export async function rewriteDeadLetters(tx: Queryable, org: string, rows: readonly StoredText[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `UPDATE outbox_dead_letters d SET payload = r.text
+       FROM unnest($2::bigint[], $3::text[]) AS r(id, text)
+      WHERE d.organization_id = $1 AND d.outbox_id = r.id`,
+    [org, rows.map((r) => r.id), rows.map((r) => r.text)],
+  );
+}
+
 /** Remembered responses (Idempotency-Key) of the organization whose body mentions the customer's id. */
 export async function responsesMentioning(tx: Queryable, org: string, customerId: string): Promise<StoredText[]> {
   const res = await tx.query<StoredText>(

@@ -58,6 +58,18 @@ export function scrubEventPayload(payload: string): string | undefined {
 }
 
 /**
+ * A dead letter's body with the personal data erased as in `scrubEventPayload`; a body that is not JSON (one reason
+ * a row is a dead letter) cannot be searched field by field, so it is erased whole (a retry then refuses it).
+ */
+export function scrubDeadLetter(payload: string): string | undefined {
+  try {
+    return scrubEventPayload(payload);
+  } catch {
+    return payload === '' ? undefined : '';
+  }
+}
+
+/**
  * A remembered response body with the personal data of `customerId` erased (every object whose `customer_id` is
  * that customer: the Customer resource answered by sign-up and PATCH), or undefined when it carried none. An
  * anonymized Customer resource also says `status: anonymized`.

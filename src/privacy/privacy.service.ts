@@ -19,7 +19,7 @@ import type { Page } from '../shared/pagination.js';
 import type { FromSchema } from '../shared/schema-types.js';
 import * as repo from './privacy.repository.js';
 import type { anonymizationBody, customerExportSchema, refusalSchema } from './privacy.schemas.js';
-import { scrubEventPayload, scrubStoredResponse } from './privacy.scrub.service.js';
+import { scrubDeadLetter, scrubEventPayload, scrubStoredResponse } from './privacy.scrub.service.js';
 
 /*
  * Personal data rights (Panama, Law 81 of 2019): access and portability (the export) and cancellation (the
@@ -150,10 +150,12 @@ export async function anonymize(
   return customerView(anonymized);
 }
 
-/** Erases the customer's personal data from its stored events (sent or not) and remembered responses. */
+/** Erases the customer's personal data from its stored events (sent or not, or dead letters) and remembered responses. */
 async function scrubStoredData(tx: Queryable, org: string, customerId: string): Promise<void> {
   const events = await repo.customerEvents(tx, org, customerId);
   await repo.rewriteEvents(tx, org, scrubbed(events, scrubEventPayload));
+  const deadLetters = await repo.customerDeadLetters(tx, org, customerId);
+  await repo.rewriteDeadLetters(tx, org, scrubbed(deadLetters, scrubDeadLetter));
   const responses = await repo.responsesMentioning(tx, org, customerId);
   await repo.rewriteResponses(
     tx,

@@ -13,6 +13,7 @@ export type DomainErrorCode =
   | 'duplicate-reference'
   | 'no-points'
   | 'insufficient-points'
+  | 'points-limit-exceeded'
   | 'transaction-not-found'
   | 'reversal-exceeds-transaction'
   | 'not-reversible'

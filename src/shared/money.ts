@@ -1,5 +1,8 @@
 /** Money is stored as integer cents and shown as a JSON number of currency units. */
 
+/** Every money amount a request carries is below this (currency units): its cents stay exact in a JS number. */
+export const MONEY_BELOW = 1_000_000_000_000;
+
 /** Integer cents → currency units (500000 → 5000). */
 export function fromCents(cents: number): number {
   return cents / 100;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { ledgerRowsOf, storedEventsOf } from '../helpers/stored-rows.js';
 import { orderId, problemType, TIMESTAMP, useCreditSuite, utcDatePlus } from './credit.fixtures.js';
 
-const { t, tap, customerWithCredit, useCredit, pay, account, eventsOf, waitForEvents } = useCreditSuite();
+const { t, customerWithCredit, useCredit, pay, account, eventsOf, waitForEvents } = useCreditSuite();
 
 describe('POST /v1/customers/{id}/credit/usages', () => {
   it('when 5000 of a 10000 limit is used and then 6000 more is tried, then the second is 422 with a shortfall of 1000 and credit.limit.exceeded is published', async () => {
@@ -96,7 +97,13 @@ describe('POST /v1/customers/{id}/credit/usages', () => {
     }
     expect((await account(id)).outstanding).toBe(100);
     expect((await account(other)).outstanding).toBe(0);
-    await tap.expectNothingMore((e) => e.body.data.customer_id === id && e.body.event === 'credit.limit.exceeded', 0);
+    // Stored: the first usage and its event only; no refusal, no credit.limit.exceeded, nothing for the other.
+    const mine = await ledgerRowsOf(t.db, t.org, id);
+    expect(mine.usages).toEqual([expect.objectContaining({ order_id: order, amount_cents: 10000 })]);
+    expect(mine.refusals).toEqual([]);
+    expect(await storedEventsOf(t.db, t.org, id)).toEqual(['customer.created', 'credit.approved', 'credit.used']);
+    expect(await ledgerRowsOf(t.db, t.org, other)).toMatchObject({ usages: [], refusals: [] });
+    expect(await storedEventsOf(t.db, t.org, other)).toEqual(['customer.created', 'credit.approved']);
   });
 
   it('when usages of 0.10 and 0.20 are made, then the outstanding amount is exactly 0.3', async () => {
@@ -183,8 +190,16 @@ describe('POST /v1/customers/{id}/credit/usages', () => {
 
     await waitForEvents(id, 1, 'credit.used');
     await waitForEvents(id, 1, 'credit.limit.exceeded');
-    await tap.expectExactly((e) => e.body.data.customer_id === id && e.body.event === 'credit.used', 1, 500);
-    await tap.expectExactly((e) => e.body.data.customer_id === id && e.body.event === 'credit.limit.exceeded', 1, 0);
+    // One usage, one refusal and one event each were stored: the replays wrote nothing.
+    const ledger = await ledgerRowsOf(t.db, t.org, id);
+    expect(ledger.usages).toEqual([expect.objectContaining({ order_id: body.order_id, amount_cents: 25025 })]);
+    expect(ledger.refusals).toEqual([expect.objectContaining({ order_id: refusal.order_id })]);
+    expect(await storedEventsOf(t.db, t.org, id)).toEqual([
+      'customer.created',
+      'credit.approved',
+      'credit.used',
+      'credit.limit.exceeded',
+    ]);
     expect((await account(id)).outstanding).toBe(250.25);
   });
 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { assertValidEvent } from '../../src/outbox/events.js';
 import type { TestApp } from '../helpers/app.js';
-import type { EventTap, ReceivedEvent } from '../helpers/events.js';
+import { type EventTap, ofCustomer, type ReceivedEvent } from '../helpers/events.js';
 import { createCustomer, useEventTap, useTestApp } from '../helpers/fixtures.js';
 
 /** A b2b customer without a loyalty account, in `org` (the app's own by default). */
@@ -53,8 +53,9 @@ export function useCreditSuite() {
       useCredit(t, customerId, payload, headers),
     pay: (customerId: string, payload: object) => pay(t, customerId, payload),
     account: (customerId: string) => account(t, customerId),
-    eventsOf: (customerId: string, name?: string) => eventsOf(tap, customerId, name),
-    waitForEvents: (customerId: string, count: number, name?: string) => waitForEvents(tap, customerId, count, name),
+    eventsOf: (customerId: string, name?: string) => eventsOf(tap, t.org, customerId, name),
+    waitForEvents: (customerId: string, count: number, name?: string) =>
+      waitForEvents(tap, t.org, customerId, count, name),
   };
 }
 
@@ -62,22 +63,21 @@ export function orderId(): string {
   return `order_${randomBytes(6).toString('hex')}`;
 }
 
-/** The customer's events as received from RabbitMQ, in arrival order (all of them valid against the contract). */
-export function eventsOf(tap: EventTap, customerId: string, name?: string): ReceivedEvent[] {
-  return tap.received.filter(
-    (e) => e.body.data.customer_id === customerId && (name === undefined || e.body.event === name),
-  );
+/** The events of customer `customerId` of `org` as received from RabbitMQ (of one name, if given), in arrival order. */
+export function eventsOf(tap: EventTap, org: string, customerId: string, name?: string): ReceivedEvent[] {
+  return tap.received.filter(name === undefined ? ofCustomer(org, customerId) : ofCustomer(org, customerId, name));
 }
 
 /** Waits until `count` events of the customer (of one name, if given) arrived; validates each one. */
 export async function waitForEvents(
   tap: EventTap,
+  org: string,
   customerId: string,
   count: number,
   name?: string,
 ): Promise<ReceivedEvent[]> {
-  await tap.waitUntil(() => eventsOf(tap, customerId, name).length >= count);
-  const events = eventsOf(tap, customerId, name);
+  await tap.waitUntil(() => eventsOf(tap, org, customerId, name).length >= count);
+  const events = eventsOf(tap, org, customerId, name);
   for (const e of events) {
     expect(e.routingKey).toBe(e.body.event);
     expect(() => assertValidEvent(e.body as never)).not.toThrow();

@@ -2,8 +2,9 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import type { Clock } from '../../src/shared/clock.js';
 import { type TestApp, type TestAppOptions, uniqueOrg } from '../helpers/app.js';
-import type { EventTap, ReceivedEvent } from '../helpers/events.js';
+import { type EventTap, ofCustomer, type ReceivedEvent } from '../helpers/events.js';
 import { createCustomer, useAppWith, useTestApp } from '../helpers/fixtures.js';
+import { storedEventsOf } from '../helpers/stored-rows.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -101,6 +102,28 @@ export const about =
 
 export function named(tap: EventTap, id: string, name: string): ReceivedEvent[] {
   return tap.received.filter(about(id, name));
+}
+
+/**
+ * Waits until `count` events of customer `id` of `c.org` (of the given names, if any) arrived on the tap and returns
+ * them in arrival order. How many there are is read from the stored rows (`stored`), not from a wait for more.
+ */
+export async function arrived(
+  tap: EventTap,
+  c: OrgClient,
+  id: string,
+  count: number,
+  ...names: string[]
+): Promise<ReceivedEvent[]> {
+  const match = ofCustomer(c.org, id, ...names);
+  await tap.waitUntil((all) => all.filter(match).length >= count);
+  return tap.received.filter(match);
+}
+
+/** The names of the events stored (outbox rows) for customer `id` of `c.org`, of the given names if any, in order. */
+export async function stored(t: TestApp, c: OrgClient, id: string, ...names: string[]): Promise<string[]> {
+  const all = await storedEventsOf(t.db, c.org, id);
+  return names.length === 0 ? all : all.filter((name) => names.includes(name));
 }
 
 export function utcDay(at: Date): string {

@@ -167,8 +167,18 @@ describe('generated publishers on RabbitMQ', () => {
     expect(() => publishEvent(confirmChannel, bogus, { messageId, timestamp: new Date() })).toThrow(
       'Unknown event: credit.cancelled',
     );
-    await confirmChannel.waitForConfirms();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A valid event published after it on the same channel: a queue delivers in order, so once this one is here,
+    // the bogus one would have been too.
+    const after = `evt_${randomUUID()}`;
+    await confirmed((onConfirm) =>
+      publishEvent(
+        confirmChannel,
+        exampleEnvelope('credit.used'),
+        { messageId: after, timestamp: new Date() },
+        onConfirm,
+      ),
+    );
+    await receive(after);
     expect(received.has(messageId)).toBe(false);
   });
 });

@@ -8,11 +8,15 @@ import { AMQP_URL } from './events.js';
  * (the queue and its persistent messages survive; the tap reconnects). Records every delivery of organization
  * `org` (when given; other test files publish on the same exchange), duplicates included.
  */
+/** The `type` of the tap's own markers (`barrier`), never recorded as deliveries. */
+const BARRIER = 'test.tap.barrier';
+
 export class DurableTap {
   readonly deliveries: { messageId: string; body: { event: string; data: Record<string, unknown> } }[] = [];
   private connection?: ChannelModel;
   private channel?: Channel;
   private closed = false;
+  private readonly barriers = new Map<string, () => void>();
   readonly queue = `test.faults.${randomBytes(4).toString('hex')}`;
   private constructor(private readonly org?: string) {}
 
@@ -32,6 +36,10 @@ export class DurableTap {
       this.queue,
       (msg) => {
         if (!msg) return;
+        if (msg.properties.type === BARRIER) {
+          this.barriers.get(String(msg.properties.messageId))?.();
+          return;
+        }
         let body: DurableTap['deliveries'][number]['body'] & { organization_id?: unknown };
         try {
           body = JSON.parse(msg.content.toString());
@@ -74,12 +82,6 @@ export class DurableTap {
     return transactions;
   }
 
-  /** Deliveries since `from` (an index into `deliveries`) whose messageId had already been delivered since then. */
-  duplicatesSince(from: number): number {
-    const recent = this.deliveries.slice(from);
-    return recent.length - new Set(recent.map((d) => d.messageId)).size;
-  }
-
   /** Waits until every transaction in `ids` was delivered; returns those that were not (lost) at the deadline. */
   async missingTransactions(ids: readonly string[], timeoutMs = 30_000): Promise<string[]> {
     const missing = () => {
@@ -103,11 +105,32 @@ export class DurableTap {
     }
   }
 
-  /** How many deliveries arrive within the next `ms` milliseconds (for "nothing more arrives" checks). */
-  async arrivalsWithin(ms: number): Promise<number> {
-    const start = this.deliveries.length;
-    await new Promise((r) => setTimeout(r, ms));
-    return this.deliveries.length - start;
+  /**
+   * Resolves once every message the broker had put in the tap's queue before this call has been delivered: a
+   * marker sent to the queue itself (default exchange: no other queue gets it) comes back after them, as a queue
+   * delivers in order. Once the service has stopped (its relay's confirms awaited), counting after `barrier()`
+   * counts everything it ever published: no quiet window.
+   */
+  async barrier(timeoutMs = 30_000): Promise<void> {
+    const id = `barrier-${randomBytes(6).toString('hex')}`;
+    const back = new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`barrier ${id} not back within ${timeoutMs} ms`)), timeoutMs);
+      this.barriers.set(id, () => {
+        clearTimeout(t);
+        this.barriers.delete(id);
+        resolve();
+      });
+    });
+    if (!this.channel) throw new Error('the durable tap is not connected');
+    this.channel.sendToQueue(this.queue, Buffer.from('{}'), { messageId: id, type: BARRIER, persistent: true });
+    await back;
+  }
+
+  /** messageId → how many times it was delivered, for deliveries since `from`. */
+  copiesSince(from: number): Map<string, number> {
+    const copies = new Map<string, number>();
+    for (const d of this.deliveries.slice(from)) copies.set(d.messageId, (copies.get(d.messageId) ?? 0) + 1);
+    return copies;
   }
 
   async close(): Promise<void> {

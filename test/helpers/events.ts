@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { assertTopology, EXCHANGE } from '../../generated/index.js';
+import { AMQP_URL } from './settings.js';
 
-export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+export { AMQP_URL };
+
+/** The `type` of the tap's own markers (`barrier`), which it never records as events. */
+const BARRIER = 'test.tap.barrier';
 
 export interface ReceivedEvent {
   routingKey: string;
@@ -11,6 +15,35 @@ export interface ReceivedEvent {
   raw: string;
   /** performance.now() when the tap got it. */
   at: number;
+}
+
+/** A test over received events. */
+export type EventMatch = (e: ReceivedEvent) => boolean;
+
+/**
+ * This test's organization only. Every test file publishes to the one shared `customer_events` exchange at the same
+ * time, so every count of events is of the test's own organization: `ofOrg(org)` matches its events, `ofOrg(org,
+ * ...names)` those of the given names.
+ */
+export function ofOrg(org: string, ...names: string[]): EventMatch {
+  return (e) => e.body.organization_id === org && (names.length === 0 || names.includes(e.body.event));
+}
+
+/** `ofOrg` narrowed to the events about one customer of the organization. */
+export function ofCustomer(org: string, customerId: string, ...names: string[]): EventMatch {
+  const inOrg = ofOrg(org, ...names);
+  return (e) => inOrg(e) && e.body.data.customer_id === customerId;
+}
+
+/**
+ * An SDK handler that only sees `org`'s events: a consumer's queue bound on the shared exchange also gets every
+ * other test file's, which the wrapped handler ignores (and so never counts).
+ */
+export function onlyOrg<E extends { organization_id: string }, Rest extends unknown[], R>(
+  org: string,
+  handler: (event: E, ...rest: Rest) => R,
+): (event: E, ...rest: Rest) => R | undefined {
+  return (event, ...rest) => (event.organization_id === org ? handler(event, ...rest) : undefined);
 }
 
 export interface TapOptions {
@@ -35,6 +68,8 @@ export class EventTap {
   /** Called on each arrival (the bench matches latencies with it). */
   onEvent?: (e: ReceivedEvent) => void;
   private waiters: (() => void)[] = [];
+  /** Barriers sent to the tap's own queue and not back yet, by messageId. */
+  private barriers = new Map<string, () => void>();
 
   /** Why the tap's connection or channel ended, if it did (said in a timeout's message). */
   private lost: string[] = [];
@@ -69,6 +104,10 @@ export class EventTap {
       queue,
       (msg) => {
         if (!msg) return;
+        if (msg.properties.type === BARRIER) {
+          tap.barriers.get(String(msg.properties.messageId))?.();
+          return;
+        }
         const at = performance.now();
         const raw = msg.content.toString('utf8');
         let body: ReceivedEvent['body'];
@@ -90,8 +129,9 @@ export class EventTap {
     return tap;
   }
 
-  forOrg(org: string): ReceivedEvent[] {
-    return this.received.filter((e) => e.body.organization_id === org);
+  /** The events of `org` received so far (of the given names, if any), in arrival order. */
+  forOrg(org: string, ...names: string[]): ReceivedEvent[] {
+    return this.received.filter(ofOrg(org, ...names));
   }
 
   /** Waits until `predicate` holds over the received events, or fails after `timeoutMs`. */
@@ -114,7 +154,8 @@ export class EventTap {
 
   /** Waits for `count` events of `org` (optionally of one event name) and returns them in arrival order. */
   async waitForOrg(org: string, count: number, event?: string, timeoutMs = 10_000): Promise<ReceivedEvent[]> {
-    const pick = () => this.forOrg(org).filter((e) => event === undefined || e.body.event === event);
+    const match = event === undefined ? ofOrg(org) : ofOrg(org, event);
+    const pick = () => this.received.filter(match);
     await this.waitUntil(() => pick().length >= count, timeoutMs);
     return pick();
   }
@@ -145,8 +186,9 @@ export class EventTap {
 
   /**
    * Waits until exactly `count` received events match `match`, then checks that no further matching event arrives
-   * within `quietMs` (failing as soon as one does). "Nothing more" is bounded by `quietMs`: the relay publishes
-   * within milliseconds of a commit, so a late duplicate would show up well inside it.
+   * within `quietMs` (failing as soon as one does). "Nothing more" is only bounded by `quietMs`, and under load a
+   * late event can come after it: for "nothing more was published" prefer the stored outbox rows
+   * (test/helpers/stored-rows.ts), and for "nothing more arrived" `barrier()` once the publishers have stopped.
    */
   async expectExactly(match: (e: ReceivedEvent) => boolean, count: number, quietMs = 300): Promise<ReceivedEvent[]> {
     const matching = () => this.received.filter(match);
@@ -177,6 +219,26 @@ export class EventTap {
     );
   }
 
+  /**
+   * Resolves once every message the broker had put in the tap's queue before this call has been received: it sends
+   * a marker to the queue itself (through the default exchange, so no other queue gets it) and waits for it, and a
+   * queue delivers in order. After the publishers have stopped (their confirms awaited), "nothing more arrives" is
+   * then a fact, not a wait: count after `barrier()`.
+   */
+  async barrier(timeoutMs = 10_000): Promise<void> {
+    const id = `barrier-${randomBytes(6).toString('hex')}`;
+    const back = new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`barrier ${id} not back within ${timeoutMs} ms`)), timeoutMs);
+      this.barriers.set(id, () => {
+        clearTimeout(t);
+        this.barriers.delete(id);
+        resolve();
+      });
+    });
+    this.channel.sendToQueue(this.queue, Buffer.from('{}'), { messageId: id, type: BARRIER });
+    await back;
+  }
+
   /** What the broker says of the tap's queue, for a timeout's message. */
   private async health(): Promise<string> {
     const lost = this.lost.length > 0 ? `; tap ${this.lost.join(', ')}` : '';
@@ -186,11 +248,6 @@ export class EventTap {
     } catch (err) {
       return `${lost}; queue ${this.queue}: ${(err as Error).message}`;
     }
-  }
-
-  /** Only waits `ms`: it asserts nothing. Prefer `expectExactly` / `expectNothingMore`, which say what they check. */
-  async settle(ms = 300): Promise<void> {
-    await new Promise((r) => setTimeout(r, ms));
   }
 
   async close(): Promise<void> {

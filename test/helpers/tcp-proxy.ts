@@ -5,15 +5,26 @@ import net from 'node:net';
  * touches the shared server:
  * - `cut()` drops every connection and refuses new ones until `restore()` (a network outage);
  * - `reset()` drops every open connection but keeps accepting new ones (a server or middlebox reset);
- * - `delay(ms)` holds every chunk `ms` milliseconds in each direction, in order (a slow link); `delay(0)` ends it.
+ * - `delay(ms)` holds every chunk `ms` milliseconds in each direction, in order (a slow link); `delay(0)` ends it;
+ * - `holdReplies()` keeps what the server sends (e.g. RabbitMQ's publisher confirms) until the returned release is
+ *   called, then forwards it in order; what the client sends still goes through.
+ * - `resetWhenClientSends(text)` resets a connection as soon as its client sends `text` (a protocol step that fails
+ *   midway, e.g. an AMQP connection lost while it declares its topology, after the handshake); `restore()` ends it.
  */
 export class TcpProxy {
   private readonly pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
   private open = true;
   private delayMs = 0;
+  /** While set, chunks from the server wait for it. */
+  private replies?: Promise<void>;
+  private trigger?: Buffer;
   private readonly server: net.Server;
   /** Connections accepted since the proxy started (refused ones not counted). */
   accepted = 0;
+  /** Connections refused while cut: proof that a client really tried, and failed, to get through. */
+  refused = 0;
+  /** Open connections `cut()` and `reset()` dropped since the proxy started. */
+  dropped = 0;
   port = 0;
 
   private constructor(
@@ -44,6 +55,7 @@ export class TcpProxy {
 
   private accept(client: net.Socket): void {
     if (!this.open) {
+      this.refused += 1;
       client.resetAndDestroy();
       return;
     }
@@ -58,15 +70,20 @@ export class TcpProxy {
     };
     client.on('error', close).on('close', close);
     upstream.on('error', close).on('close', close);
-    this.forward(client, upstream);
-    this.forward(upstream, client);
+    client.on('data', (chunk: Buffer) => {
+      if (!this.trigger || !chunk.includes(this.trigger)) return;
+      client.resetAndDestroy(); // before the chunk is forwarded (this listener runs first)
+      upstream.destroy();
+    });
+    this.forward(client, upstream, false);
+    this.forward(upstream, client, true);
   }
 
   /**
    * Copies `from` to `to` with back-pressure. While a delay is set, each chunk waits that long; chunks keep
-   * their order (a chunk never overtakes a delayed one).
+   * their order (a chunk never overtakes a delayed one). Chunks `fromServer` also wait while replies are held.
    */
-  private forward(from: net.Socket, to: net.Socket): void {
+  private forward(from: net.Socket, to: net.Socket, fromServer: boolean): void {
     let queue = Promise.resolve();
     let pending = 0;
     const write = (chunk: Buffer) => {
@@ -78,13 +95,15 @@ export class TcpProxy {
     };
     from.on('data', (chunk: Buffer) => {
       const ms = this.delayMs;
-      if (ms === 0 && pending === 0) {
+      const held = fromServer ? this.replies : undefined;
+      if (ms === 0 && pending === 0 && !held) {
         write(chunk);
         return;
       }
       const due = Date.now() + ms;
       pending += 1;
       queue = queue.then(async () => {
+        await held;
         const wait = due - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         pending -= 1;
@@ -102,6 +121,7 @@ export class TcpProxy {
   /** Drops every open connection with a TCP reset; new connections are accepted (unless cut). */
   reset(): void {
     for (const { client, upstream } of this.pairs) {
+      this.dropped += 1;
       client.resetAndDestroy();
       upstream.destroy();
     }
@@ -113,9 +133,26 @@ export class TcpProxy {
     this.delayMs = ms;
   }
 
+  /** Holds what the server sends from now on until the returned function is called (see the class comment). */
+  holdReplies(): () => void {
+    let release = () => {};
+    const replies = new Promise<void>((r) => (release = r));
+    this.replies = replies;
+    return () => {
+      if (this.replies === replies) this.replies = undefined;
+      release();
+    };
+  }
+
+  /** Resets each connection whose client sends `text` (the chunk holding it is not forwarded). */
+  resetWhenClientSends(text: string): void {
+    this.trigger = Buffer.from(text);
+  }
+
   restore(): void {
     this.open = true;
     this.delayMs = 0;
+    this.trigger = undefined;
   }
 
   async close(): Promise<void> {

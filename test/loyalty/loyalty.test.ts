@@ -173,23 +173,50 @@ describe('concurrency and retries', () => {
     await tap.expectExactly((e) => e.body.data.customer_id === id, 1, 400);
   });
 
-  it('when the cached balance is compared with the ledger, then they always agree', async () => {
+  it('when earns, redemptions the balance always covers and ones it never can race, then each answers as it must and the cached balance is the ledger sum', async () => {
     const id = await createCustomer(t);
-    await Promise.all([
-      ...Array.from({ length: 10 }, (_, i) =>
-        earn(id, { points: 10 + i, reference_type: 'purchase', reference_id: ref() }),
-      ),
-      ...Array.from({ length: 10 }, () => redeem(id, { points: 7 })),
+    expect((await earn(id, { points: 70, reference_type: 'purchase', reference_id: ref() })).statusCode).toBe(201);
+    // 70 covers the ten redemptions of 7 in any order; 216 is more than the balance can ever be (70 + 145).
+    const earns = Array.from({ length: 10 }, (_, i) =>
+      earn(id, { points: 10 + i, reference_type: 'purchase', reference_id: ref() }),
+    );
+    const covered = Array.from({ length: 10 }, () => redeem(id, { points: 7 }));
+    const never = Array.from({ length: 5 }, () => redeem(id, { points: 216 }));
+    const [earned, redeemed, refused] = await Promise.all([
+      Promise.all(earns),
+      Promise.all(covered),
+      Promise.all(never),
     ]);
-    const ledger = await t.db.query<{ balance: number; lifetime: number }>(
+    for (const r of [...earned, ...redeemed]) expect(r.statusCode, r.body).toBe(201);
+    for (const r of refused) {
+      expect(r.statusCode, r.body).toBe(422);
+      expect(r.json().type).toMatch(/insufficient-points$/);
+    }
+    const ledger = await t.db.query<{ balance: number; lifetime: number; entries: number }>(
       `SELECT COALESCE(SUM(CASE WHEN type = 'earn' THEN points ELSE -points END), 0)::int AS balance,
-              COALESCE(SUM(CASE WHEN type = 'earn' THEN points ELSE 0 END), 0)::int AS lifetime
+              COALESCE(SUM(CASE WHEN type = 'earn' THEN points ELSE 0 END), 0)::int AS lifetime,
+              count(*)::int AS entries
          FROM loyalty_transactions WHERE organization_id = $1 AND customer_id = $2`,
       [t.org, id],
     );
+    expect(ledger.rows[0]).toEqual({ balance: 145, lifetime: 215, entries: 21 });
     const account = (await t.request({ method: 'GET', url: `/v1/customers/${id}/loyalty` })).json();
-    expect(account.points_balance).toBe(ledger.rows[0]?.balance);
-    expect(account.lifetime_points).toBe(ledger.rows[0]?.lifetime);
+    expect(account).toMatchObject({ points_balance: 145, lifetime_points: 215 });
+    // The ledger is one serial order (each entry's balance the previous one moved by its points), and each answer
+    // tells the balance after its own entry.
+    const chain = await t.db.query<{ type: string; points: number; points_balance: number }>(
+      `SELECT type, points::int, points_balance::int FROM loyalty_transactions
+        WHERE organization_id = $1 AND customer_id = $2 ORDER BY seq`,
+      [t.org, id],
+    );
+    let balance = 0;
+    for (const e of chain.rows) {
+      balance += e.type === 'earn' ? e.points : -e.points;
+      expect(e.points_balance).toBe(balance);
+    }
+    const answered = [...earned, ...redeemed].map((r) => r.json().points_balance as number);
+    const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+    expect(sorted(answered)).toEqual(sorted(chain.rows.slice(1).map((e) => e.points_balance)));
   });
 });
 

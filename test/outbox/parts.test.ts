@@ -112,15 +112,102 @@ describe('broker link and publish window', () => {
     }
   });
 
-  it('when the window is reset, then in-flight rows are forgotten and it resumes after the confirmed position', () => {
+  it('when the window is reset with rows in flight, then they are forgotten, a waiting slot is refused, their late confirms move nothing and it resumes after the confirmed position', async () => {
+    const proxy = await TcpProxy.start(Number(new URL(AMQP_URL).port || 5672));
+    const link = new BrokerLink(proxy.url(AMQP_URL), log, createMetrics(), () => {});
+    const tap = await EventTap.open('customer.created');
+    const metrics = createMetrics();
+    const failures = async () => (await metrics.publishFailures.get()).values[0]?.value ?? 0;
+    const published = async () => (await metrics.eventsPublished.get()).values[0]?.value ?? 0;
+    const org = `org_${randomUUID().slice(0, 8)}`;
+    const advanced: number[] = [];
+    let failed = 0;
     const window = new PublishWindow(
-      10,
-      createMetrics(),
-      () => {},
-      () => {},
-      7,
+      4,
+      metrics,
+      (id) => advanced.push(id),
+      () => (failed += 1),
     );
-    expect(window.reset()).toBe(7);
-    expect(window.size).toBe(0);
+    let release = () => {};
+    try {
+      const channel = await link.ensure();
+      for (const id of [1, 2]) {
+        expect(await window.slot()).toBe(true);
+        await window.publish(channel, row(id, org));
+      }
+      await expect.poll(() => window.confirmedUpTo).toBe(2);
+
+      // The broker's confirms of rows 3 to 6 are held at the proxy: the window is full of rows really in flight.
+      release = proxy.holdReplies();
+      for (const id of [3, 4, 5, 6]) {
+        expect(await window.slot()).toBe(true);
+        await window.publish(channel, row(id, org));
+      }
+      // The broker has them (a consumer not behind the proxy got them); their confirms wait at the proxy.
+      await tap.waitForOrg(org, 6);
+      expect(window.size).toBe(4);
+      const advancedBefore = [...advanced];
+      expect(advancedBefore.at(-1)).toBe(2);
+      const waiting = window.slot();
+      expect(window.reset()).toBe(2);
+      expect(await waiting).toBe(false);
+      expect(window.size).toBe(0);
+      expect(await failures()).toBe(4);
+
+      // The confirms of the forgotten rows arrive after the reset: they advance nothing.
+      release();
+      await channel.waitForConfirms();
+      expect(window.confirmedUpTo).toBe(2);
+      expect(advanced).toEqual(advancedBefore);
+      expect(await published()).toBe(2);
+      expect(failed).toBe(0);
+
+      // Resumed after the confirmed position: row 3 is sent again and confirmed.
+      expect(await window.slot()).toBe(true);
+      await window.publish(channel, row(3, org));
+      await expect.poll(() => window.confirmedUpTo).toBe(3);
+      expect(advanced.at(-1)).toBe(3);
+      expect(window.size).toBe(0);
+      expect(await published()).toBe(3);
+    } finally {
+      release();
+      await link.close();
+      await tap.close();
+      await proxy.close();
+    }
+  });
+});
+
+describe('broker link, failing while it opens', () => {
+  it('when the connection is reset while the topology is declared, then ensure() rejects, nothing throws from an event handler, and the next ensure() connects', async () => {
+    const proxy = await TcpProxy.start(Number(new URL(AMQP_URL).port || 5672));
+    let onUncaught = (_err: Error) => {};
+    const uncaught = new Promise<string>((resolve) => {
+      onUncaught = (err) => resolve(`uncaught ${err.name}: ${err.message}`);
+    });
+    process.on('uncaughtException', onUncaught);
+    let gone = 0;
+    const link = new BrokerLink(proxy.url(AMQP_URL), log, createMetrics(), () => (gone += 1));
+    try {
+      // After the AMQP handshake (amqp.connect has resolved): the first declaration names the exchange.
+      proxy.resetWhenClientSends('customer_events');
+      const opened = link.ensure().then(
+        () => 'connected',
+        () => 'rejected',
+      );
+      // (Before the fix, the callback threw a ReferenceError from the connection's 'error' event and ensure() hung.)
+      expect(await Promise.race([opened, uncaught])).toBe('rejected');
+      await new Promise((resolve) => setImmediate(resolve)); // the connection's 'error' and 'close' have fired
+      expect(await Promise.race([uncaught, 'none'])).toBe('none');
+      expect(link.channel).toBeUndefined();
+      expect(gone).toBe(0); // it never had a channel to lose
+
+      proxy.restore();
+      expect(await link.ensure()).toBe(link.channel);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await link.close();
+      await proxy.close();
+    }
   });
 });

@@ -1,10 +1,14 @@
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
+import { signToken } from '../../src/auth/auth.js';
 import { loadConfig } from '../../src/config.js';
 import { createPostgresDb } from '../../src/db/postgres.js';
-import { type Backend, startTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers/app.js';
+import { RELAY_LOCK_KEY } from '../../src/outbox/leadership.js';
+import { type Backend, startTestApp, TEST_JWT_SECRET, type TestApp, uniqueOrg } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { AMQP_URL, EventTap } from '../helpers/events.js';
+import { outboxRowsOf } from '../helpers/stored-rows.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 
 let tap: EventTap;
@@ -95,25 +99,41 @@ describe.each<Backend>(['postgres', 'pglite'])('outbox relay on %s', (backend) =
 });
 
 describe('several instances on one database', () => {
-  it('when two instances write concurrently, then one relay is active and each customer keeps its order', async () => {
+  it("when two instances write concurrently, then one relay is active and each customer keeps its order; when the leader's database connections die, the other takes over and every stored event arrives exactly once", async () => {
     const database = await createTestDatabase();
-    const env = {
-      JWT_SECRET: TEST_JWT_SECRET,
-      DATABASE_URL: database.url,
-      AMQP_URL,
-      LOG_LEVEL: 'silent',
-      RELAY_POLL_MS: '50',
+    const pgPort = Number(new URL(database.url).port || 5432);
+    // Each instance reaches PostgreSQL through its own proxy: cutting one kills that instance's sessions (the
+    // relay's lock session among them) as a network failure would, and keeps it from taking the lock again.
+    const proxies = [await TcpProxy.start(pgPort), await TcpProxy.start(pgPort)] as const;
+    const dbs = [
+      createPostgresDb(proxies[0].url(database.url), 10),
+      createPostgresDb(proxies[1].url(database.url), 10),
+    ] as const;
+    const instance = async (i: 0 | 1) => {
+      const url = proxies[i].url(database.url);
+      const env = {
+        JWT_SECRET: TEST_JWT_SECRET,
+        DATABASE_URL: url,
+        AMQP_URL,
+        LOG_LEVEL: 'silent',
+        RELAY_POLL_MS: '50',
+      };
+      const app = await buildApp({ config: loadConfig(env), db: dbs[i] });
+      await app.ready();
+      return app;
     };
-    const dbA = createPostgresDb(database.url, 10);
-    const dbB = createPostgresDb(database.url, 10);
-    const a = await buildApp({ config: loadConfig(env), db: dbA });
-    await a.ready();
-    const b = await buildApp({ config: loadConfig(env), db: dbB });
-    await b.ready();
-    const t = await startTestApp({ relay: false });
-    const org = t.org;
-    const token = await t.token();
-    const headers = { authorization: `Bearer ${token}` };
+    const a = await instance(0);
+    const b = await instance(1);
+    const direct = createPostgresDb(database.url, 2);
+    const org = uniqueOrg();
+    const headers = { authorization: `Bearer ${await signToken(TEST_JWT_SECRET, { org, sub: 'relay-test' })}` };
+    const patch = (app: FastifyInstance, id: string, name: string) =>
+      app.inject({ method: 'PATCH', url: `/v1/customers/${id}`, headers, payload: { name } });
+    const namesOf = (id: string) =>
+      tap
+        .forOrg(org, 'customer.updated')
+        .filter((e) => e.body.data.customer_id === id)
+        .map((e) => (e.body.data.changes as { name: string }).name);
     try {
       await expect.poll(() => [a.relay.status().leader, b.relay.status().leader].filter(Boolean).length).toBe(1);
       const ids: string[] = [];
@@ -124,49 +144,79 @@ describe('several instances on one database', () => {
           headers,
           payload: { customer_type: 'b2c', name: 'v0', email: `multi${i}.${Date.now()}@example.com` },
         });
+        expect(res.statusCode).toBe(201);
         ids.push(res.json().customer_id);
       }
       // Ten customers updated in parallel, each one's versions alternating between the two instances.
       await Promise.all(
         ids.map(async (id) => {
-          for (let v = 1; v <= 8; v++) {
-            const app = v % 2 ? a : b;
-            const res = await app.inject({
-              method: 'PATCH',
-              url: `/v1/customers/${id}`,
-              headers,
-              payload: { name: `v${v}` },
-            });
-            expect(res.statusCode).toBe(200);
-          }
+          for (let v = 1; v <= 8; v++) expect((await patch(v % 2 ? a : b, id, `v${v}`)).statusCode).toBe(200);
         }),
       );
-      const events = await tap.waitForOrg(org, 80, 'customer.updated', 20_000);
-      for (const id of ids) {
-        const names = events
-          .filter((e) => e.body.data.customer_id === id)
-          .map((e) => (e.body.data.changes as { name: string }).name);
-        expect(names).toEqual(['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8']);
-      }
-      await tap.settle(300);
-      expect(new Set(tap.forOrg(org).map((e) => e.properties.messageId)).size).toBe(tap.forOrg(org).length);
+      await tap.waitForOrg(org, 80, 'customer.updated', 20_000);
+      for (const id of ids) expect(namesOf(id)).toEqual(['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8']);
 
-      // The active relay goes away: the other instance takes over and publishes what is committed next.
-      const [leader, standby] = a.relay.status().leader ? [a, b] : [b, a];
-      await leader.close();
-      await expect.poll(() => standby.relay.status().leader, { timeout: 10_000 }).toBe(true);
-      const res = await standby.inject({
-        method: 'PATCH',
-        url: `/v1/customers/${ids[0]}`,
-        headers,
-        payload: { name: 'v9' },
-      });
-      expect(res.statusCode).toBe(200);
-      await tap.waitForOrg(org, 81, 'customer.updated', 10_000);
+      // The leader's mark covers every stored row: what it published is saved, so a successor resends nothing.
+      const mark = async () =>
+        (
+          await direct.query<{ behind: number }>(
+            'SELECT (SELECT count(*)::int FROM outbox WHERE id > (SELECT last_id FROM outbox_progress)) AS behind',
+          )
+        ).rows[0]?.behind;
+      await expect.poll(mark, { timeout: 10_000 }).toBe(0);
+
+      const leaderIndex = a.relay.status().leader ? 0 : 1;
+      const [leader, standby] = leaderIndex === 0 ? [a, b] : [b, a];
+      const leaderProxy = proxies[leaderIndex];
+      const lockHolder = () =>
+        direct.query<{ pid: number }>(
+          `SELECT l.pid FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+            WHERE l.locktype = 'advisory' AND l.objid = $1 AND l.granted AND d.datname = $2`,
+          [RELAY_LOCK_KEY, database.name],
+        );
+      const [before] = (await lockHolder()).rows;
+      expect(before).toBeDefined();
+      expect(leaderProxy.connections).toBeGreaterThan(0);
+
+      // The leader's database connections are cut (and refused from now on): its lock session is dead.
+      leaderProxy.cut();
+      expect(leaderProxy.connections).toBe(0);
+      await expect.poll(() => leader.relay.status().leader, { timeout: 10_000 }).toBe(false);
+      await expect.poll(() => standby.relay.status().leader, { timeout: 15_000 }).toBe(true);
+      const [after] = (await lockHolder()).rows;
+      expect(after?.pid).toBeDefined();
+      expect(after?.pid).not.toBe(before?.pid);
+      // Written while the old leader is cut off: only the new one can publish them.
+      for (const id of ids) expect((await patch(standby, id, 'v9')).statusCode).toBe(200);
+
+      // The old leader gets its database back: it stands by, and what it writes the new leader publishes.
+      leaderProxy.restore();
+      await expect
+        .poll(async () => (await leader.inject({ method: 'GET', url: '/health/ready' })).json().database, {
+          timeout: 15_000,
+        })
+        .toBe('up');
+      for (const id of ids) expect((await patch(leader, id, 'v10')).statusCode).toBe(200);
+      expect(leader.relay.status().leader).toBe(false);
+      expect(standby.relay.status().leader).toBe(true);
+
+      // Exactly the stored events arrive: every outbox row of the organization, each once, and nothing else.
+      const stored = (await outboxRowsOf(direct, org)).map((r) => r.message_id);
+      expect(stored).toHaveLength(10 + 80 + 10 + 10);
+      await tap.waitUntil(() => {
+        const seen = new Set(tap.forOrg(org).map((e) => e.properties.messageId));
+        return stored.every((id) => seen.has(id));
+      }, 20_000);
+      await Promise.all([a.close(), b.close()]); // relays stopped, their confirms awaited
+      await tap.barrier(); // and every message the broker queued for the tap before now has been received
+      const arrived = tap.forOrg(org).map((e) => String(e.properties.messageId));
+      expect(arrived.sort()).toEqual([...stored].sort());
+      for (const id of ids)
+        expect(namesOf(id)).toEqual([...Array.from({ length: 8 }, (_, i) => `v${i + 1}`), 'v9', 'v10']);
     } finally {
       await Promise.allSettled([a.close(), b.close()]);
-      await Promise.allSettled([dbA.close(), dbB.close()]);
-      await t.close();
+      await Promise.allSettled([...dbs.map((d) => d.close()), direct.close()]);
+      await Promise.allSettled(proxies.map((p) => p.close()));
       await database.drop();
     }
   });

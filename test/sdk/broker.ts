@@ -49,13 +49,19 @@ export class TestBroker {
     return this.channel.get(queue, { noAck: true });
   }
 
-  /** Waits until `queue` holds a message and returns it (acknowledged), or fails after `timeoutMs`. */
-  async getEventually(queue: string, timeoutMs = 10_000): Promise<GetMessage> {
+  /**
+   * Waits until `queue` holds a message (the message `messageId`, when given) and returns it (acknowledged), or
+   * fails after `timeoutMs`. Other messages taken from the queue on the way are dropped: a queue bound on the shared
+   * exchange also gets other test files' messages (their malformed ones too), which must not pass for this test's.
+   */
+  async getEventually(queue: string, messageId?: string, timeoutMs = 10_000): Promise<GetMessage> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const message = await this.get(queue);
-      if (message) return message;
-      if (Date.now() > deadline) throw new Error(`no message in ${queue} after ${timeoutMs} ms`);
+      if (message && (messageId === undefined || message.properties.messageId === messageId)) return message;
+      if (message) continue;
+      if (Date.now() > deadline)
+        throw new Error(`message ${messageId ?? '(any)'} not in ${queue} after ${timeoutMs} ms`);
       await sleep(50);
     }
   }

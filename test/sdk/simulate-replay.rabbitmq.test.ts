@@ -5,7 +5,7 @@ import { REPLAY_PAGE_SIZE, replayEvents } from '../../scripts/lib/events/replay.
 import { publishSimulated, simulatedEvents } from '../../scripts/lib/events/simulate.js';
 import { topicMatches } from '../../scripts/lib/events/topic.js';
 import { uniqueOrg } from '../helpers/app.js';
-import { AMQP_URL } from '../helpers/events.js';
+import { AMQP_URL, onlyOrg } from '../helpers/events.js';
 import { createCustomer, useTestApp } from '../helpers/fixtures.js';
 import { sleep, TestBroker, uniqueQueue, until } from './broker.js';
 
@@ -32,9 +32,9 @@ describe('events:simulate', () => {
   it('when credit.# is simulated twice, then a consumer gets each credit event twice, fresh and valid', async () => {
     const org = uniqueOrg();
     const got: { event: EventEnvelope; meta: MessageMeta }[] = [];
-    const record = async (event: EventEnvelope, meta: MessageMeta) => {
-      if (event.organization_id === org) got.push({ event, meta });
-    };
+    const record = onlyOrg(org, async (event: EventEnvelope, meta: MessageMeta) => {
+      got.push({ event, meta });
+    });
     const consumer = await createConsumer({
       url: AMQP_URL,
       queue: uniqueQueue('simulate'),

@@ -82,8 +82,7 @@ describe('x-request-id', () => {
       expect(res.statusCode).toBe(201);
       ids.push(res.json().customer_id);
     }
-    const events = await tap.waitUntil((e) => e.filter((x) => x.body.organization_id === t.org).length === ids.length);
-    const mine = events.filter((e) => e.body.organization_id === t.org);
+    const mine = await tap.waitForOrg(t.org, ids.length);
     for (const [i, requestId] of hostile.entries()) {
       const e = mine.find((x) => x.body.data.customer_id === ids[i]);
       expect(e?.properties.correlationId, requestId).not.toBe(requestId);

@@ -31,6 +31,7 @@ export const v1Endpoints: readonly Endpoint[] = [
   { method: 'GET', path: '/v1/customers/{customer_id}/credit' },
   { method: 'GET', path: '/v1/customers/{customer_id}/credit/usages' },
   { method: 'POST', path: '/v1/customers/{customer_id}/credit/usages' },
+  { method: 'POST', path: '/v1/customers/{customer_id}/credit/usages/{usage_id}/cancellation' },
   { method: 'GET', path: '/v1/customers/{customer_id}/credit/payments' },
   { method: 'POST', path: '/v1/customers/{customer_id}/credit/payments' },
   { method: 'POST', path: '/v1/customers/{customer_id}/credit/hold' },

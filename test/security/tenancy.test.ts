@@ -134,7 +134,7 @@ describe('organization A against organization B', () => {
     expect(outboxOfB).toBeGreaterThan(0);
 
     const targeted = v1Endpoints.filter((e) => e.path.includes('{customer_id}'));
-    expect(targeted.length).toBe(20);
+    expect(targeted.length).toBe(21);
     for (const e of targeted) {
       const res = await asA(requestFor(e, customerB));
       const context = `${e.method} ${e.path} with B's customer`;

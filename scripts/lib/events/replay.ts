@@ -31,7 +31,8 @@ export const REPLAY_PAGE_SIZE = 500;
 /**
  * The sent events of the append-only outbox (ids up to the relay's high-water mark, `outbox_progress.last_id`), in
  * their original order (outbox id), page by page, filtered by organization, time and event pattern. Rows are read
- * as stored: personal data erased in the outbox is not in them.
+ * as stored: personal data erased in the outbox is not in them. Dead letters (rows the relay set aside, never
+ * published) are not replayed; a retried one is, as the new row it became.
  */
 export async function* storedEvents(db: Queryable, options: Omit<ReplayOptions, 'queue'>): AsyncGenerator<OutboxRow> {
   if (options.org === undefined && options.allOrganizations !== true) {
@@ -44,6 +45,7 @@ export async function* storedEvents(db: Queryable, options: Omit<ReplayOptions, 
       `SELECT id, message_id, organization_id, event_name, payload, correlation_id, created_at
          FROM outbox
         WHERE id > $3::bigint AND id <= (SELECT last_id FROM outbox_progress)
+          AND NOT EXISTS (SELECT 1 FROM outbox_dead_letters d WHERE d.outbox_id = outbox.id)
           AND ($1::text IS NULL OR organization_id = $1)
           AND ($2::timestamptz IS NULL OR created_at >= $2)
         ORDER BY id

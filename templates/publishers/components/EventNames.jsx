@@ -9,7 +9,7 @@ import { tsString } from '../helpers/text.js';
 export function EventNames({ events }) {
   return (
     <>
-      <Text>/** Every published event (one per send operation), in the order of the AsyncAPI document. */</Text>
+      <Text>{'/** Every published event (one per send operation), in the order of the AsyncAPI document. */'}</Text>
       <Text>export const EVENT_NAMES = [</Text>
       {events.map((event) => (
         <Text key={event.eventName} indent={2}>
@@ -17,9 +17,9 @@ export function EventNames({ events }) {
         </Text>
       ))}
       <Text newLines={2}>] as const;</Text>
-      <Text>/** Name of an event; also its routing key. */</Text>
+      <Text>{'/** Name of an event; also its routing key. */'}</Text>
       <Text newLines={2}>export type EventName = (typeof EVENT_NAMES)[number];</Text>
-      <Text>/** Whether `name` is the name of an event in the AsyncAPI document. */</Text>
+      <Text>{'/** Whether `name` is the name of an event in the AsyncAPI document. */'}</Text>
       <Text>export function isEventName(name: string): name is EventName {'{'}</Text>
       <Text indent={2}>return (EVENT_NAMES as readonly string[]).includes(name);</Text>
       <Text newLines={2}>{'}'}</Text>
