@@ -12,6 +12,16 @@ export function contextOf(request: FastifyRequest): UseCaseContext {
 export const created = <Body>(body: Body): Outcome<Body> => ({ status: 201, body });
 export const ok = <Body>(body: Body): Outcome<Body> => ({ status: 200, body });
 
+export interface WriteOptions {
+  /**
+   * The use case writes in one statement, and every other statement it runs only reads, on a refusal: without an
+   * Idempotency-Key it then runs outside a transaction, that statement being its own (one round trip instead of
+   * BEGIN, the statement, COMMIT). With a key it runs in a transaction as any other write: the key is claimed
+   * before the work and the answer stored after it, and a refused write must leave the key unclaimed.
+   */
+  oneStatement?: boolean;
+}
+
 /**
  * Runs one write use case in one transaction, honouring `Idempotency-Key`: the answer the route produced is
  * stored in the same transaction as the change, so a retry either replays it or (if the first attempt rolled
@@ -24,13 +34,14 @@ export async function runWrite<Body>(
   request: FastifyRequest,
   reply: FastifyReply,
   work: (tx: Queryable) => Promise<Outcome<Body>>,
+  options: WriteOptions = {},
 ): Promise<Body> {
   const { db, relay } = request.server;
   const org = request.principal.org;
   const key = request.headers['idempotency-key'];
   const idempotencyKey = typeof key === 'string' ? key : undefined;
   let replayed = false;
-  const outcome = await db.transaction(async (tx): Promise<Outcome<Body>> => {
+  const attempt = async (tx: Queryable): Promise<Outcome<Body>> => {
     if (idempotencyKey !== undefined) {
       const hash = requestHash(
         signingKey(request.server.config),
@@ -47,7 +58,9 @@ export async function runWrite<Body>(
     const result = await work(tx);
     if (idempotencyKey !== undefined) await remember(tx, org, idempotencyKey, result);
     return result;
-  });
+  };
+  const outcome =
+    options.oneStatement && idempotencyKey === undefined ? await attempt(db) : await db.transaction(attempt);
   if (!replayed) relay.wake();
   else reply.header('idempotent-replayed', 'true');
   if (outcome.status >= 400) reply.type('application/problem+json');

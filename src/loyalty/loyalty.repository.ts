@@ -1,7 +1,6 @@
 import type { Queryable } from '../db/db.js';
 import { SqlParams, selectPage } from '../db/sql.js';
 import { type EventBatch, insertEventsSql } from '../shared/outbox-writer.js';
-import { insertLotSql, type NewLot } from './loyalty.lots.repository.js';
 
 export interface LoyaltyAccountRow {
   customer_id: string;
@@ -83,44 +82,6 @@ function insertEntrySql(params: SqlParams, org: string, customerId: string, type
                                     reference_type, reference_id, actor, created_at, reversed_transaction_id,
                                     unrecovered_points)
        VALUES (${values.join(', ')})`;
-}
-
-/**
- * Appends an earn to the ledger and, in the same statement, raises the tier, opens the earn's lot and stores the
- * events, all only if the entry was inserted: an earn whose (reference_type, reference_id) already earned in this
- * organization inserts nothing (the unique index decides, not a prior read) and returns false.
- */
-export async function appendEarn(
-  tx: Queryable,
-  org: string,
-  customerId: string,
-  e: NewLedgerEntry,
-  newTier: string | null,
-  lot: NewLot,
-  events: EventBatch,
-): Promise<boolean> {
-  const p = new SqlParams();
-  const entry = insertEntrySql(p, org, customerId, 'earn', e);
-  const tier = p.add(newTier);
-  const inserted = 'EXISTS (SELECT 1 FROM entry)';
-  const res = await tx.query<{ inserted: number }>(
-    `WITH entry AS (
-       ${entry}
-       ON CONFLICT (organization_id, reference_type, reference_id) WHERE type = 'earn' DO NOTHING
-       RETURNING seq
-     ), tier AS (
-       UPDATE loyalty_accounts SET tier = ${tier}
-        WHERE ${tier}::text IS NOT NULL AND organization_id = ${p.add(org)} AND customer_id = ${p.add(customerId)}
-          AND ${inserted}
-     ), lot AS (
-       ${insertLotSql(p, org, customerId, lot, inserted)}
-     ), events AS (
-       ${insertEventsSql(p, events, inserted)}
-     )
-     SELECT count(*)::int AS inserted FROM entry`,
-    p.values,
-  );
-  return (res.rows[0]?.inserted ?? 0) > 0;
 }
 
 /**

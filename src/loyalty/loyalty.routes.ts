@@ -92,8 +92,11 @@ export default async function loyaltyRoutes(fastify: FastifyInstance) {
       },
     },
     (request, reply) =>
-      runWrite(request, reply, async (tx) =>
-        created(await earn(tx, contextOf(request), request.params.customer_id, request.body)),
+      runWrite(
+        request,
+        reply,
+        async (tx) => created(await earn(tx, contextOf(request), request.params.customer_id, request.body)),
+        { oneStatement: true },
       ),
   );
 

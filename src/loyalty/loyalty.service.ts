@@ -1,4 +1,3 @@
-import type { EventEnvelope } from '../../generated/index.js';
 import { writableCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
 import { guardedUpdate } from '../db/sql.js';
@@ -9,14 +8,12 @@ import { DomainError } from '../shared/domain-error.js';
 import { fromCents, toCents } from '../shared/money.js';
 import { MAX_POINTS_BALANCE, MAX_POINTS_PER_OPERATION, pointsLimitExceeded } from '../shared/points.js';
 import type { FromSchema } from '../shared/schema-types.js';
-import { addPoints } from './loyalty.earn.repository.js';
+import { EARNED_JSON, EARNED_TIER_RAISED, earnPoints } from './loyalty.earn.repository.js';
 import * as lots from './loyalty.lots.repository.js';
-import { DEFAULT_PROGRAM, getProgram, tierAfterEarn, tierFor } from './loyalty.program.service.js';
+import { DEFAULT_PROGRAM, getProgram, tierFor } from './loyalty.program.service.js';
 import { type LoyaltySummary, missingAccount, summarize } from './loyalty.queries.service.js';
 import * as repo from './loyalty.repository.js';
 import type { earnBody, earnResponse, redeemBody, redeemResponse } from './loyalty.schemas.js';
-
-const DAY_MS = 86_400_000;
 
 /** Opens the account of a customer who has none (the customer row is created or locked by the caller). */
 export async function enroll(
@@ -43,7 +40,11 @@ export type EarnInput = FromSchema<typeof earnBody>;
 export type Earned = FromSchema<typeof earnResponse>;
 
 /** Why an earn of `points` (the request's or the amount's) was not credited to the locked `account`. */
-function earnRefusal(input: EarnInput, points: number, account: repo.LoyaltyAccountRow): DomainError {
+function earnRefusal(
+  input: EarnInput,
+  points: number,
+  account: Pick<repo.LoyaltyAccountRow, 'points_balance' | 'lifetime_points'>,
+): DomainError {
   const field = input.points === undefined ? 'amount' : 'points';
   if (points <= 0) return new DomainError('no-points', 'The amount converts to 0 points.', { amount: input.amount });
   if (points > MAX_POINTS_PER_OPERATION) {
@@ -62,88 +63,83 @@ function earnRefusal(input: EarnInput, points: number, account: repo.LoyaltyAcco
       );
     }
   }
-  // Unreachable: under the account lock the earn statement refuses only for the reasons above.
+  // Unreachable: the earn statement refuses only for the reasons above (it reads the account under its lock).
   throw new Error(`the earn of ${points} points was refused for no known reason`);
 }
 
+/**
+ * Earns in one statement (earnPoints): inside the caller's transaction, or as its own transaction when the
+ * caller runs it outside one (the earn route). A refusal must therefore be decided in that statement: nothing
+ * after it can undo its writes. The events are built and validated here with a sample of each value the statement
+ * computes (points, balance, tiers); the statement fills those in.
+ */
 export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: string, input: EarnInput): Promise<Earned> {
   const org = ctx.principal.org;
-  // One statement checks the customer, locks it and credits the account; the reasons are read on refusal only.
-  const credit = () =>
-    addPoints(
-      tx,
-      org,
-      customerId,
-      {
-        points: input.points ?? null,
-        amountCents: input.amount === undefined ? null : toCents(input.amount),
-        defaultRate: DEFAULT_PROGRAM.earn_points_per_currency_unit,
-      },
-      { perOperation: MAX_POINTS_PER_OPERATION, balance: MAX_POINTS_BALANCE },
-      ctx.now,
-    );
-  let credited = await credit();
-  if (credited.kind === 'not-earned') {
-    await writableCustomer(tx, org, customerId);
-    const locked = await repo.findAccount(tx, org, customerId, true);
-    if (!locked) return missingAccount(tx, org, customerId);
-    // A concurrent movement may have changed the balance since: tried again under the lock, the answer is final.
-    credited = await credit();
-    if (credited.kind === 'not-earned') throw earnRefusal(input, credited.points, locked);
-  }
-  const account = credited.row;
-  const program = account.program ?? DEFAULT_PROGRAM;
-  const tier = tierAfterEarn(program, account.tier, account.lifetime_points);
   const transactionId = newId('loy_txn');
-  const events: EventEnvelope[] = [
-    envelope(
-      'loyalty.points.earned',
-      org,
-      {
-        customer_id: customerId,
-        transaction_id: transactionId,
-        points_earned: account.points,
-        points_balance: account.points_balance,
-        tier,
-        reference_type: input.reference_type,
-        reference_id: input.reference_id,
-      },
-      ctx.now,
-    ),
-  ];
-  if (tier !== account.tier) {
-    events.push(
-      envelope(
-        'loyalty.tier.upgraded',
-        org,
+  const sampleTier = DEFAULT_PROGRAM.tiers[0]?.name ?? 'bronze';
+  const earned = envelope(
+    'loyalty.points.earned',
+    org,
+    {
+      customer_id: customerId,
+      transaction_id: transactionId,
+      points_earned: 1,
+      points_balance: 1,
+      tier: sampleTier,
+      reference_type: input.reference_type,
+      reference_id: input.reference_id,
+    },
+    ctx.now,
+  );
+  const upgraded = envelope(
+    'loyalty.tier.upgraded',
+    org,
+    { customer_id: customerId, previous_tier: sampleTier, new_tier: sampleTier, lifetime_points: 1 },
+    ctx.now,
+  );
+  const outcome = await earnPoints(tx, org, customerId, {
+    points: input.points ?? null,
+    amountCents: input.amount === undefined ? null : toCents(input.amount),
+    defaults: DEFAULT_PROGRAM,
+    bounds: { perOperation: MAX_POINTS_PER_OPERATION, balance: MAX_POINTS_BALANCE },
+    entry: {
+      transaction_id: transactionId,
+      reference_type: input.reference_type,
+      reference_id: input.reference_id,
+      actor: ctx.principal.sub,
+      created_at: ctx.now,
+    },
+    events: {
+      customerId,
+      correlationId: ctx.requestId,
+      events: [
         {
-          customer_id: customerId,
-          previous_tier: account.tier,
-          new_tier: tier,
-          lifetime_points: account.lifetime_points,
+          envelope: earned,
+          computed: {
+            points_earned: EARNED_JSON.points,
+            points_balance: EARNED_JSON.pointsBalance,
+            tier: EARNED_JSON.tier,
+          },
         },
-        ctx.now,
-      ),
-    );
+        {
+          envelope: upgraded,
+          computed: {
+            previous_tier: EARNED_JSON.previousTier,
+            new_tier: EARNED_JSON.tier,
+            lifetime_points: EARNED_JSON.lifetimePoints,
+          },
+          onlyIf: EARNED_TIER_RAISED,
+        },
+      ],
+    },
+  });
+  if (outcome.kind === 'no-account') {
+    await writableCustomer(tx, org, customerId);
+    return missingAccount(tx, org, customerId);
   }
-  const entry = {
-    transaction_id: transactionId,
-    points: account.points,
-    points_balance: account.points_balance,
-    reference_type: input.reference_type,
-    reference_id: input.reference_id,
-    actor: ctx.principal.sub,
-    created_at: ctx.now,
-  };
-  const batch = { customerId, correlationId: ctx.requestId, events };
-  const validity = program.points_validity_days ?? null;
-  const lot = {
-    transactionId,
-    points: account.points,
-    earnedAt: ctx.now,
-    expiresAt: validity === null ? null : new Date(ctx.now.getTime() + validity * DAY_MS),
-  };
-  if (!(await repo.appendEarn(tx, org, customerId, entry, tier !== account.tier ? tier : null, lot, batch))) {
+  // The statement read the account under its lock: the reason is final.
+  if (outcome.kind === 'out-of-bounds') throw earnRefusal(input, outcome.points, outcome.account);
+  if (outcome.kind === 'duplicate-reference') {
     const first = await repo.findEarnByReference(tx, org, input.reference_type, input.reference_id);
     throw new DomainError(
       'duplicate-reference',
@@ -151,12 +147,13 @@ export async function earn(tx: Queryable, ctx: UseCaseContext, customerId: strin
       { transaction_id: first?.transaction_id ?? null },
     );
   }
+  const row = outcome.row;
   return {
     transaction_id: transactionId,
-    points_earned: account.points,
-    points_balance: account.points_balance,
-    lifetime_points: account.lifetime_points,
-    tier,
+    points_earned: row.points,
+    points_balance: row.points_balance,
+    lifetime_points: row.lifetime_points,
+    tier: row.tier,
   };
 }
 

@@ -44,3 +44,68 @@ export async function storeEvents(tx: Queryable, batch: EventBatch): Promise<voi
   const params = new SqlParams();
   await tx.query(insertEventsSql(params, batch), params.values);
 }
+
+/**
+ * An event whose `data` holds fields the statement that stores it computes (an earn's new balance and tier): the
+ * envelope holds a sample value of each such field, and `computed` the SQL expression of that field's JSON text.
+ */
+export interface ComputedEvent {
+  envelope: EventEnvelope;
+  /** `data` field → SQL expression of its JSON text (`x::text` for an integer, `to_json(x)::text` for a string). */
+  computed: Readonly<Record<string, string>>;
+  /** A SQL condition for storing this event (default: always). */
+  onlyIf?: string;
+}
+
+/**
+ * The INSERT of events that a larger statement completes, one row set per row of `from` (a CTE holding the columns
+ * that `computed` expressions name) where `onlyIf` holds. Each envelope, with its samples, is validated against the
+ * generated schema first, and the JSON text is that of `JSON.stringify(envelope)` with each computed field's text
+ * spliced in: a computed value is valid whenever its type and range are, which the caller has to guarantee (see
+ * test/loyalty/earn-statement.test.ts for the earn's).
+ */
+export function insertComputedEventsSql(
+  params: SqlParams,
+  batch: { customerId: string; correlationId: string | null; events: readonly ComputedEvent[] },
+  from: string,
+  onlyIf: string,
+): string {
+  const rows = batch.events.map((e, i) => {
+    assertValidEvent(e.envelope);
+    const payload = spliced(e.envelope, e.computed)
+      .map((part) => (typeof part === 'string' ? `${params.add(part)}::text` : `(${part.sql})`))
+      .join(' || ');
+    return `(${i + 1}, ${params.add(randomUUID())}::text, ${params.add(e.envelope.event)}::text, ${payload}, ${e.onlyIf ?? 'true'})`;
+  });
+  const org = params.add(batch.events[0]?.envelope.organization_id);
+  const customer = params.add(batch.customerId);
+  const correlation = params.add(batch.correlationId);
+  return `INSERT INTO outbox (message_id, organization_id, customer_id, event_name, payload, correlation_id)
+     SELECT e.m, ${org}, ${customer}, e.n, e.p, ${correlation}
+       FROM ${from} CROSS JOIN LATERAL (VALUES ${rows.join(', ')}) AS e(ord, m, n, p, keep)
+      WHERE e.keep AND ${onlyIf}
+      ORDER BY e.ord`;
+}
+
+/** `JSON.stringify(envelope)` cut where the computed fields' values go: text parts and the SQL of those values. */
+function spliced(envelope: EventEnvelope, computed: Readonly<Record<string, string>>): (string | { sql: string })[] {
+  // A marker no client can send: it holds a random token drawn per call.
+  const token = randomUUID();
+  const holes: string[] = [];
+  const text = JSON.stringify(envelope, function (this: unknown, key: string, value: unknown) {
+    if (this !== envelope.data || !Object.hasOwn(computed, key)) return value;
+    holes.push(computed[key] as string);
+    return `${token}:${holes.length - 1}`;
+  });
+  if (holes.length !== Object.keys(computed).length) throw new Error('a computed field is missing from the event');
+  const parts: (string | { sql: string })[] = [];
+  let rest = text;
+  holes.forEach((sql, i) => {
+    const marker = JSON.stringify(`${token}:${i}`);
+    const at = rest.indexOf(marker);
+    parts.push(rest.slice(0, at), { sql });
+    rest = rest.slice(at + marker.length);
+  });
+  parts.push(rest);
+  return parts;
+}
