@@ -18,14 +18,19 @@ import {
 
 const s = useInbound();
 
-/** A credit account of 1000.00 for `customer`, and a usage of `amount` for `orderId` over HTTP. */
-async function creditAccountWithUsage(customer: string, orderId: string, amount: number): Promise<void> {
+/** A credit account of 1000.00 for `customer`, over HTTP. */
+async function creditAccount(customer: string): Promise<void> {
   const opened = await s.t.request({
     method: 'POST',
     url: `/v1/customers/${customer}/credit`,
     payload: { credit_limit: 1000, payment_term_days: 30 },
   });
   expect(opened.statusCode, opened.body).toBe(201);
+}
+
+/** A credit account of 1000.00 for `customer`, and a usage of `amount` for `orderId` over HTTP. */
+async function creditAccountWithUsage(customer: string, orderId: string, amount: number): Promise<void> {
+  await creditAccount(customer);
   const used = await s.t.request({
     method: 'POST',
     url: `/v1/customers/${customer}/credit/usages`,
@@ -302,18 +307,7 @@ describe('out of order and reversals', () => {
 describe('payment.received', () => {
   it('when a payment applies to a credit account, then it is recorded once with reference = payment_id and credit.payment.received is published; another applies_to does nothing', async () => {
     const customer = await createCustomer(s.t, { customer_type: 'b2b', enroll_loyalty: false });
-    const opened = await s.t.request({
-      method: 'POST',
-      url: `/v1/customers/${customer}/credit`,
-      payload: { credit_limit: 1000, payment_term_days: 30 },
-    });
-    expect(opened.statusCode, opened.body).toBe(201);
-    const used = await s.t.request({
-      method: 'POST',
-      url: `/v1/customers/${customer}/credit/usages`,
-      payload: { order_id: uniqueId('order'), amount: 300 },
-    });
-    expect(used.statusCode, used.body).toBe(201);
+    await creditAccountWithUsage(customer, uniqueId('order'), 300);
     const paymentId = uniqueId('pmt');
     const body = example('payment.received', s.t.org, {
       payment_id: paymentId,
@@ -349,12 +343,7 @@ describe('payment.received', () => {
 
   it('when a payment exceeds what is outstanding, then it is dead-lettered naming overpayment and nothing is recorded', async () => {
     const customer = await createCustomer(s.t, { customer_type: 'b2b', enroll_loyalty: false });
-    const opened = await s.t.request({
-      method: 'POST',
-      url: `/v1/customers/${customer}/credit`,
-      payload: { credit_limit: 1000, payment_term_days: 30 },
-    });
-    expect(opened.statusCode, opened.body).toBe(201);
+    await creditAccount(customer);
     const messageId = await s.producer.send(
       'payment.received',
       example('payment.received', s.t.org, { customer_id: customer, amount: 5, applies_to: 'credit_account' }),
