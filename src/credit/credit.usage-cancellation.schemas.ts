@@ -1,12 +1,6 @@
-export const usageCancellationParams = {
-  type: 'object',
-  properties: {
-    customer_id: { type: 'string', minLength: 1, maxLength: 64, description: 'Id (cust_…)' },
-    usage_id: { type: 'string', minLength: 1, maxLength: 64, description: 'Id (usage_…)' },
-  },
-  required: ['customer_id', 'usage_id'],
-  additionalProperties: false,
-} as const;
+import { customerItemParams } from '../http/schemas.js';
+
+export const usageCancellationParams = customerItemParams('usage_id', 'usage_');
 
 export const usageCancellationBody = {
   type: ['object', 'null'],

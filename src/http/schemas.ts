@@ -49,12 +49,28 @@ export const positivePoints = {
 /** Points an account holds (a balance, a lifetime total), as answered: never above 1,000,000,000,000. */
 export const heldPoints = { type: 'integer', minimum: 0, maximum: MAX_POINTS_BALANCE } as const;
 
+function idSchema(prefix: string) {
+  return { type: 'string', minLength: 1, maxLength: 64, description: `Id (${prefix}…)` } as const;
+}
+
 export function idParam<N extends string>(name: N, prefix: string) {
-  const id = { type: 'string', minLength: 1, maxLength: 64, description: `Id (${prefix}…)` } as const;
   return {
     type: 'object',
-    properties: { [name]: id } as Record<N, typeof id>,
+    properties: { [name]: idSchema(prefix) } as Record<N, ReturnType<typeof idSchema>>,
     required: [name],
+    additionalProperties: false,
+  } as const;
+}
+
+/** Params of one item of a customer (`/customers/:customer_id/…/:<name>`). */
+export function customerItemParams<N extends string>(name: N, prefix: string) {
+  return {
+    type: 'object',
+    properties: {
+      customer_id: idSchema('cust_'),
+      ...({ [name]: idSchema(prefix) } as Record<N, ReturnType<typeof idSchema>>),
+    },
+    required: ['customer_id', name],
     additionalProperties: false,
   } as const;
 }

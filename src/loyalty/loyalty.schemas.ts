@@ -1,4 +1,4 @@
-import { heldPoints, money, page, positivePoints } from '../http/schemas.js';
+import { customerItemParams, heldPoints, money, page, positivePoints } from '../http/schemas.js';
 import type { FromSchema } from '../shared/schema-types.js';
 
 export const loyaltyAccountSchema = {
@@ -176,15 +176,7 @@ export const programResponse = {
 /** The program as stored and answered: every field present (the body's defaults applied). */
 export type LoyaltyProgram = FromSchema<typeof programResponse>;
 
-export const reversalParams = {
-  type: 'object',
-  properties: {
-    customer_id: { type: 'string', minLength: 1, maxLength: 64, description: 'Id (cust_…)' },
-    transaction_id: { type: 'string', minLength: 1, maxLength: 64, description: 'Id (loy_txn_…)' },
-  },
-  required: ['customer_id', 'transaction_id'],
-  additionalProperties: false,
-} as const;
+export const reversalParams = customerItemParams('transaction_id', 'loy_txn_');
 
 export const reversalBody = {
   type: ['object', 'null'],

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { assertTopology, EXCHANGE } from '../../generated/index.js';
+import { Barriers } from './barriers.js';
 import { AMQP_URL } from './events.js';
 
 /**
@@ -8,15 +9,13 @@ import { AMQP_URL } from './events.js';
  * (the queue and its persistent messages survive; the tap reconnects). Records every delivery of organization
  * `org` (when given; other test files publish on the same exchange), duplicates included.
  */
-/** The `type` of the tap's own markers (`barrier`), never recorded as deliveries. */
-const BARRIER = 'test.tap.barrier';
 
 export class DurableTap {
   readonly deliveries: { messageId: string; body: { event: string; data: Record<string, unknown> } }[] = [];
   private connection?: ChannelModel;
   private channel?: Channel;
   private closed = false;
-  private readonly barriers = new Map<string, () => void>();
+  private readonly barriers = new Barriers();
   readonly queue = `test.faults.${randomBytes(4).toString('hex')}`;
   private constructor(private readonly org?: string) {}
 
@@ -36,10 +35,7 @@ export class DurableTap {
       this.queue,
       (msg) => {
         if (!msg) return;
-        if (msg.properties.type === BARRIER) {
-          this.barriers.get(String(msg.properties.messageId))?.();
-          return;
-        }
+        if (this.barriers.take(msg)) return;
         let body: DurableTap['deliveries'][number]['body'] & { organization_id?: unknown };
         try {
           body = JSON.parse(msg.content.toString());
@@ -112,18 +108,8 @@ export class DurableTap {
    * counts everything it ever published: no quiet window.
    */
   async barrier(timeoutMs = 30_000): Promise<void> {
-    const id = `barrier-${randomBytes(6).toString('hex')}`;
-    const back = new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`barrier ${id} not back within ${timeoutMs} ms`)), timeoutMs);
-      this.barriers.set(id, () => {
-        clearTimeout(t);
-        this.barriers.delete(id);
-        resolve();
-      });
-    });
     if (!this.channel) throw new Error('the durable tap is not connected');
-    this.channel.sendToQueue(this.queue, Buffer.from('{}'), { messageId: id, type: BARRIER, persistent: true });
-    await back;
+    await this.barriers.pass(this.channel, this.queue, timeoutMs, true);
   }
 
   /** messageId → how many times it was delivered, for deliveries since `from`. */

@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { assertTopology, EXCHANGE } from '../../generated/index.js';
+import { Barriers } from './barriers.js';
 import { AMQP_URL } from './settings.js';
 
 export { AMQP_URL };
-
-/** The `type` of the tap's own markers (`barrier`), which it never records as events. */
-const BARRIER = 'test.tap.barrier';
 
 export interface ReceivedEvent {
   routingKey: string;
@@ -70,8 +68,8 @@ export class EventTap {
   /** Called on each arrival (the bench matches latencies with it). */
   onEvent?: (e: ReceivedEvent) => void;
   private waiters: (() => void)[] = [];
-  /** Barriers sent to the tap's own queue and not back yet, by messageId. */
-  private barriers = new Map<string, () => void>();
+  /** Markers sent to the tap's own queue (`barrier()`). */
+  private readonly barriers = new Barriers();
 
   /** Why the tap's connection or channel ended, if it did (said in a timeout's message). */
   private lost: string[] = [];
@@ -106,10 +104,7 @@ export class EventTap {
       queue,
       (msg) => {
         if (!msg) return;
-        if (msg.properties.type === BARRIER) {
-          tap.barriers.get(String(msg.properties.messageId))?.();
-          return;
-        }
+        if (tap.barriers.take(msg)) return;
         const at = performance.now();
         const raw = msg.content.toString('utf8');
         let body: ReceivedEvent['body'];
@@ -193,17 +188,7 @@ export class EventTap {
    * then a fact, not a wait: count after `barrier()`.
    */
   async barrier(timeoutMs = 10_000): Promise<void> {
-    const id = `barrier-${randomBytes(6).toString('hex')}`;
-    const back = new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`barrier ${id} not back within ${timeoutMs} ms`)), timeoutMs);
-      this.barriers.set(id, () => {
-        clearTimeout(t);
-        this.barriers.delete(id);
-        resolve();
-      });
-    });
-    this.channel.sendToQueue(this.queue, Buffer.from('{}'), { messageId: id, type: BARRIER });
-    await back;
+    await this.barriers.pass(this.channel, this.queue, timeoutMs);
   }
 
   /** What the broker says of the tap's queue, for a timeout's message. */
