@@ -182,6 +182,32 @@ export class EventTap {
   }
 
   /**
+   * Waits until the events `match` accepts carry `count` distinct `key`s and returns every matching event, repeats
+   * included: across a crash or a cut the relay is at-least-once, so a count of deliveries can be reached with
+   * repeats while some keys have not arrived yet.
+   */
+  async waitForDistinct(
+    match: (e: ReceivedEvent) => boolean,
+    key: (e: ReceivedEvent) => unknown,
+    count: number,
+    timeoutMs = 10_000,
+  ): Promise<ReceivedEvent[]> {
+    const keys = new Set<unknown>();
+    const got: ReceivedEvent[] = [];
+    let seen = 0;
+    await this.waitUntil((received) => {
+      for (; seen < received.length; seen++) {
+        const e = received[seen] as ReceivedEvent;
+        if (!match(e)) continue;
+        got.push(e);
+        keys.add(key(e));
+      }
+      return keys.size >= count;
+    }, timeoutMs);
+    return got;
+  }
+
+  /**
    * Resolves once every message the broker had put in the tap's queue before this call has been received: it sends
    * a marker to the queue itself (through the default exchange, so no other queue gets it) and waits for it, and a
    * queue delivers in order. After the publishers have stopped (their confirms awaited), "nothing more arrives" is

@@ -99,8 +99,9 @@ describe('when the broker connection is cut while messages are being consumed', 
     await new Promise((r) => setTimeout(r, 1000));
     broker.restore();
     await eventually(applied, (n) => n === total, 120_000);
-    const earnedEvents = await s.tap.waitForMatching(
+    const earnedEvents = await s.tap.waitForDistinct(
       (e) => e.body.event === 'loyalty.points.earned' && e.body.organization_id === s.t.org,
+      (e) => e.body.data.reference_id,
       total,
       60_000,
     );
