@@ -7,7 +7,7 @@ import { createPostgresDb } from '../../src/db/postgres.js';
 import { RELAY_LOCK_KEY } from '../../src/outbox/leadership.js';
 import { type Backend, startTestApp, TEST_JWT_SECRET, type TestApp, uniqueOrg } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/database.js';
-import { AMQP_URL, EventTap } from '../helpers/events.js';
+import { AMQP_URL, EventTap, ofOrg } from '../helpers/events.js';
 import { outboxRowsOf } from '../helpers/stored-rows.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 
@@ -55,7 +55,7 @@ describe.each<Backend>(['postgres', 'pglite'])('outbox relay on %s', (backend) =
       expect(ready.json().outbox.backlog).toBeGreaterThanOrEqual(1);
 
       proxy.restore();
-      const events = await tap.waitForOrg(t.org, 25, undefined, 20_000);
+      const events = await tap.waitForDistinct(ofOrg(t.org), (e) => e.properties.messageId, 25, 20_000);
       const ids = new Set(events.map((e) => e.body.data.customer_id));
       for (const id of [...before, ...during]) expect(ids.has(id)).toBe(true);
       const messageIds = events.map((e) => e.properties.messageId);
