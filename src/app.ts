@@ -24,10 +24,12 @@ import rateLimitPlugin, { organizationRateLimit } from './plugins/rate-limit.plu
 import relayPlugin from './plugins/relay.plugin.js';
 import scheduledJobsPlugin from './plugins/scheduled-jobs.plugin.js';
 import securityHeadersPlugin from './plugins/security-headers.plugin.js';
+import tracingPlugin from './plugins/tracing.plugin.js';
 import privacyRoutes from './privacy/privacy.routes.js';
 import profileRoutes from './profile/profile.routes.js';
 import type { Clock } from './shared/clock.js';
 import { hasAtMostTwoDecimals } from './shared/money.js';
+import { traceIds } from './telemetry/trace-ids.js';
 
 export { openDatabase } from './plugins/database.plugin.js';
 
@@ -78,6 +80,7 @@ const appPlugin = fp(
     await app.register(rateLimitPlugin, { config });
     await app.register(databasePlugin, { config, db: opts.db });
     await app.register(metricsPlugin);
+    await app.register(tracingPlugin);
     await app.register(authPlugin, { config });
     await app.register(backlogPlugin);
     await app.register(relayPlugin, { config, start: opts.relay });
@@ -124,6 +127,8 @@ export function serverOptions(config: Config): FastifyServerOptions {
       redact: ['req.headers.authorization'],
       // No query strings, bodies or driver details at any level (src/http/logging.ts).
       serializers: { req: serializeRequest, err: serializeError },
+      // trace_id and span_id on every line written inside a trace (src/telemetry/trace-ids.ts).
+      mixin: traceIds,
     },
     trustProxy: trustProxy(config.TRUST_PROXY),
     bodyLimit: 1_048_576,

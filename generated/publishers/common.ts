@@ -8,6 +8,8 @@ export interface PublishOptions {
   messageId: string;
   /** Id of the HTTP request that caused the event. */
   correlationId?: string;
+  /** Application headers given per message (no `x-value` in the document): `traceparent`, `tracestate`; each is sent when given. */
+  headers?: { readonly traceparent?: string; readonly tracestate?: string };
   /** When the event is published; sent as whole seconds since the Unix epoch. */
   timestamp: Date;
   /**

@@ -13,7 +13,7 @@ import { EXCHANGE, type PublishOptions } from './common.js';
  * - Routing key: `credit.payment.received`
  * - Consumers: Order, Notification, Analytics
  *
- * Sets, as the AsyncAPI document declares: deliveryMode 2, `contentType` application/json, `type`, `timestamp`, `appId`, `messageId`, `correlationId`; headers `organization_id`.
+ * Sets, as the AsyncAPI document declares: deliveryMode 2, `contentType` application/json, `type`, `timestamp`, `appId`, `messageId`, `correlationId`; headers `organization_id`, `traceparent`, `tracestate`.
  * The body is the envelope as JSON; validate it against `strictEventSchemas['credit.payment.received']` before storing
  * it to be sent.
  *
@@ -44,7 +44,7 @@ export function publishCreditPaymentReceived(
       messageId: options.messageId,
       correlationId: options.correlationId,
       timestamp: Math.floor(options.timestamp.getTime() / 1000),
-      headers: { organization_id: envelope.organization_id },
+      headers: { ...options.headers, organization_id: envelope.organization_id },
     },
     onConfirm,
   );

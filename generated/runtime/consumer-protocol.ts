@@ -26,7 +26,8 @@ export interface MessageMeta {
  * dead-letters it at once with `reason` as `x-error`. A handler that throws counts as `transient`.
  */
 export type HandlerOutcome =
-  | { readonly kind: 'done' }
+  /** `outcome` says what acknowledging meant, on the delivery's span (default `applied`). */
+  | { readonly kind: 'done'; readonly outcome?: 'applied' | 'skipped' | 'duplicate' }
   | { readonly kind: 'transient'; readonly reason: string }
   | { readonly kind: 'refused'; readonly reason: string };
 
@@ -50,6 +51,8 @@ export interface ConsumerRuntimeOptions<E> {
   /** Shown in the broker's connection list. */
   readonly connectionName: string;
   readonly exchange: string;
+  /** The OpenTelemetry tracer (instrumentation scope) of the deliveries' `process` spans. */
+  readonly tracerName: string;
   /** Declares the exchange with this type (durable) instead of checking that it exists. */
   readonly declareExchange?: string;
   /** Durable; also names `<queue>.dlq` and the retry queues `<queue>.retry.<delay>ms`. */

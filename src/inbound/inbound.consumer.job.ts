@@ -78,7 +78,7 @@ function consumerOf(topology: InboundQueueTopology, o: InboundOptions): Consumer
     count(event.event, result.kind);
     const why = 'why' in result ? result.why : undefined;
     o.log.debug({ event: event.event, messageId: meta.messageId, outcome: result.kind, why }, 'inbound message');
-    return { kind: 'done' };
+    return { kind: 'done', outcome: result.kind };
   };
   const onHandled = (h: Handled) => {
     const event = h.name ?? 'unknown';
@@ -92,6 +92,7 @@ function consumerOf(topology: InboundQueueTopology, o: InboundOptions): Consumer
     url: o.url,
     connectionName: `customer-service inbound ${topology.queue}`,
     exchange,
+    tracerName: 'customer-service',
     declareExchange: o.declareExchanges ? topology.exchange.type : undefined,
     queue: topology.queue,
     queueType: topology.queueType,

@@ -27,8 +27,9 @@ export interface DeadLetter {
 export async function moveAside(db: Queryable, id: number, why: Unpublishable): Promise<boolean> {
   const res = await db.query(
     `INSERT INTO outbox_dead_letters (outbox_id, message_id, organization_id, customer_id, event_name, payload,
-                                      correlation_id, created_at, reason, detail)
-     SELECT id, message_id, organization_id, customer_id, event_name, payload, correlation_id, created_at, $2, $3
+                                      correlation_id, created_at, reason, detail, traceparent, tracestate)
+     SELECT id, message_id, organization_id, customer_id, event_name, payload, correlation_id, created_at, $2, $3,
+            traceparent, tracestate
        FROM outbox WHERE id = $1
      ON CONFLICT (outbox_id) DO NOTHING`,
     [id, why.reason, why.detail],
@@ -55,8 +56,10 @@ export async function listDeadLetters(db: Queryable): Promise<DeadLetter[]> {
 export async function requeueDeadLetter(db: Queryable, outboxId: string): Promise<string | undefined> {
   const res = await db.query<{ id: string }>(
     `WITH d AS (DELETE FROM outbox_dead_letters WHERE outbox_id = $1::bigint RETURNING *)
-     INSERT INTO outbox (message_id, organization_id, customer_id, event_name, payload, correlation_id, created_at)
-     SELECT message_id, organization_id, customer_id, event_name, payload, correlation_id, created_at FROM d
+     INSERT INTO outbox (message_id, organization_id, customer_id, event_name, payload, correlation_id, created_at,
+                         traceparent, tracestate)
+     SELECT message_id, organization_id, customer_id, event_name, payload, correlation_id, created_at,
+            traceparent, tracestate FROM d
      RETURNING id::text AS id`,
     [outboxId],
   );

@@ -7,6 +7,9 @@ export interface OutboxRow {
   payload: string;
   correlation_id: string | null;
   created_at: Date;
+  /** The W3C context of the event's creation (src/outbox/tracing.ts); null when the service was not tracing. */
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 /** What one read saw of transactions in flight: its snapshot's xmin, and the id sequence read after it. */
@@ -30,7 +33,8 @@ export async function readAfter(
        SELECT pg_snapshot_xmin(s)::text::bigint AS xmin,
               (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM outbox_id_seq) AS seq
          FROM pg_current_snapshot() AS s)
-     SELECT h.xmin, h.seq, o.id, o.message_id, o.event_name, o.payload, o.correlation_id, o.created_at
+     SELECT h.xmin, h.seq, o.id, o.message_id, o.event_name, o.payload, o.correlation_id, o.created_at,
+            o.traceparent, o.tracestate
        FROM h LEFT JOIN LATERAL (SELECT * FROM outbox WHERE id > $1 ORDER BY id LIMIT $2) o ON true
       ORDER BY o.id`,
     [afterId, limit],

@@ -3,6 +3,7 @@ import type { ConfirmChannel } from 'amqplib';
 import { type EventEnvelope, publishEvent } from '../../generated/index.js';
 import type { Metrics } from '../metrics.js';
 import type { OutboxRow } from './outbox.repository.js';
+import { startPublish } from './tracing.js';
 
 /**
  * The publish window: rows go out in id order with at most `limit` unconfirmed. Confirms come back in order on
@@ -51,14 +52,18 @@ export class PublishWindow {
     const started = performance.now();
     this.inFlight.set(row.id, started);
     this.lastPublished = row.id;
+    // The stored text is the envelope serialized (src/shared/outbox-writer.ts): sent as is, not serialized again.
+    const body = Buffer.from(row.payload);
+    const traced = startPublish(row, body.length);
     const properties = {
-      // The stored text is the envelope serialized (src/shared/outbox-writer.ts): sent as is, not serialized again.
-      body: Buffer.from(row.payload),
+      body,
       messageId: row.message_id,
       correlationId: row.correlation_id ?? undefined,
       timestamp: row.created_at,
+      headers: traced.headers,
     };
     const ok = publishEvent(channel, envelope, properties, (err) => {
+      traced.end(err);
       if (generation !== this.generation) return;
       if (err) {
         this.metrics.publishFailures.inc();

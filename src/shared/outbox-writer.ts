@@ -3,6 +3,7 @@ import type { EventEnvelope } from '../../generated/index.js';
 import type { Queryable } from '../db/db.js';
 import { SqlParams } from '../db/sql.js';
 import { assertValidEvent } from '../outbox/events.js';
+import { recordCreation } from '../outbox/tracing.js';
 
 /**
  * The one way a use case stores its events: as outbox rows in its own transaction, so they commit (and are
@@ -25,15 +26,24 @@ export interface EventBatch {
  */
 export function insertEventsSql(params: SqlParams, batch: EventBatch, onlyIf?: string): string {
   for (const e of batch.events) assertValidEvent(e);
-  const ids = params.add(batch.events.map(() => randomUUID()));
+  const messageIds = batch.events.map(() => randomUUID());
+  const traces = recordCreation(
+    batch.events.map((e, i) => ({ event: e.event, messageId: messageIds[i] as string })),
+    batch.correlationId,
+  );
+  const ids = params.add(messageIds);
   const org = params.add(batch.events[0]?.organization_id);
   const customer = params.add(batch.customerId);
   const correlation = params.add(batch.correlationId);
   const names = params.add(batch.events.map((e) => e.event));
   const payloads = params.add(batch.events.map((e) => JSON.stringify(e)));
-  return `INSERT INTO outbox (message_id, organization_id, customer_id, event_name, payload, correlation_id)
-     SELECT m, ${org}, ${customer}, n, p, ${correlation}
-       FROM unnest(${ids}::text[], ${names}::text[], ${payloads}::text[]) WITH ORDINALITY AS e(m, n, p, ord)
+  const parents = params.add(traces.map((t) => t.traceparent));
+  const states = params.add(traces.map((t) => t.tracestate));
+  return `INSERT INTO outbox (message_id, organization_id, customer_id, event_name, payload, correlation_id,
+                              traceparent, tracestate)
+     SELECT m, ${org}, ${customer}, n, p, ${correlation}, tp, ts
+       FROM unnest(${ids}::text[], ${names}::text[], ${payloads}::text[], ${parents}::text[], ${states}::text[])
+            WITH ORDINALITY AS e(m, n, p, tp, ts, ord)
       ${onlyIf ? `WHERE ${onlyIf}` : ''}
       ORDER BY ord`;
 }
@@ -70,19 +80,27 @@ export function insertComputedEventsSql(
   from: string,
   onlyIf: string,
 ): string {
+  const messageIds = batch.events.map(() => randomUUID());
+  const traces = recordCreation(
+    batch.events.map((e, i) => ({ event: e.envelope.event, messageId: messageIds[i] as string })),
+    batch.correlationId,
+  );
   const rows = batch.events.map((e, i) => {
     assertValidEvent(e.envelope);
     const payload = spliced(e.envelope, e.computed)
       .map((part) => (typeof part === 'string' ? `${params.add(part)}::text` : `(${part.sql})`))
       .join(' || ');
-    return `(${i + 1}, ${params.add(randomUUID())}::text, ${params.add(e.envelope.event)}::text, ${payload}, ${e.onlyIf ?? 'true'})`;
+    const trace = traces[i];
+    const context = `${params.add(trace?.traceparent ?? null)}::text, ${params.add(trace?.tracestate ?? null)}::text`;
+    return `(${i + 1}, ${params.add(messageIds[i])}::text, ${params.add(e.envelope.event)}::text, ${payload}, ${context}, ${e.onlyIf ?? 'true'})`;
   });
   const org = params.add(batch.events[0]?.envelope.organization_id);
   const customer = params.add(batch.customerId);
   const correlation = params.add(batch.correlationId);
-  return `INSERT INTO outbox (message_id, organization_id, customer_id, event_name, payload, correlation_id)
-     SELECT e.m, ${org}, ${customer}, e.n, e.p, ${correlation}
-       FROM ${from} CROSS JOIN LATERAL (VALUES ${rows.join(', ')}) AS e(ord, m, n, p, keep)
+  return `INSERT INTO outbox (message_id, organization_id, customer_id, event_name, payload, correlation_id,
+                              traceparent, tracestate)
+     SELECT e.m, ${org}, ${customer}, e.n, e.p, ${correlation}, e.tp, e.ts
+       FROM ${from} CROSS JOIN LATERAL (VALUES ${rows.join(', ')}) AS e(ord, m, n, p, tp, ts, keep)
       WHERE e.keep AND ${onlyIf}
       ORDER BY e.ord`;
 }

@@ -354,6 +354,8 @@ function row(id: number, org: string): OutboxRow {
     event_name: 'customer.created',
     payload: JSON.stringify({ ...body, data: { customer_id: `cus_${id}`, customer_type: 'b2c', name: 'Ada' } }),
     correlation_id: null,
+    traceparent: null,
+    tracestate: null,
     created_at: new Date(),
   };
 }

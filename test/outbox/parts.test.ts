@@ -29,6 +29,8 @@ function row(id: number, org: string): OutboxRow {
     event_name: 'customer.created',
     payload: JSON.stringify(envelope),
     correlation_id: null,
+    traceparent: null,
+    tracestate: null,
     created_at: new Date(),
   };
 }

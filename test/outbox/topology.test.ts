@@ -2,13 +2,7 @@ import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertTopology,
-  EXCHANGE,
-  UNROUTABLE_EXCHANGE,
-  UNROUTABLE_QUEUE,
-  UNROUTABLE_QUEUE_OPTIONS,
-} from '../../generated/index.js';
+import { assertTopology, EXCHANGE, UNROUTABLE_QUEUE, UNROUTABLE_QUEUE_OPTIONS } from '../../generated/index.js';
 import { openConfirmChannel } from '../../src/outbox/broker.js';
 import { AMQP_URL } from '../helpers/events.js';
 import { createVhost, type Vhost } from '../helpers/vhost.js';
@@ -28,8 +22,9 @@ it('when a message matches no binding, then the alternate exchange keeps it in a
     const durable = await channel.checkQueue(UNROUTABLE_QUEUE);
     expect(durable).toMatchObject({ queue: UNROUTABLE_QUEUE, messageCount: 1 });
     const msg = await channel.get(UNROUTABLE_QUEUE, { noAck: true });
-    expect(msg && msg.properties.messageId).toBe(messageId);
-    expect(msg && msg.fields.routingKey).toBe(routingKey);
+    if (msg === false) throw new Error('the unroutable queue is empty');
+    expect(msg.properties.messageId).toBe(messageId);
+    expect(msg.fields.routingKey).toBe(routingKey);
   } finally {
     await connection.close();
     await own.delete();

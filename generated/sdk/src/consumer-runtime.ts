@@ -14,6 +14,7 @@ import {
   republish,
   retryQueueName,
 } from './consumer-protocol.js';
+import { type ConsumerOutcome, processSpan } from './consumer-tracing.js';
 
 /*
  * The event-independent consumer: connection and reconnection, the topology of one queue (its retry queues and
@@ -167,26 +168,53 @@ export class ConsumerRuntime<E> {
     }, delayMs);
   }
 
-  private async deliver(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+  /** One delivery, under a `process` span continuing the message's trace (consumer-tracing.ts). */
+  private deliver(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+    const { messageId, correlationId, headers } = message.properties as {
+      messageId?: string;
+      correlationId?: string;
+      headers?: Record<string, unknown>;
+    };
+    const facts = {
+      exchange: this.options.exchange,
+      routingKey: message.fields.routingKey,
+      messageId,
+      correlationId,
+      bodySize: message.content.length,
+      headers,
+      deliveryTag: message.fields.deliveryTag,
+    };
+    return processSpan(this.options.tracerName, facts, async () => ({
+      result: undefined,
+      ...(await this.handleDelivery(channel, message)),
+    }));
+  }
+
+  private async handleDelivery(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+  ): Promise<{ outcome: ConsumerOutcome; reason?: string }> {
     const started = performance.now();
     const headers: Record<string, unknown> = { ...(message.properties.headers ?? {}) };
     const previous = Number(headers[ATTEMPTS_HEADER] ?? 0);
     const attempt = (Number.isInteger(previous) && previous > 0 ? previous : 0) + 1;
     let name: string | undefined;
-    const report = (result: Handled['result'], reason?: string) =>
+    const report = (result: Handled['result'], outcome: ConsumerOutcome, reason?: string) => {
       this.options.onHandled?.({ name, result, reason, seconds: (performance.now() - started) / 1000 });
+      return { outcome, reason };
+    };
     let body: unknown;
     try {
       body = JSON.parse(message.content.toString('utf8'));
     } catch (error) {
       const reason = `(body): not JSON (${asError(error).message})`;
       await this.deadLetter(channel, message, reason, attempt);
-      return report('dead_lettered', reason);
+      return report('dead_lettered', 'dead_lettered', reason);
     }
     const decoded = this.options.decode(body, message.fields.routingKey);
     if (!decoded.ok) {
       await this.deadLetter(channel, message, decoded.reason, attempt);
-      return report('dead_lettered', decoded.reason);
+      return report('dead_lettered', 'dead_lettered', decoded.reason);
     }
     name = decoded.name;
     const { messageId, correlationId } = message.properties as { messageId?: string; correlationId?: string };
@@ -206,21 +234,21 @@ export class ConsumerRuntime<E> {
     }
     if (outcome.kind === 'done') {
       this.ack(channel, message);
-      return report('acked');
+      return report('acked', outcome.outcome ?? 'applied');
     }
     if (outcome.kind === 'refused') {
       await this.deadLetter(channel, message, outcome.reason, attempt);
-      return report('dead_lettered', outcome.reason);
+      return report('dead_lettered', 'dead_lettered', outcome.reason);
     }
     const last = this.options.retry.exhausted === 'keep-retrying' ? this.delays.at(-1) : undefined;
     const delay = this.delays[attempt - 1] ?? last;
     if (delay === undefined) {
       await this.deadLetter(channel, message, outcome.reason, attempt);
-      return report('dead_lettered', outcome.reason);
+      return report('dead_lettered', 'dead_lettered', outcome.reason);
     }
     await republish(channel, retryQueueName(this.queue, delay), message, { [ATTEMPTS_HEADER]: attempt });
     this.ack(channel, message);
-    return report('retried', outcome.reason);
+    return report('retried', 'retried', outcome.reason);
   }
 
   private async deadLetter(channel: ConfirmChannel, message: ConsumeMessage, reason: string, attempt: number) {

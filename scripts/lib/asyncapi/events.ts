@@ -8,12 +8,16 @@ export interface AmqpProperty {
   readonly description?: string;
 }
 
-/** A message header and where its value comes from (`$message.payload#/<field>`). */
+/**
+ * A message header and where its value comes from: a payload field (`x-value: $message.payload#/<field>`), or, with
+ * no `x-value`, the publisher's caller per message (`given`: the trace context headers).
+ */
 export interface HeaderSpec {
   readonly name: string;
   readonly required: boolean;
-  /** The top-level payload field the header copies. */
+  /** The top-level payload field the header copies ('' when `given`). */
   readonly fromPayload: string;
+  readonly given: boolean;
 }
 
 /** What goes on the wire for one event, all of it read from the document. */
@@ -139,7 +143,7 @@ function headersOf(schema: Json | undefined): HeaderSpec[] {
   return Object.entries(schema.properties).map(([name, property]) => {
     const expression = isObject(property) ? str(property['x-value']) : undefined;
     const field = expression === undefined ? undefined : PAYLOAD_EXPRESSION.exec(expression)?.[1];
-    return { name, required: required.has(name), fromPayload: field ?? '' };
+    return { name, required: required.has(name), fromPayload: field ?? '', given: expression === undefined };
   });
 }
 

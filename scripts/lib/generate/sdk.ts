@@ -11,11 +11,11 @@ import type { ParsedSpec, SpecEvent } from './spec.js';
 export const SDK_TEMPLATE_DIR = path.join(PROJECT_ROOT, 'templates/sdk');
 
 /** Files of the shared runtime (templates/runtime/) that the SDK ships as well. */
-const SDK_SHARED_RUNTIME = ['consumer-protocol.ts', 'consumer-runtime.ts'] as const;
+const SDK_SHARED_RUNTIME = ['consumer-protocol.ts', 'consumer-runtime.ts', 'consumer-tracing.ts'] as const;
 const SHARED_RUNTIME_DIR = path.join(PROJECT_ROOT, 'templates/runtime');
 
 /** The SDK's runtime dependencies: the only packages its code imports. */
-export const SDK_DEPENDENCIES = ['ajv', 'ajv-formats', 'amqplib'] as const;
+export const SDK_DEPENDENCIES = ['@opentelemetry/api', 'ajv', 'ajv-formats', 'amqplib'] as const;
 
 function dataFields(event: SpecEvent): string[] {
   const data = (event.payloadSchema.properties as Record<string, { properties?: object }> | undefined)?.data;

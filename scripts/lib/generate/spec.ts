@@ -203,6 +203,10 @@ function collectEvents(published: readonly PublishedEvent[], problems: string[])
       problems.push(`${where}: AMQP messageType ${JSON.stringify(wire.messageType)} differs from the event name`);
     }
     for (const header of wire.headers) {
+      if (header.given) {
+        if (header.required) problems.push(`${where}: header ${header.name} has no x-value, so it must be optional`);
+        continue;
+      }
       const field = property(payloadSchema, header.fromPayload);
       if (!header.fromPayload || field?.type !== 'string' || !isRequired(payloadSchema, header.fromPayload)) {
         problems.push(

@@ -57,7 +57,12 @@ export function PublisherFunction({ event }) {
     ...given.map(([name]) => `      ${name}: options.${name},`),
     ...(wire.timestamp ? ['      timestamp: Math.floor(options.timestamp.getTime() / 1000),'] : []),
     ...(wire.headers.length > 0
-      ? [`      headers: { ${wire.headers.map((h) => `${h.name}: envelope.${h.fromPayload}`).join(', ')} },`]
+      ? [
+          `      headers: { ${[
+            ...(wire.headers.some((h) => h.given) ? ['...options.headers'] : []),
+            ...wire.headers.filter((h) => !h.given).map((h) => `${h.name}: envelope.${h.fromPayload}`),
+          ].join(', ')} },`,
+        ]
       : []),
   ];
   const body = [

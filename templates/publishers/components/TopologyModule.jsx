@@ -35,7 +35,9 @@ export function TopologyModule({ exchange, events }) {
     arguments: alternate ? { 'alternate-exchange': alternate.name } : {},
   };
   const appIds = new Set(events.map((event) => event.wire.properties.appId?.value).filter((v) => v !== undefined));
-  const headerNames = [...new Set(events.flatMap((event) => event.wire.headers.map((header) => header.name)))];
+  const headerNames = [
+    ...new Set(events.flatMap((event) => event.wire.headers.filter((h) => !h.given).map((header) => header.name))),
+  ];
   const properties = Object.fromEntries(
     events.map((event) => {
       const constants = Object.fromEntries(

@@ -19,7 +19,7 @@
  * @property {string} contentType
  * @property {string} [messageType]               AMQP `type`.
  * @property {Record<string, AmqpProperty>} properties
- * @property {{ name: string, required: boolean, fromPayload: string }[]} headers
+ * @property {{ name: string, required: boolean, fromPayload: string, given: boolean }[]} headers
  *
  * @typedef {object} ExchangeSpec
  * @property {string} name
@@ -108,6 +108,17 @@ export function publishOptions(events) {
         required: property.required === true,
         description: property.description ?? '',
         type: 'string',
+      });
+    }
+    const given = event.wire.headers.filter((header) => header.given);
+    if (given.length > 0 && !options.has('headers')) {
+      options.set('headers', {
+        name: 'headers',
+        required: false,
+        description: `Application headers given per message (no \`x-value\` in the document): ${given
+          .map((header) => `\`${header.name}\``)
+          .join(', ')}; each is sent when given.`,
+        type: `{ ${given.map((header) => `readonly ${header.name}?: string`).join('; ')} }`,
       });
     }
     if (event.wire.timestamp && !options.has('timestamp')) {

@@ -33,7 +33,7 @@ export function Readme({ version, exchange, events }) {
         `Typed consumer of the Customer Service events (contract version ${version}), generated from its AsyncAPI`,
         `document: every event published to the \`${exchange.name}\` topic exchange of RabbitMQ, with its types, its`,
         'consumer JSON Schema, its examples, and a consumer that validates, de-duplicates, retries and dead-letters.',
-        'ESM with type declarations; Node ≥ 20; runtime dependencies `amqplib`, `ajv`, `ajv-formats`.',
+        'ESM with type declarations; Node ≥ 20; runtime dependencies `amqplib`, `ajv`, `ajv-formats`, `@opentelemetry/api`.',
         '',
         '## A complete consumer',
         '',
@@ -88,6 +88,13 @@ export function Readme({ version, exchange, events }) {
         '- **Reconnection.** When the connection drops it reconnects by itself; unacknowledged messages are delivered',
         '  again, and the ones already handled are recognised by their `messageId`.',
         '- **`close()`** stops consuming, waits for the running handlers, then closes the connection.',
+        '- **Tracing.** Each delivery runs under an OpenTelemetry `process ' +
+          exchange.name +
+          '` CONSUMER span, a child',
+        "  of the context in the message's `traceparent` header (the request that caused the event) and linked to it,",
+        '  with the messaging attributes and `customer_service.consumer.outcome` (`applied`, `skipped`, `duplicate`,',
+        '  `retried`, `dead_lettered`); spans your handler starts belong to the same trace. It uses only',
+        '  `@opentelemetry/api`: register an OpenTelemetry SDK in your process to record them, otherwise it costs nothing.',
         '',
         '## In your unit tests',
         '',

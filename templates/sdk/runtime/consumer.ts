@@ -82,15 +82,17 @@ export async function createConsumer(options: ConsumerOptions): Promise<Consumer
   const handle = async ({ name, body }: Named, meta: MessageMeta): Promise<HandlerOutcome> => {
     const handler = options.handlers[name] as AnyHandler | undefined;
     const { messageId } = meta;
-    if (!handler || (messageId !== undefined && (await dedupe.seen(messageId)))) return { kind: 'done' };
+    if (!handler) return { kind: 'done', outcome: 'skipped' };
+    if (messageId !== undefined && (await dedupe.seen(messageId))) return { kind: 'done', outcome: 'duplicate' };
     await handler(body, meta);
     if (messageId !== undefined) await dedupe.remember(messageId);
-    return { kind: 'done' };
+    return { kind: 'done', outcome: 'applied' };
   };
   const runtime = new ConsumerRuntime<Named>({
     url: options.url,
     connectionName: `@customer-service/events ${options.queue}`,
     exchange: EXCHANGE,
+    tracerName: '@customer-service/events',
     queue: options.queue,
     queueType: options.queueType ?? 'quorum',
     bindings,

@@ -1,0 +1,126 @@
+import {
+  context,
+  isSpanContextValid,
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
+import { EXCHANGE } from '../../generated/index.js';
+import { extractMessageContext, linksTo, messagingAttributes } from '../../generated/runtime/consumer-tracing.js';
+
+/*
+ * The trace across the outbox (docs/tracing.md). A use case that stores an event records a `create customer_events`
+ * PRODUCER span in the current context (the HTTP request's, or a consumed message's `process` span) and stores its
+ * W3C context with the row; the relay, later and elsewhere, publishes the row under a `publish customer_events` span
+ * parented on that context and linked to it, with the stored context as the message's `traceparent`/`tracestate`.
+ * The consumer's `process` span continues from the header: one trace from the request to every consumer. Without an
+ * OpenTelemetry SDK registered, the API is a no-op and nothing is stored.
+ */
+
+/** The instrumentation scope of the service's own spans. */
+export const TRACER_NAME = 'customer-service';
+
+/** A stored creation context; both null when the service was not tracing. */
+export interface StoredTraceContext {
+  readonly traceparent: string | null;
+  readonly tracestate: string | null;
+}
+
+const UNTRACED: StoredTraceContext = { traceparent: null, tracestate: null };
+
+function contextOf(parent: ReturnType<typeof context.active>, span: Span): StoredTraceContext {
+  if (!isSpanContextValid(span.spanContext())) return UNTRACED;
+  const carrier: Record<string, string> = {};
+  propagation.inject(trace.setSpan(parent, span), carrier);
+  return { traceparent: carrier.traceparent ?? null, tracestate: carrier.tracestate ?? null };
+}
+
+/**
+ * Records the `create` span of each event about to be stored (in the active context) and returns each one's context,
+ * to store with its row. The span ends at once: creating a message is an instant, and a rollback leaves a span of a
+ * message that was never sent, as the conventions allow.
+ */
+export function recordCreation(
+  events: readonly { readonly event: string; readonly messageId: string }[],
+  correlationId: string | null,
+): StoredTraceContext[] {
+  const parent = context.active();
+  const tracer = trace.getTracer(TRACER_NAME);
+  return events.map(({ event, messageId }) => {
+    const span = tracer.startSpan(
+      `create ${EXCHANGE}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: messagingAttributes(
+          { type: 'create', name: 'create' },
+          { exchange: EXCHANGE, routingKey: event, messageId, correlationId: correlationId ?? undefined },
+        ),
+      },
+      parent,
+    );
+    span.end();
+    return contextOf(parent, span);
+  });
+}
+
+/** What the relay needs of a row to trace its publication. */
+export interface TracedRow extends StoredTraceContext {
+  readonly message_id: string;
+  readonly event_name: string;
+  readonly correlation_id: string | null;
+}
+
+/** A publication in flight: the headers to send, and `end` once the broker confirmed (or failed). */
+export interface TracedPublish {
+  readonly headers: { traceparent?: string; tracestate?: string } | undefined;
+  end(error: Error | null): void;
+}
+
+/**
+ * Starts the `publish customer_events` span of `row`: a CLIENT span child of the stored creation context and linked
+ * to it. A row stored without one (the service was not tracing then) gets a PRODUCER span whose own context becomes
+ * the creation context, as the conventions say for a single message sent without a `create` span.
+ */
+export function startPublish(row: TracedRow, bodySize: number): TracedPublish {
+  const stored = row.traceparent
+    ? { traceparent: row.traceparent, ...(row.tracestate ? { tracestate: row.tracestate } : {}) }
+    : undefined;
+  const creation = stored ? extractMessageContext(stored) : ROOT_CONTEXT;
+  const span = trace.getTracer(TRACER_NAME).startSpan(
+    `publish ${EXCHANGE}`,
+    {
+      kind: stored ? SpanKind.CLIENT : SpanKind.PRODUCER,
+      links: linksTo(creation),
+      attributes: messagingAttributes(
+        { type: 'send', name: 'publish' },
+        {
+          exchange: EXCHANGE,
+          routingKey: row.event_name,
+          messageId: row.message_id,
+          correlationId: row.correlation_id ?? undefined,
+          bodySize,
+        },
+      ),
+    },
+    creation,
+  );
+  const own = stored ? undefined : contextOf(ROOT_CONTEXT, span);
+  const headers =
+    stored ??
+    (own?.traceparent
+      ? { traceparent: own.traceparent, ...(own.tracestate ? { tracestate: own.tracestate } : {}) }
+      : undefined);
+  return {
+    headers,
+    end(error) {
+      if (error) {
+        span.setAttribute('error.type', error.constructor?.name ?? 'Error');
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+      }
+      span.end();
+    },
+  };
+}
