@@ -73,12 +73,14 @@ export async function earnPoints(tx: Queryable, org: string, customerId: string,
   const at = p.add(r.entry.created_at);
   const balanceBound = p.add(r.bounds.balance);
   const inserted = 'EXISTS (SELECT 1 FROM entry)';
+  const events = insertComputedEventsSql(p, r.events, 'earned', inserted);
   const res = await tx.query<{
     computed: number;
     balance_before: number;
     lifetime_before: number;
     earned: EarnedRow | null;
     inserted: boolean;
+    stored: string[];
   }>(
     `WITH ${writableCustomerCte(o, c)}, program AS (
        SELECT earn_points_per_currency_unit, tiers, points_validity_days FROM loyalty_programs
@@ -141,14 +143,16 @@ export async function earnPoints(tx: Queryable, org: string, customerId: string,
        SELECT ${o}, ${c}, entry.transaction_id, earned.points, earned.points, ${at}, earned.expires_at
          FROM earned CROSS JOIN entry
      ), events AS (
-       ${insertComputedEventsSql(p, r.events, 'earned', inserted)}
+       ${events.sql}
      )
      SELECT c.points AS computed, c.points_balance AS balance_before, c.lifetime_points AS lifetime_before,
-            (SELECT row_to_json(earned) FROM earned) AS earned, ${inserted} AS inserted
+            (SELECT row_to_json(earned) FROM earned) AS earned, ${inserted} AS inserted,
+            ARRAY(SELECT message_id FROM events) AS stored
        FROM candidate c`,
     p.values,
   );
   const row = res.rows[0];
+  events.creation.stored(row?.stored ?? []);
   if (!row) return { kind: 'no-account' };
   if (!row.earned) {
     const account = { points_balance: row.balance_before, lifetime_points: row.lifetime_before };

@@ -116,10 +116,13 @@ export async function appendEntry(
 ): Promise<void> {
   const p = new SqlParams();
   const entry = insertEntrySql(p, org, customerId, type, e);
-  await tx.query(
-    events.events.length === 0 ? entry : `WITH entry AS (${entry}) ${insertEventsSql(p, events)}`,
-    p.values,
-  );
+  if (events.events.length === 0) {
+    await tx.query(entry, p.values);
+    return;
+  }
+  const stored = insertEventsSql(p, events);
+  await tx.query(`WITH entry AS (${entry}) ${stored.sql}`, p.values);
+  stored.creation.stored();
 }
 
 export async function findEarnByReference(

@@ -39,31 +39,45 @@ function contextOf(parent: ReturnType<typeof context.active>, span: Span): Store
 }
 
 /**
- * Records the `create` span of each event about to be stored (in the active context) and returns each one's context,
- * to store with its row. The span ends at once: creating a message is an instant, and a rollback leaves a span of a
- * message that was never sent, as the conventions allow.
+ * The `create` spans of the events a statement is about to store, started in the active context; `contexts` go into
+ * the rows. `stored` ends the spans of the events the statement did store (all of them when not told): a span of an
+ * event the statement left out (a tier that did not rise, a duplicate earn) or that failed is never ended, so never
+ * exported.
  */
-export function recordCreation(
-  events: readonly { readonly event: string; readonly messageId: string }[],
-  correlationId: string | null,
-): StoredTraceContext[] {
-  const parent = context.active();
-  const tracer = trace.getTracer(TRACER_NAME);
-  return events.map(({ event, messageId }) => {
-    const span = tracer.startSpan(
-      `create ${EXCHANGE}`,
-      {
-        kind: SpanKind.PRODUCER,
-        attributes: messagingAttributes(
-          { type: 'create', name: 'create' },
-          { exchange: EXCHANGE, routingKey: event, messageId, correlationId: correlationId ?? undefined },
-        ),
-      },
-      parent,
-    );
-    span.end();
-    return contextOf(parent, span);
-  });
+export class Creation {
+  readonly contexts: readonly StoredTraceContext[];
+
+  constructor(
+    private readonly messages: readonly { readonly event: string; readonly messageId: string }[],
+    correlationId: string | null,
+    private readonly spans: Span[] = [],
+  ) {
+    const parent = context.active();
+    const tracer = trace.getTracer(TRACER_NAME);
+    this.contexts = messages.map(({ event, messageId }) => {
+      const span = tracer.startSpan(
+        `create ${EXCHANGE}`,
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: messagingAttributes(
+            { type: 'create', name: 'create' },
+            { exchange: EXCHANGE, routingKey: event, messageId, correlationId: correlationId ?? undefined },
+          ),
+        },
+        parent,
+      );
+      spans.push(span);
+      return contextOf(parent, span);
+    });
+  }
+
+  /** The statement committed these message ids (all, when not given): their spans end. */
+  stored(messageIds?: readonly string[]): void {
+    const kept = messageIds && new Set(messageIds);
+    this.messages.forEach(({ messageId }, i) => {
+      if (!kept || kept.has(messageId)) this.spans[i]?.end();
+    });
+  }
 }
 
 /** What the relay needs of a row to trace its publication. */

@@ -3,7 +3,7 @@ import type { EventEnvelope } from '../../generated/index.js';
 import type { Queryable } from '../db/db.js';
 import { SqlParams } from '../db/sql.js';
 import { assertValidEvent } from '../outbox/events.js';
-import { recordCreation } from '../outbox/tracing.js';
+import { Creation } from '../outbox/tracing.js';
 
 /**
  * The one way a use case stores its events: as outbox rows in its own transaction, so they commit (and are
@@ -19,18 +19,28 @@ export interface EventBatch {
 }
 
 /**
+ * An INSERT of outbox rows (`RETURNING message_id`) and the `create` spans of its events: once the statement ran,
+ * the caller tells `creation` what it stored (src/outbox/tracing.ts).
+ */
+export interface EventsSql {
+  readonly sql: string;
+  readonly creation: Creation;
+}
+
+/**
  * The INSERT of `batch`'s rows, its parameters added to `params`, for a caller that stores the events inside a
  * larger statement (a CTE). `onlyIf`, when given, is a SQL condition that must hold for any row to be stored.
  * Each envelope is validated against the generated schema first: a violation throws, and the transaction rolls
  * back.
  */
-export function insertEventsSql(params: SqlParams, batch: EventBatch, onlyIf?: string): string {
+export function insertEventsSql(params: SqlParams, batch: EventBatch, onlyIf?: string): EventsSql {
   for (const e of batch.events) assertValidEvent(e);
   const messageIds = batch.events.map(() => randomUUID());
-  const traces = recordCreation(
+  const creation = new Creation(
     batch.events.map((e, i) => ({ event: e.event, messageId: messageIds[i] as string })),
     batch.correlationId,
   );
+  const traces = creation.contexts;
   const ids = params.add(messageIds);
   const org = params.add(batch.events[0]?.organization_id);
   const customer = params.add(batch.customerId);
@@ -39,20 +49,24 @@ export function insertEventsSql(params: SqlParams, batch: EventBatch, onlyIf?: s
   const payloads = params.add(batch.events.map((e) => JSON.stringify(e)));
   const parents = params.add(traces.map((t) => t.traceparent));
   const states = params.add(traces.map((t) => t.tracestate));
-  return `INSERT INTO outbox (message_id, organization_id, customer_id, event_name, payload, correlation_id,
+  const sql = `INSERT INTO outbox (message_id, organization_id, customer_id, event_name, payload, correlation_id,
                               traceparent, tracestate)
      SELECT m, ${org}, ${customer}, n, p, ${correlation}, tp, ts
        FROM unnest(${ids}::text[], ${names}::text[], ${payloads}::text[], ${parents}::text[], ${states}::text[])
             WITH ORDINALITY AS e(m, n, p, tp, ts, ord)
       ${onlyIf ? `WHERE ${onlyIf}` : ''}
-      ORDER BY ord`;
+      ORDER BY ord
+     RETURNING message_id`;
+  return { sql, creation };
 }
 
 /** Stores `batch`'s events in the caller's transaction, in order. */
 export async function storeEvents(tx: Queryable, batch: EventBatch): Promise<void> {
   if (batch.events.length === 0) return;
   const params = new SqlParams();
-  await tx.query(insertEventsSql(params, batch), params.values);
+  const { sql, creation } = insertEventsSql(params, batch);
+  await tx.query(sql, params.values);
+  creation.stored();
 }
 
 /**
@@ -79,12 +93,13 @@ export function insertComputedEventsSql(
   batch: { customerId: string; correlationId: string | null; events: readonly ComputedEvent[] },
   from: string,
   onlyIf: string,
-): string {
+): EventsSql {
   const messageIds = batch.events.map(() => randomUUID());
-  const traces = recordCreation(
+  const creation = new Creation(
     batch.events.map((e, i) => ({ event: e.envelope.event, messageId: messageIds[i] as string })),
     batch.correlationId,
   );
+  const traces = creation.contexts;
   const rows = batch.events.map((e, i) => {
     assertValidEvent(e.envelope);
     const payload = spliced(e.envelope, e.computed)
@@ -97,12 +112,14 @@ export function insertComputedEventsSql(
   const org = params.add(batch.events[0]?.envelope.organization_id);
   const customer = params.add(batch.customerId);
   const correlation = params.add(batch.correlationId);
-  return `INSERT INTO outbox (message_id, organization_id, customer_id, event_name, payload, correlation_id,
+  const sql = `INSERT INTO outbox (message_id, organization_id, customer_id, event_name, payload, correlation_id,
                               traceparent, tracestate)
      SELECT e.m, ${org}, ${customer}, e.n, e.p, ${correlation}, e.tp, e.ts
        FROM ${from} CROSS JOIN LATERAL (VALUES ${rows.join(', ')}) AS e(ord, m, n, p, tp, ts, keep)
       WHERE e.keep AND ${onlyIf}
-      ORDER BY e.ord`;
+      ORDER BY e.ord
+     RETURNING message_id`;
+  return { sql, creation };
 }
 
 /** `JSON.stringify(envelope)` cut where the computed fields' values go: text parts and the SQL of those values. */

@@ -64,15 +64,16 @@ export class Producer {
     return new Producer(connection, await connection.createConfirmChannel());
   }
 
-  /** Publishes `body` (an object as JSON, a string as it is) with `messageId` (fresh by default). */
+  /** Publishes `body` (an object as JSON, a string as it is) with `messageId` (fresh by default) and `headers`. */
   async publish(
     exchange: string,
     routingKey: string,
     body: unknown,
     messageId: string = randomUUID(),
+    headers?: Record<string, string>,
   ): Promise<string> {
     const content = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-    const options = { persistent: true, contentType: 'application/json', messageId };
+    const options = { persistent: true, contentType: 'application/json', messageId, headers };
     await new Promise<void>((resolve, reject) =>
       this.channel.publish(exchange, routingKey, content, options, (error: unknown) =>
         error ? reject(error) : resolve(),
@@ -82,8 +83,13 @@ export class Producer {
   }
 
   /** Publishes a consumed event to its exchange, routed by its name. */
-  send<N extends ReceivedEventName>(name: N, body: ReceivedEnvelopeMap[N], messageId?: string): Promise<string> {
-    return this.publish(exchangeOf(name), name, body, messageId);
+  send<N extends ReceivedEventName>(
+    name: N,
+    body: ReceivedEnvelopeMap[N],
+    messageId?: string,
+    headers?: Record<string, string>,
+  ): Promise<string> {
+    return this.publish(exchangeOf(name), name, body, messageId, headers);
   }
 
   /** Takes every message now in `queue` (acknowledged: removed). */
