@@ -54,7 +54,7 @@ export const idOf = (span: ReadableSpan): string => span.spanContext().spanId;
  * (and its successor attribute), the operation type, the destination and the routing key (and its successor).
  */
 export function expectMessagingSpan(
-  span: ReadableSpan,
+  span: Pick<ReadableSpan, 'name' | 'kind' | 'attributes'>,
   expected: { kind: SpanKind; type: string; destination: string; routingKey: string; extra?: Attributes },
 ): void {
   const a = span.attributes;
