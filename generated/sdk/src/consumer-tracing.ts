@@ -2,8 +2,8 @@
 
 import {
   type Attributes,
-  context,
   type Context,
+  context,
   type Link,
   propagation,
   ROOT_CONTEXT,
