@@ -24,7 +24,7 @@ function unitOf(path: string): string {
  * infrastructure that features call and name their files freely. A new folder must be classified here.
  */
 const FEATURES = ['customers', 'loyalty', 'credit', 'privacy', 'profile', 'operations', 'inbound'];
-const INFRASTRUCTURE = ['auth', 'db', 'docs', 'http', 'outbox', 'shared'];
+const INFRASTRUCTURE = ['auth', 'db', 'docs', 'http', 'outbox', 'shared', 'telemetry'];
 const PLUGINS = 'plugins';
 /** The roles of a feature file: HTTP routes, use cases, SQL, HTTP schemas, and the runs the scheduler starts. */
 const ROLES = ['routes', 'service', 'repository', 'schemas', 'job'] as const;
