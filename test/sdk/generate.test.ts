@@ -45,7 +45,7 @@ describe('templates/sdk components', () => {
     const PackageJson = await component('PackageJson.jsx', 'PackageJson');
     const manifest = JSON.parse(render(PackageJson({ version: '9.9.9', dependencies: model.dependencies })));
     expect(manifest).toMatchObject({ name: '@customer-service/events', version: '9.9.9', type: 'module' });
-    expect(Object.keys(manifest.dependencies).sort()).toEqual(['ajv', 'ajv-formats', 'amqplib']);
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(['@opentelemetry/api', 'ajv', 'ajv-formats', 'amqplib']);
   });
 
   it('when Readme is rendered for the small fixture, then it matches its snapshot', async () => {

@@ -68,14 +68,14 @@ afterAll(async () => {
 });
 
 describe('the packed @customer-service/events', () => {
-  it('when installed from the tarball, then it has only amqplib, ajv and ajv-formats as dependencies', async () => {
+  it('when installed from the tarball, then it has only amqplib, ajv, ajv-formats and @opentelemetry/api as dependencies', async () => {
     const manifest = JSON.parse(
       await readFile(path.join(project, 'node_modules/@customer-service/events/package.json'), 'utf8'),
     );
     const contract = await readFile(path.join(PROJECT_ROOT, 'asyncapi.yaml'), 'utf8');
     expect(manifest.name).toBe('@customer-service/events');
     expect(contract).toMatch(new RegExp(`\\n  version: '?${manifest.version.replace(/\./g, '\\.')}'?\\n`));
-    expect(Object.keys(manifest.dependencies).sort()).toEqual(['ajv', 'ajv-formats', 'amqplib']);
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(['@opentelemetry/api', 'ajv', 'ajv-formats', 'amqplib']);
     expect(path.basename(tarball)).toBe(`customer-service-events-${manifest.version}.tgz`);
   });
 
