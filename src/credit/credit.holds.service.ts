@@ -1,4 +1,3 @@
-import { writableCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
 import { envelope } from '../outbox/events.js';
 import { utcDate } from '../shared/clock.js';
@@ -8,8 +7,8 @@ import { fromCents } from '../shared/money.js';
 import type { FromSchema } from '../shared/schema-types.js';
 import * as lifecycle from './credit.lifecycle.repository.js';
 import type { holdBody } from './credit.lifecycle.schemas.js';
-import * as repo from './credit.repository.js';
-import { accountView, type CreditAccountView, missingAccount, storeEvent } from './credit.service.js';
+import type * as repo from './credit.repository.js';
+import { accountView, type CreditAccountView, lockAccount, storeEvent } from './credit.service.js';
 
 /*
  * Holds: an account on hold refuses usages (credit-on-hold) and still takes payments. A hold placed by the overdue
@@ -58,9 +57,7 @@ export async function placeManualHold(
   input: HoldInput,
 ): Promise<CreditAccountView> {
   const org = ctx.principal.org;
-  await writableCustomer(tx, org, customerId);
-  const current = await repo.findAccount(tx, org, customerId, true);
-  if (!current) return missingAccount(tx, org, customerId);
+  const current = await lockAccount(tx, org, customerId);
   if (current.hold_reason === 'manual') return accountView(current);
   const held = await lifecycle.placeHold(tx, org, customerId, { reason: 'manual', note: input.note ?? null }, ctx.now);
   await storeEvent(tx, ctx, customerId, holdPlacedEvent(org, held, ctx.now));
@@ -77,9 +74,7 @@ export async function releaseManualHold(
   customerId: string,
 ): Promise<CreditAccountView> {
   const org = ctx.principal.org;
-  await writableCustomer(tx, org, customerId);
-  const current = await repo.findAccount(tx, org, customerId, true);
-  if (!current) return missingAccount(tx, org, customerId);
+  const current = await lockAccount(tx, org, customerId);
   if (current.status === 'active') return accountView(current);
   const overdue = await lifecycle.overdueCents(tx, org, customerId, utcDate(ctx.now));
   if (overdue > 0) {

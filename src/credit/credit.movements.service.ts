@@ -1,6 +1,4 @@
-import { writableCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
-import { guardedUpdate } from '../db/sql.js';
 import { newId } from '../ids.js';
 import { envelope } from '../outbox/events.js';
 import { utcDate } from '../shared/clock.js';
@@ -14,7 +12,7 @@ import * as repo from './credit.repository.js';
 import type { paymentBody, usageBody } from './credit.schemas.js';
 import {
   dueDate,
-  missingAccount,
+  guardedAccountUpdate,
   type PaymentView,
   paymentView,
   storeEvent,
@@ -57,14 +55,11 @@ export async function useCredit(
   input: UsageInput,
 ): Promise<UsageResult> {
   const org = ctx.principal.org;
-  await writableCustomer(tx, org, customerId);
   const amountCents = toCents(input.amount);
   // Under the lock the refusal's event is ordered after every other event of this customer.
-  const charged = await guardedUpdate(
-    () => repo.charge(tx, org, customerId, amountCents, ctx.now),
-    () => repo.findAccount(tx, org, customerId, true),
+  const charged = await guardedAccountUpdate(tx, org, customerId, () =>
+    repo.charge(tx, org, customerId, amountCents, ctx.now),
   );
-  if (charged.kind === 'missing') return missingAccount(tx, org, customerId);
   if (charged.kind === 'refused') {
     // A hold refuses the usage and publishes nothing (thrown: the transaction rolls back).
     if (charged.locked.status === 'on_hold') throw onHold();
@@ -145,13 +140,10 @@ export async function receivePayment(
   input: PaymentInput,
 ): Promise<PaymentView> {
   const org = ctx.principal.org;
-  await writableCustomer(tx, org, customerId);
   const amountCents = toCents(input.amount);
-  const repaid = await guardedUpdate(
-    () => repo.repay(tx, org, customerId, amountCents, ctx.now),
-    () => repo.findAccount(tx, org, customerId, true),
+  const repaid = await guardedAccountUpdate(tx, org, customerId, () =>
+    repo.repay(tx, org, customerId, amountCents, ctx.now),
   );
-  if (repaid.kind === 'missing') return missingAccount(tx, org, customerId);
   if (repaid.kind === 'refused') {
     const outstanding = fromCents(repaid.locked.outstanding_cents);
     throw new DomainError('overpayment', `The payment of ${input.amount} exceeds the ${outstanding} outstanding.`, {

@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '../../generated/index.js';
 import { findCustomer, writableCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
+import { type GuardedResult, guardedUpdate } from '../db/sql.js';
 import { newId } from '../ids.js';
 import { envelope } from '../outbox/events.js';
 import type { UseCaseContext } from '../shared/context.js';
@@ -51,6 +52,31 @@ export async function findCreditAccount(
 export async function missingAccount(db: Queryable, org: string, customerId: string): Promise<never> {
   if (!(await findCustomer(db, org, customerId))) throw customerNotFound();
   throw new DomainError('credit-account-not-found', 'The customer has no credit account.');
+}
+
+/**
+ * The customer's account for a write, its row locked until commit, taken after the customer's guard (the lock
+ * order of every write); throws when the customer or the account does not exist.
+ */
+export async function lockAccount(tx: Queryable, org: string, customerId: string): Promise<repo.CreditAccountRow> {
+  await writableCustomer(tx, org, customerId);
+  return (await repo.findAccount(tx, org, customerId, true)) ?? missingAccount(tx, org, customerId);
+}
+
+/**
+ * A guarded update of the customer's account after the customer's guard, retried once under the account's row
+ * lock (`guardedUpdate`): the updated row, or the locked row the guard refused; throws when the customer or the
+ * account does not exist.
+ */
+export async function guardedAccountUpdate(
+  tx: Queryable,
+  org: string,
+  customerId: string,
+  update: () => Promise<repo.CreditAccountRow | undefined>,
+): Promise<Exclude<GuardedResult<repo.CreditAccountRow, repo.CreditAccountRow>, { kind: 'missing' }>> {
+  await writableCustomer(tx, org, customerId);
+  const result = await guardedUpdate(update, () => repo.findAccount(tx, org, customerId, true));
+  return result.kind === 'missing' ? missingAccount(tx, org, customerId) : result;
 }
 
 /** The account; throws when the customer or the account does not exist. */
@@ -126,9 +152,7 @@ export async function changeTerms(
   input: ChangeTermsInput,
 ): Promise<CreditAccountView> {
   const org = ctx.principal.org;
-  await writableCustomer(tx, org, customerId);
-  const current = await repo.findAccount(tx, org, customerId, true);
-  if (!current) return missingAccount(tx, org, customerId);
+  const current = await lockAccount(tx, org, customerId);
   const limitCents = input.credit_limit === undefined ? current.credit_limit_cents : toCents(input.credit_limit);
   const termDays = input.payment_term_days ?? current.payment_term_days;
   if (limitCents === current.credit_limit_cents && termDays === current.payment_term_days) {

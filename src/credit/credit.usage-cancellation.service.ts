@@ -1,4 +1,3 @@
-import { writableCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
 import { envelope } from '../outbox/events.js';
 import { utcDate } from '../shared/clock.js';
@@ -7,7 +6,7 @@ import { DomainError } from '../shared/domain-error.js';
 import { fromCents } from '../shared/money.js';
 import { liftOverdueHoldIfCleared } from './credit.holds.service.js';
 import * as repo from './credit.repository.js';
-import { missingAccount, storeEvent, type UsageView, usageView } from './credit.service.js';
+import { lockAccount, storeEvent, type UsageView, usageView } from './credit.service.js';
 import * as cancellation from './credit.usage-cancellation.repository.js';
 
 /*
@@ -58,9 +57,7 @@ export async function cancelUsage(
   reason: string = MANUAL_CANCELLATION_REASON,
 ): Promise<UsageView> {
   const org = ctx.principal.org;
-  await writableCustomer(tx, org, customerId);
-  const account = await repo.findAccount(tx, org, customerId, true);
-  if (!account) return missingAccount(tx, org, customerId);
+  const account = await lockAccount(tx, org, customerId);
   const usage = await cancellation.findUsage(tx, org, customerId, usageId);
   if (!usage) throw usageNotFound(usageId);
   return cancelLocked(tx, ctx, account, usage, reason);
@@ -81,9 +78,7 @@ export async function cancelUsageForOrder(
   const found = await repo.findUsageByOrder(tx, org, orderId);
   if (!found) return { status: 'none' };
   // The same lock order as a usage: the customer (shared), then the account.
-  await writableCustomer(tx, org, found.customer_id);
-  const account = await repo.findAccount(tx, org, found.customer_id, true);
-  if (!account) return missingAccount(tx, org, found.customer_id);
+  const account = await lockAccount(tx, org, found.customer_id);
   // Read again under the lock: a cancellation or a payment may have committed since the first read.
   const usage = await cancellation.findUsage(tx, org, found.customer_id, found.usage_id);
   if (!usage || usage.cancelled_at !== null) return { status: 'none' };

@@ -152,10 +152,13 @@ export async function anonymize(
 
 /** Erases the customer's personal data from its stored events (sent or not, or dead letters) and remembered responses. */
 async function scrubStoredData(tx: Queryable, org: string, customerId: string): Promise<void> {
-  const events = await repo.customerEvents(tx, org, customerId);
-  await repo.rewriteEvents(tx, org, scrubbed(events, scrubEventPayload));
-  const deadLetters = await repo.customerDeadLetters(tx, org, customerId);
-  await repo.rewriteDeadLetters(tx, org, scrubbed(deadLetters, scrubDeadLetter));
+  const stores: [repo.EventStore, (text: string) => string | undefined][] = [
+    ['outbox', scrubEventPayload],
+    ['outbox_dead_letters', scrubDeadLetter],
+  ];
+  for (const [store, scrub] of stores) {
+    await repo.rewriteEvents(tx, store, org, scrubbed(await repo.customerEvents(tx, store, org, customerId), scrub));
+  }
   const responses = await repo.responsesMentioning(tx, org, customerId);
   await repo.rewriteResponses(
     tx,
