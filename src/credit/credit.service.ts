@@ -5,6 +5,7 @@ import { type GuardedResult, guardedUpdate } from '../db/sql.js';
 import { newId } from '../ids.js';
 import { envelope } from '../outbox/events.js';
 import type { UseCaseContext } from '../shared/context.js';
+import type { CustomerPageReader } from '../shared/customer-rows.js';
 import { customerNotFound, DomainError } from '../shared/domain-error.js';
 import { fromCents, toCents } from '../shared/money.js';
 import { storeEvents } from '../shared/outbox-writer.js';
@@ -222,7 +223,7 @@ export async function listMovements<R extends { seq: number }, V>(
   query: PageRequest,
   /** Which list of the account, for its cursors. */
   name: string,
-  list: (db: Queryable, org: string, customerId: string, before: number | undefined, limit: number) => Promise<R[]>,
+  list: CustomerPageReader<R>,
   view: (row: R) => V,
 ): Promise<Page<V>> {
   const scope = { key: query.signingKey, org, list: `credit/${name}/${customerId}` };

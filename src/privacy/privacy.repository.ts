@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.js';
+import { customerRowReader } from '../shared/customer-rows.js';
 import { ANONYMIZED_REQUEST_HASH } from '../shared/idempotency-marks.js';
 
 /*
@@ -27,18 +28,10 @@ export async function insertAnonymization(
   );
 }
 
-export async function findAnonymization(
-  db: Queryable,
-  org: string,
-  customerId: string,
-): Promise<AnonymizationRow | undefined> {
-  const res = await db.query<AnonymizationRow>(
-    `SELECT reason, actor, points_forfeited, anonymized_at FROM customer_anonymizations
-      WHERE organization_id = $1 AND customer_id = $2`,
-    [org, customerId],
-  );
-  return res.rows[0];
-}
+export const findAnonymization = customerRowReader<AnonymizationRow>(
+  'customer_anonymizations',
+  'reason, actor, points_forfeited, anonymized_at',
+);
 
 export interface StoredText {
   id: string;
