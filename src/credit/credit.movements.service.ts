@@ -1,6 +1,5 @@
 import type { Queryable } from '../db/db.js';
 import { newId } from '../ids.js';
-import { envelope } from '../outbox/events.js';
 import { utcDate } from '../shared/clock.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { DomainError } from '../shared/domain-error.js';
@@ -15,7 +14,7 @@ import {
   guardedAccountUpdate,
   type PaymentView,
   paymentView,
-  storeEvent,
+  storeCreditEvent,
   type UsageView,
   usageView,
 } from './credit.service.js';
@@ -80,24 +79,14 @@ export async function useCredit(
   // Throwing rolls the charge back with everything else.
   if (!usage) throw duplicateOrder(input.order_id, await repo.findUsageByOrder(tx, org, input.order_id));
   const view = usageView(usage, utcDate(ctx.now));
-  await storeEvent(
-    tx,
-    ctx,
-    customerId,
-    envelope(
-      'credit.used',
-      org,
-      {
-        customer_id: customerId,
-        usage_id: view.usage_id,
-        order_id: view.order_id,
-        amount: view.amount,
-        credit_available: view.credit_available,
-        due_date: view.due_date,
-      },
-      ctx.now,
-    ),
-  );
+  await storeCreditEvent(tx, ctx, customerId, 'credit.used', {
+    customer_id: customerId,
+    usage_id: view.usage_id,
+    order_id: view.order_id,
+    amount: view.amount,
+    credit_available: view.credit_available,
+    due_date: view.due_date,
+  });
   return { kind: 'used', usage: view };
 }
 
@@ -123,7 +112,7 @@ async function refuseUsage(
     credit_available: fromCents(availableCents),
     shortfall: fromCents(amountCents - availableCents),
   };
-  await storeEvent(tx, ctx, account.customer_id, envelope('credit.limit.exceeded', org, data, ctx.now));
+  await storeCreditEvent(tx, ctx, account.customer_id, 'credit.limit.exceeded', data);
   return new DomainError(
     'credit-limit-exceeded',
     `The usage of ${data.attempted_amount} exceeds the ${data.credit_available} credit available.`,
@@ -161,23 +150,13 @@ export async function receivePayment(
   });
   await allocatePayment(tx, org, customerId, payment.payment_id, amountCents, ctx.now);
   const view = paymentView(payment);
-  await storeEvent(
-    tx,
-    ctx,
-    customerId,
-    envelope(
-      'credit.payment.received',
-      org,
-      {
-        customer_id: customerId,
-        payment_id: view.payment_id,
-        amount: view.amount,
-        credit_available: view.credit_available,
-        reference: view.reference,
-      },
-      ctx.now,
-    ),
-  );
+  await storeCreditEvent(tx, ctx, customerId, 'credit.payment.received', {
+    customer_id: customerId,
+    payment_id: view.payment_id,
+    amount: view.amount,
+    credit_available: view.credit_available,
+    reference: view.reference,
+  });
   await liftOverdueHoldIfCleared(tx, ctx, account);
   return view;
 }

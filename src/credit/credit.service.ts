@@ -1,9 +1,9 @@
-import type { EventEnvelope } from '../../generated/index.js';
+import type { EventEnvelope, EventName } from '../../generated/index.js';
 import { findCustomer, writableCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
 import { type GuardedResult, guardedUpdate } from '../db/sql.js';
 import { newId } from '../ids.js';
-import { envelope } from '../outbox/events.js';
+import { type EventData, envelope } from '../outbox/events.js';
 import type { UseCaseContext } from '../shared/context.js';
 import type { CustomerPageReader } from '../shared/customer-rows.js';
 import { customerNotFound, DomainError } from '../shared/domain-error.js';
@@ -90,6 +90,16 @@ export function storeEvent(tx: Queryable, ctx: UseCaseContext, customerId: strin
   return storeEvents(tx, { customerId, correlationId: ctx.requestId, events: [event] });
 }
 
+/** Stores event `name` of `customerId` with `data`, as the caller's organization, at the context's time. */
+export function storeCreditEvent<N extends EventName>(
+  tx: Queryable,
+  ctx: UseCaseContext,
+  customerId: string,
+  name: N,
+  data: EventData<N>,
+) {
+  return storeEvent(tx, ctx, customerId, envelope(name, ctx.principal.org, data, ctx.now));
+}
 /** The usage day (UTC) plus the payment term, `YYYY-MM-DD`. */
 export function dueDate(at: Date, termDays: number): string {
   const day = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() + termDays);

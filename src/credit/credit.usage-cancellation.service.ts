@@ -1,12 +1,11 @@
 import type { Queryable } from '../db/db.js';
-import { envelope } from '../outbox/events.js';
 import { utcDate } from '../shared/clock.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { DomainError } from '../shared/domain-error.js';
 import { fromCents } from '../shared/money.js';
 import { liftOverdueHoldIfCleared } from './credit.holds.service.js';
 import * as repo from './credit.repository.js';
-import { lockAccount, storeEvent, type UsageView, usageView } from './credit.service.js';
+import { lockAccount, storeCreditEvent, type UsageView, usageView } from './credit.service.js';
 import * as cancellation from './credit.usage-cancellation.repository.js';
 
 /*
@@ -108,24 +107,14 @@ async function cancelLocked(
   const released = await repo.repay(tx, org, customerId, usage.amount_cents, ctx.now);
   if (!released) throw new Error(`credit account of ${customerId} owes less than its unpaid usage ${usage.usage_id}`);
   const view = usageView(cancelled, utcDate(ctx.now));
-  await storeEvent(
-    tx,
-    ctx,
-    customerId,
-    envelope(
-      'credit.usage.cancelled',
-      org,
-      {
-        customer_id: customerId,
-        credit_account_id: released.credit_account_id,
-        usage_id: view.usage_id,
-        order_id: view.order_id,
-        amount: view.amount,
-        credit_available: fromCents(released.credit_limit_cents - released.outstanding_cents),
-      },
-      ctx.now,
-    ),
-  );
+  await storeCreditEvent(tx, ctx, customerId, 'credit.usage.cancelled', {
+    customer_id: customerId,
+    credit_account_id: released.credit_account_id,
+    usage_id: view.usage_id,
+    order_id: view.order_id,
+    amount: view.amount,
+    credit_available: fromCents(released.credit_limit_cents - released.outstanding_cents),
+  });
   // A cancelled overdue usage is no longer overdue: a hold placed for overdue lifts when none is left.
   await liftOverdueHoldIfCleared(tx, ctx, released);
   return view;
