@@ -65,6 +65,17 @@ export async function lockAccount(tx: Queryable, org: string, customerId: string
 }
 
 /**
+ * A write use case on the customer's account: it is called with the customer's id and `work` runs with the account
+ * locked (`lockAccount`: the customer's guard first; a customer or an account that does not exist throws).
+ */
+export function onLockedAccount<Input = void, Output = unknown>(
+  work: (tx: Queryable, ctx: UseCaseContext, account: repo.CreditAccountRow, input: Input) => Promise<Output>,
+) {
+  return async (tx: Queryable, ctx: UseCaseContext, customerId: string, input: Input): Promise<Output> =>
+    work(tx, ctx, await lockAccount(tx, ctx.principal.org, customerId), input);
+}
+
+/**
  * A guarded update of the customer's account after the customer's guard, retried once under the account's row
  * lock (`guardedUpdate`): the updated row, or the locked row the guard refused; throws when the customer or the
  * account does not exist.
@@ -156,36 +167,33 @@ export async function openAccount(
 
 export type ChangeTermsInput = FromSchema<typeof changeAccountBody>;
 
-export async function changeTerms(
-  tx: Queryable,
-  ctx: UseCaseContext,
-  customerId: string,
-  input: ChangeTermsInput,
-): Promise<CreditAccountView> {
-  const org = ctx.principal.org;
-  const current = await lockAccount(tx, org, customerId);
-  const limitCents = input.credit_limit === undefined ? current.credit_limit_cents : toCents(input.credit_limit);
-  const termDays = input.payment_term_days ?? current.payment_term_days;
-  if (limitCents === current.credit_limit_cents && termDays === current.payment_term_days) {
-    return accountView(current);
-  }
-  if (limitCents < current.outstanding_cents) {
-    throw new DomainError(
-      'credit-limit-below-outstanding',
-      `The new limit ${fromCents(limitCents)} is below the ${fromCents(current.outstanding_cents)} outstanding.`,
-      { credit_limit: fromCents(limitCents), outstanding: fromCents(current.outstanding_cents) },
+export const changeTerms = onLockedAccount(
+  async (tx, ctx, current, input: ChangeTermsInput): Promise<CreditAccountView> => {
+    const org = ctx.principal.org;
+    const customerId = current.customer_id;
+    const limitCents = input.credit_limit === undefined ? current.credit_limit_cents : toCents(input.credit_limit);
+    const termDays = input.payment_term_days ?? current.payment_term_days;
+    if (limitCents === current.credit_limit_cents && termDays === current.payment_term_days) {
+      return accountView(current);
+    }
+    if (limitCents < current.outstanding_cents) {
+      throw new DomainError(
+        'credit-limit-below-outstanding',
+        `The new limit ${fromCents(limitCents)} is below the ${fromCents(current.outstanding_cents)} outstanding.`,
+        { credit_limit: fromCents(limitCents), outstanding: fromCents(current.outstanding_cents) },
+      );
+    }
+    const updated = await repo.updateTerms(
+      tx,
+      org,
+      customerId,
+      { credit_limit_cents: limitCents, payment_term_days: termDays, approved_by: ctx.principal.sub },
+      ctx.now,
     );
-  }
-  const updated = await repo.updateTerms(
-    tx,
-    org,
-    customerId,
-    { credit_limit_cents: limitCents, payment_term_days: termDays, approved_by: ctx.principal.sub },
-    ctx.now,
-  );
-  await storeEvent(tx, ctx, customerId, approvedEvent(org, updated, ctx.now));
-  return accountView(updated);
-}
+    await storeEvent(tx, ctx, customerId, approvedEvent(org, updated, ctx.now));
+    return accountView(updated);
+  },
+);
 
 export type UsageView = FromSchema<typeof usageSchema>;
 
