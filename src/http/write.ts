@@ -12,7 +12,6 @@ export function contextOf(request: FastifyRequest): UseCaseContext {
 }
 
 export const created = <Body>(body: Body): Outcome<Body> => ({ status: 201, body });
-export const ok = <Body>(body: Body): Outcome<Body> => ({ status: 200, body });
 
 export interface WriteOptions {
   /**
