@@ -133,26 +133,16 @@ export function compareModels(base: ContractModel, head: ContractModel): Change[
 
 function compareChannel(b: ChannelContract, h: ChannelContract, add: AddChange, received: boolean): void {
   const event = eventName(b);
+  const channelChange = (severity: Severity, rule: Rule, field: string, text: string) =>
+    add({ severity, rule, event, part: 'channel', path: `channels.${h.id}.${field}`, text });
+  /** A change of message `id`; `tagged` names the message (the channel carries more than one). */
+  const messageChange = (severity: Severity, rule: Rule, id: string, text: string, tagged: boolean) =>
+    add({ severity, rule, event, part: 'message', path: `messages.${id}`, text, ...(tagged && { messageId: id }) });
   if (b.address !== h.address) {
-    add({
-      severity: 'breaking',
-      rule: 'routing-key-changed',
-      event,
-      part: 'channel',
-      path: `channels.${h.id}.address`,
-      text: `routing key changed ${b.address ?? '(none)'} → ${h.address ?? '(none)'}`,
-    });
+    const text = `routing key changed ${b.address ?? '(none)'} → ${h.address ?? '(none)'}`;
+    channelChange('breaking', 'routing-key-changed', 'address', text);
   }
-  if (b.description !== h.description) {
-    add({
-      severity: 'info',
-      rule: 'docs-changed',
-      event,
-      part: 'channel',
-      path: `channels.${h.id}.description`,
-      text: 'description changed',
-    });
-  }
+  if (b.description !== h.description) channelChange('info', 'docs-changed', 'description', 'description changed');
   compareBindings(b.bindings, h.bindings, event, 'channel', add, `channels.${h.id}`);
 
   const multi = b.messages.size > 1 || h.messages.size > 1;
@@ -162,41 +152,18 @@ function compareChannel(b: ChannelContract, h: ChannelContract, add: AddChange, 
       h.messages.get(message.id) ??
       [...h.messages.values()].find((m) => !b.messages.has(m.id) && m.name !== undefined && m.name === message.name);
     if (!same) {
-      add({
-        severity: 'breaking',
-        rule: 'message-removed',
-        event,
-        part: 'message',
-        path: `messages.${message.id}`,
-        text: 'message removed',
-        ...(multi && { messageId: message.id }),
-      });
+      messageChange('breaking', 'message-removed', message.id, 'message removed', multi);
       continue;
     }
     matched.add(same.id);
     if (same.id !== message.id) {
-      add({
-        severity: 'breaking',
-        rule: 'message-removed',
-        event,
-        part: 'message',
-        path: `messages.${message.id}`,
-        text: `message id renamed ${message.id} → ${same.id}`,
-      });
+      messageChange('breaking', 'message-removed', message.id, `message id renamed ${message.id} → ${same.id}`, false);
     }
     compareMessage(message, same, event, multi, add, received);
   }
   for (const message of h.messages.values()) {
     if (matched.has(message.id)) continue;
-    add({
-      severity: 'additive',
-      rule: 'message-added',
-      event,
-      part: 'message',
-      path: `messages.${message.id}`,
-      text: 'new message',
-      ...(multi && { messageId: message.id }),
-    });
+    messageChange('additive', 'message-added', message.id, 'new message', multi);
   }
 }
 
@@ -289,92 +256,53 @@ function compareOperations(
     );
     if (match) renamedTo.set(op.id, match);
   }
+  /** Messages `from` sends and `to` does not, though one of `to`'s channels (in `model`) still carries them. */
+  const notSentBy = (from: OperationContract, to: OperationContract, model: ContractModel) =>
+    from.messageIds.filter(
+      (id) => !to.messageIds.includes(id) && to.channelIds.some((c) => model.channels.get(c)?.messages.has(id)),
+    );
   for (const op of base.operations.values()) {
     const event = label(base, op.channelIds);
     const add: AddChange = op.action === 'receive' ? (change) => addChange({ ...change, side: 'received' }) : addChange;
+    const change = (severity: Severity, rule: Rule, path: string, text: string) =>
+      add({ severity, rule, event, part: 'operation', path, text });
     const renamed = renamedTo.get(op.id);
     const other = head.operations.get(op.id) ?? renamed;
     const path = `operations.${op.id}`;
     if (renamed) {
-      add({
-        severity: 'info',
-        rule: 'operation-renamed',
-        event,
-        part: 'operation',
+      change(
+        'info',
+        'operation-renamed',
         path,
-        text: `operation id renamed ${op.id} → ${renamed.id} (same action and address)`,
-      });
+        `operation id renamed ${op.id} → ${renamed.id} (same action and address)`,
+      );
     }
     if (!other) {
-      add({
-        severity: 'breaking',
-        rule: 'operation-removed',
-        event,
-        part: 'operation',
-        path,
-        text: `operation ${op.id} removed`,
-      });
+      change('breaking', 'operation-removed', path, `operation ${op.id} removed`);
       continue;
     }
     if (op.action !== other.action) {
-      add({
-        severity: 'breaking',
-        rule: 'operation-changed',
-        event,
-        part: 'operation',
-        path: `${path}.action`,
-        text: `action changed ${op.action} → ${other.action}`,
-      });
+      change('breaking', 'operation-changed', `${path}.action`, `action changed ${op.action} → ${other.action}`);
     }
     // Channels are compared as matched above, so a routing-key change is reported once, on the channel.
     const expected = op.channelIds.map((id) => channelMap.get(id) ?? `(removed ${id})`);
     if (expected.join() !== other.channelIds.join()) {
-      const headEvent = label(head, other.channelIds);
-      add({
-        severity: 'breaking',
-        rule: 'operation-changed',
-        event,
-        part: 'operation',
-        path: `${path}.channel`,
-        text: `operation now publishes to ${headEvent}`,
-      });
+      change(
+        'breaking',
+        'operation-changed',
+        `${path}.channel`,
+        `operation now publishes to ${label(head, other.channelIds)}`,
+      );
     }
-    // A message dropped from its channel is reported there; here only one the operation stopped sending.
-    const inHeadChannels = (id: string) => other.channelIds.some((c) => head.channels.get(c)?.messages.has(id));
-    for (const id of op.messageIds) {
-      if (!other.messageIds.includes(id) && inHeadChannels(id)) {
-        add({
-          severity: 'breaking',
-          rule: 'message-removed',
-          event,
-          part: 'operation',
-          path: `${path}.messages`,
-          text: `operation no longer sends message ${id}`,
-        });
-      }
+    // A message dropped from its channel is reported there; here only one the operation stopped (or started) sending.
+    for (const id of notSentBy(op, other, head)) {
+      change('breaking', 'message-removed', `${path}.messages`, `operation no longer sends message ${id}`);
     }
-    const inBaseChannels = (id: string) => op.channelIds.some((c) => base.channels.get(c)?.messages.has(id));
-    for (const id of other.messageIds) {
-      if (!op.messageIds.includes(id) && inBaseChannels(id)) {
-        add({
-          severity: 'additive',
-          rule: 'message-added',
-          event,
-          part: 'operation',
-          path: `${path}.messages`,
-          text: `operation also sends message ${id}`,
-        });
-      }
+    for (const id of notSentBy(other, op, base)) {
+      change('additive', 'message-added', `${path}.messages`, `operation also sends message ${id}`);
     }
     if (op.summary !== other.summary || op.description !== other.description) {
-      add({
-        severity: 'info',
-        rule: 'docs-changed',
-        event,
-        part: 'operation',
-        path,
-        text: 'operation summary/description changed',
-      });
+      change('info', 'docs-changed', path, 'operation summary/description changed');
     }
     compareBindings(op.bindings, other.bindings, event, 'operation', add, path);
   }

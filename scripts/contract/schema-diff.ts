@@ -39,6 +39,9 @@ export function diffSchemas(base: Json | undefined, head: Json | undefined, path
   return out;
 }
 
+/** Compares a pair of sub-schemas at `at`, in the same walk (its changes, each pair once). */
+type Recurse = (base: Json, head: Json, at: string) => void;
+
 const DOC_KEYWORDS = ['title', 'description', 'examples', 'example', 'default', '$comment'] as const;
 /** Keywords compared by a rule of their own; any other keyword that changes is reported as unclassified. */
 const HANDLED = new Set<string>([
@@ -121,9 +124,10 @@ function compare(
   compareFormat(base.raw.format, head.raw.format, push);
   compareValues(base, head, push);
   compareBounds(base.raw, head.raw, push, isInteger(base) && isInteger(head));
-  compareObject(base, head, path, out, visited, push);
-  compareItems(base.raw, head.raw, path, out, visited, push);
-  compareVariants(base, head, path, out, visited, push);
+  const recurse: Recurse = (b, h, at) => compare(b, h, at, out, visited);
+  compareObject(base, head, path, recurse, push);
+  compareItems(base.raw, head.raw, path, recurse, push);
+  compareVariants(base, head, path, recurse, push);
 
   if (head.raw.deprecated === true && base.raw.deprecated !== true) push('info', 'deprecated', 'marked deprecated');
   const docEdits = DOC_KEYWORDS.filter((k) => !jsonEqual(base.raw[k], head.raw[k]));
@@ -138,14 +142,7 @@ function compare(
   }
 }
 
-function compareObject(
-  base: Node,
-  head: Node,
-  path: string,
-  out: SchemaChange[],
-  visited: WeakMap<object, WeakSet<object>>,
-  push: Push,
-): void {
+function compareObject(base: Node, head: Node, path: string, recurse: Recurse, push: Push): void {
   for (const [name, schema] of base.properties) {
     const at = child(path, name);
     const headSchema = head.properties.get(name);
@@ -157,7 +154,7 @@ function compareObject(
       push('breaking', 'field-made-optional', 'field made optional', at);
     if (!base.required.has(name) && head.required.has(name))
       push('info', 'field-made-required', 'field is now required', at);
-    compare(schema, headSchema, at, out, visited);
+    recurse(schema, headSchema, at);
   }
   for (const name of head.properties.keys()) {
     if (base.properties.has(name)) continue;
@@ -188,21 +185,14 @@ function compareObject(
   }
   const bSchema = isObject(b) ? b : undefined;
   const hSchema = isObject(h) ? h : undefined;
-  if (bSchema && hSchema) compare(bSchema, hSchema, child(path, '*'), out, visited);
+  if (bSchema && hSchema) recurse(bSchema, hSchema, child(path, '*'));
   else if (bSchema && !hClosed)
     push('breaking', 'constraint-loosened', 'additionalProperties schema removed', child(path, '*'));
   else if (hSchema && !bClosed)
     push('info', 'constraint-tightened', 'additionalProperties schema added', child(path, '*'));
 }
 
-function compareItems(
-  base: JsonObject,
-  head: JsonObject,
-  path: string,
-  out: SchemaChange[],
-  visited: WeakMap<object, WeakSet<object>>,
-  push: Push,
-): void {
+function compareItems(base: JsonObject, head: JsonObject, path: string, recurse: Recurse, push: Push): void {
   const b = base.prefixItems ?? (Array.isArray(base.items) ? base.items : undefined);
   const h = head.prefixItems ?? (Array.isArray(head.items) ? head.items : undefined);
   if (Array.isArray(b) || Array.isArray(h)) {
@@ -212,26 +202,19 @@ function compareItems(
       const bi = bt[i];
       const hi = ht[i];
       const at = `${path}[${i}]`;
-      if (bi !== undefined && hi !== undefined) compare(bi, hi, at, out, visited);
+      if (bi !== undefined && hi !== undefined) recurse(bi, hi, at);
       else if (bi !== undefined) push('breaking', 'constraint-loosened', 'tuple item schema removed', at);
       else push('info', 'constraint-tightened', 'tuple item schema added', at);
     }
   }
   const bItems = Array.isArray(base.items) ? undefined : base.items;
   const hItems = Array.isArray(head.items) ? undefined : head.items;
-  if (bItems !== undefined && hItems !== undefined) compare(bItems, hItems, `${path}[]`, out, visited);
+  if (bItems !== undefined && hItems !== undefined) recurse(bItems, hItems, `${path}[]`);
   else if (bItems !== undefined) push('breaking', 'constraint-loosened', 'items schema removed', `${path}[]`);
   else if (hItems !== undefined) push('info', 'constraint-tightened', 'items schema added', `${path}[]`);
 }
 
-function compareVariants(
-  base: Node,
-  head: Node,
-  path: string,
-  out: SchemaChange[],
-  visited: WeakMap<object, WeakSet<object>>,
-  push: Push,
-): void {
+function compareVariants(base: Node, head: Node, path: string, recurse: Recurse, push: Push): void {
   const b = base.variants;
   const h = head.variants;
   if (!b && !h) return;
@@ -270,7 +253,7 @@ function compareVariants(
     const j = match.get(i);
     const headBranch = j === undefined ? undefined : h.branches[j];
     if (headBranch === undefined) push('info', 'variant-removed', `${b.keyword} variant removed`, at);
-    else compare(branch, headBranch, at, out, visited);
+    else recurse(branch, headBranch, at);
   });
   h.branches.forEach((_, k) => {
     if (!usedHead.has(k)) push('breaking', 'variant-added', `${h.keyword} variant added`, `${path}.${h.keyword}[${k}]`);

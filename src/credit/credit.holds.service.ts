@@ -1,4 +1,3 @@
-import { writableCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
 import { envelope } from '../outbox/events.js';
 import { utcDate } from '../shared/clock.js';
@@ -8,8 +7,8 @@ import { fromCents } from '../shared/money.js';
 import type { FromSchema } from '../shared/schema-types.js';
 import * as lifecycle from './credit.lifecycle.repository.js';
 import type { holdBody } from './credit.lifecycle.schemas.js';
-import * as repo from './credit.repository.js';
-import { accountView, type CreditAccountView, missingAccount, storeEvent } from './credit.service.js';
+import type * as repo from './credit.repository.js';
+import { accountView, type CreditAccountView, onLockedAccount, storeEvent } from './credit.service.js';
 
 /*
  * Holds: an account on hold refuses usages (credit-on-hold) and still takes payments. A hold placed by the overdue
@@ -51,36 +50,25 @@ export type HoldInput = NonNullable<FromSchema<typeof holdBody>>;
  * Puts the account on hold by hand (publishes credit.hold.placed, reason `manual`). A hold placed for overdue
  * becomes manual (it no longer lifts by itself); an account already held by hand answers as it is.
  */
-export async function placeManualHold(
-  tx: Queryable,
-  ctx: UseCaseContext,
-  customerId: string,
-  input: HoldInput,
-): Promise<CreditAccountView> {
-  const org = ctx.principal.org;
-  await writableCustomer(tx, org, customerId);
-  const current = await repo.findAccount(tx, org, customerId, true);
-  if (!current) return missingAccount(tx, org, customerId);
-  if (current.hold_reason === 'manual') return accountView(current);
-  const held = await lifecycle.placeHold(tx, org, customerId, { reason: 'manual', note: input.note ?? null }, ctx.now);
-  await storeEvent(tx, ctx, customerId, holdPlacedEvent(org, held, ctx.now));
-  return accountView(held);
-}
+export const placeManualHold = onLockedAccount(
+  async (tx, ctx, current, input: HoldInput): Promise<CreditAccountView> => {
+    if (current.hold_reason === 'manual') return accountView(current);
+    const org = ctx.principal.org;
+    const hold = { reason: 'manual', note: input.note ?? null } as const;
+    const held = await lifecycle.placeHold(tx, org, current.customer_id, hold, ctx.now);
+    await storeEvent(tx, ctx, current.customer_id, holdPlacedEvent(org, held, ctx.now));
+    return accountView(held);
+  },
+);
 
 /**
  * Releases a hold by hand (publishes credit.hold.released); 409 credit-overdue while an overdue usage is unpaid.
  * An active account answers as it is.
  */
-export async function releaseManualHold(
-  tx: Queryable,
-  ctx: UseCaseContext,
-  customerId: string,
-): Promise<CreditAccountView> {
-  const org = ctx.principal.org;
-  await writableCustomer(tx, org, customerId);
-  const current = await repo.findAccount(tx, org, customerId, true);
-  if (!current) return missingAccount(tx, org, customerId);
+export const releaseManualHold = onLockedAccount(async (tx, ctx, current): Promise<CreditAccountView> => {
   if (current.status === 'active') return accountView(current);
+  const org = ctx.principal.org;
+  const customerId = current.customer_id;
   const overdue = await lifecycle.overdueCents(tx, org, customerId, utcDate(ctx.now));
   if (overdue > 0) {
     throw new DomainError(
@@ -92,7 +80,7 @@ export async function releaseManualHold(
   const released = await lifecycle.releaseHold(tx, org, customerId, ctx.now);
   await storeEvent(tx, ctx, customerId, holdReleasedEvent(org, released, ctx.now));
   return accountView(released);
-}
+});
 
 /**
  * After a payment (the account row locked): lifts a hold placed for overdue when no overdue usage is left, and

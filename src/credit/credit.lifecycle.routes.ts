@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { roleHook } from '../auth/auth.js';
 import { signingKey } from '../config.js';
-import { customerIdParams, errorResponses, idempotencyHeaders } from '../http/schemas.js';
+import { customerIdParams, errorResponses } from '../http/schemas.js';
 import { typed } from '../http/type-provider.js';
-import { contextOf, ok, runWrite } from '../http/write.js';
+import { answerWrite, writeRoute } from '../http/write.js';
 import { utcDate } from '../shared/clock.js';
 import { JobLock, lockOrganizationJob } from '../shared/jobs.js';
 import { placeManualHold, releaseManualHold } from './credit.holds.service.js';
@@ -26,8 +26,8 @@ export default async function creditLifecycleRoutes(fastify: FastifyInstance) {
 
   app.post(
     '/credit/overdue-runs',
-    {
-      schema: {
+    writeRoute(
+      {
         tags,
         summary:
           "Announce the organization's unpaid usages past their due date and hold their accounts (role " +
@@ -37,24 +37,22 @@ export default async function creditLifecycleRoutes(fastify: FastifyInstance) {
           '(`credit.hold.placed`, reason `overdue`). The answer counts what this run newly marked. Runs also go ' +
           'by themselves every `CREDIT_OVERDUE_INTERVAL_SECONDS`, one at a time across instances. While another run ' +
           'holds the organization (or a scheduled run holds all of them) the answer is 409 `job-running`, at once.',
-        headers: idempotencyHeaders,
         body: { type: ['object', 'null'], additionalProperties: false },
         response: { 200: overdueRunResponse, ...errorResponses(409) },
       },
-      preValidation: roleHook('credit_manager'),
-    },
+      'credit_manager',
+    ),
     (request, reply) =>
-      runWrite(request, reply, async (tx) => {
-        const ctx = contextOf(request);
+      answerWrite(request, reply, 200, async (tx, ctx) => {
         await lockOrganizationJob(tx, JobLock.creditOverdue, ctx.principal.org);
-        return ok(await runOverdue(tx, { org: ctx.principal.org, correlationId: ctx.requestId }, ctx.now));
+        return runOverdue(tx, { org: ctx.principal.org, correlationId: ctx.requestId }, ctx.now);
       }),
   );
 
   app.post(
     '/customers/:customer_id/credit/hold',
-    {
-      schema: {
+    writeRoute(
+      {
         tags,
         summary: 'Put the credit account on hold by hand (role credit_manager; publishes credit.hold.placed)',
         description:
@@ -62,37 +60,33 @@ export default async function creditLifecycleRoutes(fastify: FastifyInstance) {
           'manual hold stays until `DELETE …/credit/hold`. A hold placed for overdue becomes manual; an account ' +
           'already held by hand answers as it is and publishes nothing.',
         params: customerIdParams,
-        headers: idempotencyHeaders,
         body: holdBody,
         response: { 200: { $ref: 'CreditAccount#' }, ...errorResponses(404, 409) },
       },
-      preValidation: roleHook('credit_manager'),
-    },
+      'credit_manager',
+    ),
     (request, reply) =>
-      runWrite(request, reply, async (tx) =>
-        ok(await placeManualHold(tx, contextOf(request), request.params.customer_id, request.body ?? {})),
+      answerWrite(request, reply, 200, (tx, ctx) =>
+        placeManualHold(tx, ctx, request.params.customer_id, request.body ?? {}),
       ),
   );
 
   app.delete(
     '/customers/:customer_id/credit/hold',
-    {
-      schema: {
+    writeRoute(
+      {
         tags,
         summary: 'Release a hold (role credit_manager; publishes credit.hold.released)',
         description:
           '409 `credit-overdue` (with `overdue_amount`) while an overdue usage is unpaid. An active account ' +
           'answers as it is and publishes nothing.',
         params: customerIdParams,
-        headers: idempotencyHeaders,
         response: { 200: { $ref: 'CreditAccount#' }, ...errorResponses(404, 409) },
       },
-      preValidation: roleHook('credit_manager'),
-    },
+      'credit_manager',
+    ),
     (request, reply) =>
-      runWrite(request, reply, async (tx) =>
-        ok(await releaseManualHold(tx, contextOf(request), request.params.customer_id)),
-      ),
+      answerWrite(request, reply, 200, (tx, ctx) => releaseManualHold(tx, ctx, request.params.customer_id)),
   );
 
   app.get(

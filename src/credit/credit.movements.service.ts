@@ -1,8 +1,5 @@
-import { writableCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
-import { guardedUpdate } from '../db/sql.js';
 import { newId } from '../ids.js';
-import { envelope } from '../outbox/events.js';
 import { utcDate } from '../shared/clock.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { DomainError } from '../shared/domain-error.js';
@@ -14,10 +11,10 @@ import * as repo from './credit.repository.js';
 import type { paymentBody, usageBody } from './credit.schemas.js';
 import {
   dueDate,
-  missingAccount,
+  guardedAccountUpdate,
   type PaymentView,
   paymentView,
-  storeEvent,
+  storeCreditEvent,
   type UsageView,
   usageView,
 } from './credit.service.js';
@@ -57,14 +54,11 @@ export async function useCredit(
   input: UsageInput,
 ): Promise<UsageResult> {
   const org = ctx.principal.org;
-  await writableCustomer(tx, org, customerId);
   const amountCents = toCents(input.amount);
   // Under the lock the refusal's event is ordered after every other event of this customer.
-  const charged = await guardedUpdate(
-    () => repo.charge(tx, org, customerId, amountCents, ctx.now),
-    () => repo.findAccount(tx, org, customerId, true),
+  const charged = await guardedAccountUpdate(tx, org, customerId, () =>
+    repo.charge(tx, org, customerId, amountCents, ctx.now),
   );
-  if (charged.kind === 'missing') return missingAccount(tx, org, customerId);
   if (charged.kind === 'refused') {
     // A hold refuses the usage and publishes nothing (thrown: the transaction rolls back).
     if (charged.locked.status === 'on_hold') throw onHold();
@@ -85,24 +79,14 @@ export async function useCredit(
   // Throwing rolls the charge back with everything else.
   if (!usage) throw duplicateOrder(input.order_id, await repo.findUsageByOrder(tx, org, input.order_id));
   const view = usageView(usage, utcDate(ctx.now));
-  await storeEvent(
-    tx,
-    ctx,
-    customerId,
-    envelope(
-      'credit.used',
-      org,
-      {
-        customer_id: customerId,
-        usage_id: view.usage_id,
-        order_id: view.order_id,
-        amount: view.amount,
-        credit_available: view.credit_available,
-        due_date: view.due_date,
-      },
-      ctx.now,
-    ),
-  );
+  await storeCreditEvent(tx, ctx, customerId, 'credit.used', {
+    customer_id: customerId,
+    usage_id: view.usage_id,
+    order_id: view.order_id,
+    amount: view.amount,
+    credit_available: view.credit_available,
+    due_date: view.due_date,
+  });
   return { kind: 'used', usage: view };
 }
 
@@ -128,7 +112,7 @@ async function refuseUsage(
     credit_available: fromCents(availableCents),
     shortfall: fromCents(amountCents - availableCents),
   };
-  await storeEvent(tx, ctx, account.customer_id, envelope('credit.limit.exceeded', org, data, ctx.now));
+  await storeCreditEvent(tx, ctx, account.customer_id, 'credit.limit.exceeded', data);
   return new DomainError(
     'credit-limit-exceeded',
     `The usage of ${data.attempted_amount} exceeds the ${data.credit_available} credit available.`,
@@ -145,13 +129,10 @@ export async function receivePayment(
   input: PaymentInput,
 ): Promise<PaymentView> {
   const org = ctx.principal.org;
-  await writableCustomer(tx, org, customerId);
   const amountCents = toCents(input.amount);
-  const repaid = await guardedUpdate(
-    () => repo.repay(tx, org, customerId, amountCents, ctx.now),
-    () => repo.findAccount(tx, org, customerId, true),
+  const repaid = await guardedAccountUpdate(tx, org, customerId, () =>
+    repo.repay(tx, org, customerId, amountCents, ctx.now),
   );
-  if (repaid.kind === 'missing') return missingAccount(tx, org, customerId);
   if (repaid.kind === 'refused') {
     const outstanding = fromCents(repaid.locked.outstanding_cents);
     throw new DomainError('overpayment', `The payment of ${input.amount} exceeds the ${outstanding} outstanding.`, {
@@ -169,23 +150,13 @@ export async function receivePayment(
   });
   await allocatePayment(tx, org, customerId, payment.payment_id, amountCents, ctx.now);
   const view = paymentView(payment);
-  await storeEvent(
-    tx,
-    ctx,
-    customerId,
-    envelope(
-      'credit.payment.received',
-      org,
-      {
-        customer_id: customerId,
-        payment_id: view.payment_id,
-        amount: view.amount,
-        credit_available: view.credit_available,
-        reference: view.reference,
-      },
-      ctx.now,
-    ),
-  );
+  await storeCreditEvent(tx, ctx, customerId, 'credit.payment.received', {
+    customer_id: customerId,
+    payment_id: view.payment_id,
+    amount: view.amount,
+    credit_available: view.credit_available,
+    reference: view.reference,
+  });
   await liftOverdueHoldIfCleared(tx, ctx, account);
   return view;
 }

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/db.js';
-import { onlyRow, SqlParams, selectPage } from '../db/sql.js';
+import { onlyRow } from '../db/sql.js';
+import { customerPageReader, customerRowReader } from '../shared/customer-rows.js';
 
 /** Money columns are integer cents. */
 export interface CreditAccountRow {
@@ -73,19 +74,7 @@ export async function insertAccount(
 }
 
 /** `forUpdate` locks the row until commit: every writer takes this lock before it writes to the outbox. */
-export async function findAccount(
-  db: Queryable,
-  org: string,
-  customerId: string,
-  forUpdate = false,
-): Promise<CreditAccountRow | undefined> {
-  const res = await db.query<CreditAccountRow>(
-    `SELECT ${accountColumns} FROM credit_accounts
-      WHERE organization_id = $1 AND customer_id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
-    [org, customerId],
-  );
-  return res.rows[0];
-}
+export const findAccount = customerRowReader<CreditAccountRow>('credit_accounts', accountColumns);
 
 export async function updateTerms(
   tx: Queryable,
@@ -104,43 +93,36 @@ export async function updateTerms(
 }
 
 /**
- * Guarded charge: matches no row when `amount` exceeds the available credit, the account is on hold (or there is
- * no account), so concurrent usages can never take the account over its limit nor past a hold that committed
- * first. The row stays locked until commit.
+ * A guarded move of `outstanding_cents` by an amount (`+` or `-`): it matches no row where `guard` (over the amount,
+ * `$3`) does not hold, or there is no account. The row stays locked until commit.
  */
-export async function charge(
-  tx: Queryable,
-  org: string,
-  customerId: string,
-  amountCents: number,
-  at: Date,
-): Promise<CreditAccountRow | undefined> {
-  const res = await tx.query<CreditAccountRow>(
-    `UPDATE credit_accounts SET outstanding_cents = outstanding_cents + $3, updated_at = $4
-      WHERE organization_id = $1 AND customer_id = $2 AND credit_limit_cents - outstanding_cents >= $3
-        AND status = 'active'
-      RETURNING ${accountColumns}`,
-    [org, customerId, amountCents, at],
-  );
-  return res.rows[0];
+function outstandingMove(direction: '+' | '-', guard: string) {
+  return async (
+    tx: Queryable,
+    org: string,
+    customerId: string,
+    amountCents: number,
+    at: Date,
+  ): Promise<CreditAccountRow | undefined> => {
+    const res = await tx.query<CreditAccountRow>(
+      `UPDATE credit_accounts SET outstanding_cents = outstanding_cents ${direction} $3, updated_at = $4
+        WHERE organization_id = $1 AND customer_id = $2 AND ${guard}
+        RETURNING ${accountColumns}`,
+      [org, customerId, amountCents, at],
+    );
+    return res.rows[0];
+  };
 }
 
+/**
+ * Guarded charge: matches no row when `amount` exceeds the available credit, the account is on hold (or there is
+ * no account), so concurrent usages can never take the account over its limit nor past a hold that committed
+ * first.
+ */
+export const charge = outstandingMove('+', "credit_limit_cents - outstanding_cents >= $3 AND status = 'active'");
+
 /** Guarded repayment: matches no row when `amount` exceeds the outstanding amount (or there is no account). */
-export async function repay(
-  tx: Queryable,
-  org: string,
-  customerId: string,
-  amountCents: number,
-  at: Date,
-): Promise<CreditAccountRow | undefined> {
-  const res = await tx.query<CreditAccountRow>(
-    `UPDATE credit_accounts SET outstanding_cents = outstanding_cents - $3, updated_at = $4
-      WHERE organization_id = $1 AND customer_id = $2 AND outstanding_cents >= $3
-      RETURNING ${accountColumns}`,
-    [org, customerId, amountCents, at],
-  );
-  return res.rows[0];
-}
+export const repay = outstandingMove('-', 'outstanding_cents >= $3');
 
 /** Returns undefined when the order already has a usage in this organization (the unique key decides). */
 export async function insertUsage(
@@ -202,47 +184,9 @@ export async function insertPayment(
   return onlyRow(res, 'credit payment');
 }
 
-/** Newest first, of one customer; one more row than `limit` tells whether there is a next page. */
-function listNewestFirst<R>(
-  db: Queryable,
-  table: string,
-  columns: string,
-  org: string,
-  customerId: string,
-  beforeSeq: number | undefined,
-  limit: number,
-): Promise<R[]> {
-  const params = new SqlParams();
-  return selectPage<R>(db, {
-    columns,
-    table,
-    where: [`organization_id = ${params.add(org)}`, `customer_id = ${params.add(customerId)}`],
-    params,
-    order: 'desc',
-    afterSeq: beforeSeq,
-    limit,
-  });
-}
+export const listUsages = customerPageReader<UsageRow>('credit_usages', usageColumns);
 
-export function listUsages(
-  db: Queryable,
-  org: string,
-  customerId: string,
-  beforeSeq: number | undefined,
-  limit: number,
-): Promise<UsageRow[]> {
-  return listNewestFirst(db, 'credit_usages', usageColumns, org, customerId, beforeSeq, limit);
-}
-
-export function listPayments(
-  db: Queryable,
-  org: string,
-  customerId: string,
-  beforeSeq: number | undefined,
-  limit: number,
-): Promise<PaymentRow[]> {
-  return listNewestFirst(db, 'credit_payments', paymentColumns, org, customerId, beforeSeq, limit);
-}
+export const listPayments = customerPageReader<PaymentRow>('credit_payments', paymentColumns);
 
 /** A refused usage, kept as audit (credit.limit.exceeded). */
 export interface RefusalRow {
@@ -254,13 +198,7 @@ export interface RefusalRow {
   created_at: Date;
 }
 
-export function listRefusals(
-  db: Queryable,
-  org: string,
-  customerId: string,
-  beforeSeq: number | undefined,
-  limit: number,
-): Promise<RefusalRow[]> {
-  const columns = 'seq, order_id, attempted_cents, available_cents, actor, created_at';
-  return listNewestFirst(db, 'credit_refusals', columns, org, customerId, beforeSeq, limit);
-}
+export const listRefusals = customerPageReader<RefusalRow>(
+  'credit_refusals',
+  'seq, order_id, attempted_cents, available_cents, actor, created_at',
+);

@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { roleHook } from '../auth/auth.js';
 import { signingKey } from '../config.js';
 import type { ProblemBody } from '../errors.js';
 import { problemOf } from '../http/domain-problems.js';
 import type { Outcome } from '../http/idempotency.js';
-import { customerIdParams, errorResponses, idempotencyHeaders, pageQuerystring } from '../http/schemas.js';
+import { customerIdParams, errorResponses, pageQuerystring } from '../http/schemas.js';
 import { typed } from '../http/type-provider.js';
-import { contextOf, created, ok, runWrite } from '../http/write.js';
+import { answerWrite, contextOf, created, runWrite, writeRoute } from '../http/write.js';
 import { utcDate } from '../shared/clock.js';
 import creditLifecycleRoutes from './credit.lifecycle.routes.js';
 import { receivePayment, type UsageResult, useCredit } from './credit.movements.service.js';
@@ -46,44 +45,38 @@ export default async function creditRoutes(fastify: FastifyInstance) {
 
   app.post(
     '/customers/:customer_id/credit',
-    {
-      schema: {
+    writeRoute(
+      {
         tags,
         summary: 'Approve store credit for a customer (role credit_manager; publishes credit.approved)',
         description: 'One credit account per customer: a second approval is 409 `credit-account-exists`.',
         params: customerIdParams,
-        headers: idempotencyHeaders,
         body: openAccountBody,
         response: { 201: { $ref: 'CreditAccount#' }, ...errorResponses(404, 409, 422) },
       },
-      preValidation: roleHook('credit_manager'),
-    },
+      'credit_manager',
+    ),
     (request, reply) =>
-      runWrite(request, reply, async (tx) =>
-        created(await openAccount(tx, contextOf(request), request.params.customer_id, request.body)),
-      ),
+      answerWrite(request, reply, 201, (tx, ctx) => openAccount(tx, ctx, request.params.customer_id, request.body)),
   );
 
   app.patch(
     '/customers/:customer_id/credit',
-    {
-      schema: {
+    writeRoute(
+      {
         tags,
         summary: 'Change the credit limit or payment term (role credit_manager; publishes credit.approved)',
         description:
           'A limit below the amount outstanding is 422 `credit-limit-below-outstanding`. The same terms again answer ' +
           '200 and publish nothing. Due dates of earlier usages keep their term.',
         params: customerIdParams,
-        headers: idempotencyHeaders,
         body: changeAccountBody,
         response: { 200: { $ref: 'CreditAccount#' }, ...errorResponses(404, 409, 422) },
       },
-      preValidation: roleHook('credit_manager'),
-    },
+      'credit_manager',
+    ),
     (request, reply) =>
-      runWrite(request, reply, async (tx) =>
-        ok(await changeTerms(tx, contextOf(request), request.params.customer_id, request.body)),
-      ),
+      answerWrite(request, reply, 200, (tx, ctx) => changeTerms(tx, ctx, request.params.customer_id, request.body)),
   );
 
   app.get(
@@ -150,21 +143,18 @@ export default async function creditRoutes(fastify: FastifyInstance) {
 
   app.post(
     '/customers/:customer_id/credit/usages',
-    {
-      schema: {
-        tags,
-        summary: 'Pay an order with store credit (publishes credit.used)',
-        description:
-          'A usage above `credit_available` is 422 `credit-limit-exceeded` (with `attempted_amount`, ' +
-          '`credit_available`, `shortfall`); the refusal is recorded and publishes credit.limit.exceeded. ' +
-          'One usage per `order_id` in the organization: 409 `duplicate-order` (a refused order may be retried). ' +
-          'An account on hold refuses every usage with 422 `credit-on-hold` and publishes nothing.',
-        params: customerIdParams,
-        headers: idempotencyHeaders,
-        body: usageBody,
-        response: { 201: usageSchema, ...errorResponses(404, 409, 422) },
-      },
-    },
+    writeRoute({
+      tags,
+      summary: 'Pay an order with store credit (publishes credit.used)',
+      description:
+        'A usage above `credit_available` is 422 `credit-limit-exceeded` (with `attempted_amount`, ' +
+        '`credit_available`, `shortfall`); the refusal is recorded and publishes credit.limit.exceeded. ' +
+        'One usage per `order_id` in the organization: 409 `duplicate-order` (a refused order may be retried). ' +
+        'An account on hold refuses every usage with 422 `credit-on-hold` and publishes nothing.',
+      params: customerIdParams,
+      body: usageBody,
+      response: { 201: usageSchema, ...errorResponses(404, 409, 422) },
+    }),
     (request, reply) =>
       runWrite(request, reply, async (tx) =>
         usageOutcome(await useCredit(tx, contextOf(request), request.params.customer_id, request.body)),
@@ -173,23 +163,18 @@ export default async function creditRoutes(fastify: FastifyInstance) {
 
   app.post(
     '/customers/:customer_id/credit/payments',
-    {
-      schema: {
-        tags,
-        summary: 'Record a payment against the outstanding credit (publishes credit.payment.received)',
-        description:
-          'A payment above the amount outstanding is 422 `overpayment` (with `outstanding`). Payments are accepted ' +
-          'on hold. A payment settles the unpaid usages earliest `due_date` first, then oldest; when it leaves no ' +
-          'overdue usage, a hold placed for overdue lifts (publishes credit.hold.released).',
-        params: customerIdParams,
-        headers: idempotencyHeaders,
-        body: paymentBody,
-        response: { 201: paymentSchema, ...errorResponses(404, 409, 422) },
-      },
-    },
+    writeRoute({
+      tags,
+      summary: 'Record a payment against the outstanding credit (publishes credit.payment.received)',
+      description:
+        'A payment above the amount outstanding is 422 `overpayment` (with `outstanding`). Payments are accepted ' +
+        'on hold. A payment settles the unpaid usages earliest `due_date` first, then oldest; when it leaves no ' +
+        'overdue usage, a hold placed for overdue lifts (publishes credit.hold.released).',
+      params: customerIdParams,
+      body: paymentBody,
+      response: { 201: paymentSchema, ...errorResponses(404, 409, 422) },
+    }),
     (request, reply) =>
-      runWrite(request, reply, async (tx) =>
-        created(await receivePayment(tx, contextOf(request), request.params.customer_id, request.body)),
-      ),
+      answerWrite(request, reply, 201, (tx, ctx) => receivePayment(tx, ctx, request.params.customer_id, request.body)),
   );
 }

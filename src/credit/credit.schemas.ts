@@ -1,10 +1,9 @@
-import { money, moneyOut, page } from '../http/schemas.js';
+import { exactObject, money, moneyOut, page } from '../http/schemas.js';
 
 export const creditAccountSchema = {
   $id: 'CreditAccount',
-  type: 'object',
   description: 'B2B store credit of one customer. Money is a JSON number with at most 2 decimals.',
-  properties: {
+  ...exactObject({
     credit_account_id: { type: 'string', description: 'Id (credit_…)' },
     customer_id: { type: 'string' },
     credit_limit: moneyOut,
@@ -27,22 +26,7 @@ export const creditAccountSchema = {
     hold_note: { type: ['string', 'null'], description: 'The note of a manual hold' },
     created_at: { type: 'string', format: 'date-time' },
     updated_at: { type: 'string', format: 'date-time' },
-  },
-  required: [
-    'credit_account_id',
-    'customer_id',
-    'credit_limit',
-    'outstanding',
-    'credit_available',
-    'payment_term_days',
-    'approved_by',
-    'status',
-    'hold_reason',
-    'hold_note',
-    'created_at',
-    'updated_at',
-  ],
-  additionalProperties: false,
+  }),
 } as const;
 
 const paymentTermDays = {
@@ -53,12 +37,7 @@ const paymentTermDays = {
   examples: [30],
 } as const;
 
-export const openAccountBody = {
-  type: 'object',
-  properties: { credit_limit: money, payment_term_days: paymentTermDays },
-  required: ['credit_limit', 'payment_term_days'],
-  additionalProperties: false,
-} as const;
+export const openAccountBody = exactObject({ credit_limit: money, payment_term_days: paymentTermDays });
 
 export const changeAccountBody = {
   type: 'object',
@@ -68,21 +47,16 @@ export const changeAccountBody = {
   additionalProperties: false,
 } as const;
 
-export const usageBody = {
-  type: 'object',
-  properties: {
-    order_id: {
-      type: 'string',
-      minLength: 1,
-      maxLength: 100,
-      pattern: '\\S',
-      description: 'The order paid with credit; one usage per order in the organization',
-    },
-    amount: money,
+export const usageBody = exactObject({
+  order_id: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 100,
+    pattern: '\\S',
+    description: 'The order paid with credit; one usage per order in the organization',
   },
-  required: ['order_id', 'amount'],
-  additionalProperties: false,
-} as const;
+  amount: money,
+});
 
 export const paymentBody = {
   type: 'object',
@@ -100,41 +74,31 @@ export const paymentBody = {
   additionalProperties: false,
 } as const;
 
-export const usageSchema = {
-  type: 'object',
-  properties: {
-    usage_id: { type: 'string', description: 'Id (usage_…)' },
-    order_id: { type: 'string' },
-    amount: moneyOut,
-    amount_paid: { ...moneyOut, description: 'Settled by payments (earliest due date first, then oldest)' },
-    status: {
-      type: 'string',
-      enum: ['open', 'paid', 'overdue', 'cancelled'],
-      description:
-        '`cancelled` when cancelled (its amount returned to the available credit; it is never paid nor overdue); ' +
-        "`paid` when settled in full; `overdue` when the service clock's UTC date is after `due_date` and it is " +
-        'not fully paid; else `open`',
-    },
-    credit_available: { ...moneyOut, description: 'Credit available after this usage' },
-    due_date: { type: 'string', format: 'date', description: 'Usage day (UTC) plus the payment term' },
-    created_at: { type: 'string', format: 'date-time' },
+export const usageSchema = exactObject({
+  usage_id: { type: 'string', description: 'Id (usage_…)' },
+  order_id: { type: 'string' },
+  amount: moneyOut,
+  amount_paid: { ...moneyOut, description: 'Settled by payments (earliest due date first, then oldest)' },
+  status: {
+    type: 'string',
+    enum: ['open', 'paid', 'overdue', 'cancelled'],
+    description:
+      '`cancelled` when cancelled (its amount returned to the available credit; it is never paid nor overdue); ' +
+      "`paid` when settled in full; `overdue` when the service clock's UTC date is after `due_date` and it is " +
+      'not fully paid; else `open`',
   },
-  required: ['usage_id', 'order_id', 'amount', 'amount_paid', 'status', 'credit_available', 'due_date', 'created_at'],
-  additionalProperties: false,
-} as const;
+  credit_available: { ...moneyOut, description: 'Credit available after this usage' },
+  due_date: { type: 'string', format: 'date', description: 'Usage day (UTC) plus the payment term' },
+  created_at: { type: 'string', format: 'date-time' },
+});
 
-export const paymentSchema = {
-  type: 'object',
-  properties: {
-    payment_id: { type: 'string', description: 'Id (pay_…)' },
-    amount: moneyOut,
-    reference: { type: ['string', 'null'] },
-    credit_available: { ...moneyOut, description: 'Credit available after this payment' },
-    created_at: { type: 'string', format: 'date-time' },
-  },
-  required: ['payment_id', 'amount', 'reference', 'credit_available', 'created_at'],
-  additionalProperties: false,
-} as const;
+export const paymentSchema = exactObject({
+  payment_id: { type: 'string', description: 'Id (pay_…)' },
+  amount: moneyOut,
+  reference: { type: ['string', 'null'] },
+  credit_available: { ...moneyOut, description: 'Credit available after this payment' },
+  created_at: { type: 'string', format: 'date-time' },
+});
 
 export const usagePage = page(usageSchema);
 export const paymentPage = page(paymentSchema);

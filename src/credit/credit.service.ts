@@ -1,9 +1,11 @@
-import type { EventEnvelope } from '../../generated/index.js';
+import type { EventEnvelope, EventName } from '../../generated/index.js';
 import { findCustomer, writableCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
+import { type GuardedResult, guardedUpdate } from '../db/sql.js';
 import { newId } from '../ids.js';
-import { envelope } from '../outbox/events.js';
+import { type EventData, envelope } from '../outbox/events.js';
 import type { UseCaseContext } from '../shared/context.js';
+import type { CustomerPageReader } from '../shared/customer-rows.js';
 import { customerNotFound, DomainError } from '../shared/domain-error.js';
 import { fromCents, toCents } from '../shared/money.js';
 import { storeEvents } from '../shared/outbox-writer.js';
@@ -53,6 +55,42 @@ export async function missingAccount(db: Queryable, org: string, customerId: str
   throw new DomainError('credit-account-not-found', 'The customer has no credit account.');
 }
 
+/**
+ * The customer's account for a write, its row locked until commit, taken after the customer's guard (the lock
+ * order of every write); throws when the customer or the account does not exist.
+ */
+export async function lockAccount(tx: Queryable, org: string, customerId: string): Promise<repo.CreditAccountRow> {
+  await writableCustomer(tx, org, customerId);
+  return (await repo.findAccount(tx, org, customerId, true)) ?? missingAccount(tx, org, customerId);
+}
+
+/**
+ * A write use case on the customer's account: it is called with the customer's id and `work` runs with the account
+ * locked (`lockAccount`: the customer's guard first; a customer or an account that does not exist throws).
+ */
+export function onLockedAccount<Input = void, Output = unknown>(
+  work: (tx: Queryable, ctx: UseCaseContext, account: repo.CreditAccountRow, input: Input) => Promise<Output>,
+) {
+  return async (tx: Queryable, ctx: UseCaseContext, customerId: string, input: Input): Promise<Output> =>
+    work(tx, ctx, await lockAccount(tx, ctx.principal.org, customerId), input);
+}
+
+/**
+ * A guarded update of the customer's account after the customer's guard, retried once under the account's row
+ * lock (`guardedUpdate`): the updated row, or the locked row the guard refused; throws when the customer or the
+ * account does not exist.
+ */
+export async function guardedAccountUpdate(
+  tx: Queryable,
+  org: string,
+  customerId: string,
+  update: () => Promise<repo.CreditAccountRow | undefined>,
+): Promise<Exclude<GuardedResult<repo.CreditAccountRow, repo.CreditAccountRow>, { kind: 'missing' }>> {
+  await writableCustomer(tx, org, customerId);
+  const result = await guardedUpdate(update, () => repo.findAccount(tx, org, customerId, true));
+  return result.kind === 'missing' ? missingAccount(tx, org, customerId) : result;
+}
+
 /** The account; throws when the customer or the account does not exist. */
 export async function getCreditAccount(db: Queryable, org: string, customerId: string): Promise<CreditAccountView> {
   return (await findCreditAccount(db, org, customerId)) ?? missingAccount(db, org, customerId);
@@ -63,6 +101,16 @@ export function storeEvent(tx: Queryable, ctx: UseCaseContext, customerId: strin
   return storeEvents(tx, { customerId, correlationId: ctx.requestId, events: [event] });
 }
 
+/** Stores event `name` of `customerId` with `data`, as the caller's organization, at the context's time. */
+export function storeCreditEvent<N extends EventName>(
+  tx: Queryable,
+  ctx: UseCaseContext,
+  customerId: string,
+  name: N,
+  data: EventData<N>,
+) {
+  return storeEvent(tx, ctx, customerId, envelope(name, ctx.principal.org, data, ctx.now));
+}
 /** The usage day (UTC) plus the payment term, `YYYY-MM-DD`. */
 export function dueDate(at: Date, termDays: number): string {
   const day = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() + termDays);
@@ -119,38 +167,33 @@ export async function openAccount(
 
 export type ChangeTermsInput = FromSchema<typeof changeAccountBody>;
 
-export async function changeTerms(
-  tx: Queryable,
-  ctx: UseCaseContext,
-  customerId: string,
-  input: ChangeTermsInput,
-): Promise<CreditAccountView> {
-  const org = ctx.principal.org;
-  await writableCustomer(tx, org, customerId);
-  const current = await repo.findAccount(tx, org, customerId, true);
-  if (!current) return missingAccount(tx, org, customerId);
-  const limitCents = input.credit_limit === undefined ? current.credit_limit_cents : toCents(input.credit_limit);
-  const termDays = input.payment_term_days ?? current.payment_term_days;
-  if (limitCents === current.credit_limit_cents && termDays === current.payment_term_days) {
-    return accountView(current);
-  }
-  if (limitCents < current.outstanding_cents) {
-    throw new DomainError(
-      'credit-limit-below-outstanding',
-      `The new limit ${fromCents(limitCents)} is below the ${fromCents(current.outstanding_cents)} outstanding.`,
-      { credit_limit: fromCents(limitCents), outstanding: fromCents(current.outstanding_cents) },
+export const changeTerms = onLockedAccount(
+  async (tx, ctx, current, input: ChangeTermsInput): Promise<CreditAccountView> => {
+    const org = ctx.principal.org;
+    const customerId = current.customer_id;
+    const limitCents = input.credit_limit === undefined ? current.credit_limit_cents : toCents(input.credit_limit);
+    const termDays = input.payment_term_days ?? current.payment_term_days;
+    if (limitCents === current.credit_limit_cents && termDays === current.payment_term_days) {
+      return accountView(current);
+    }
+    if (limitCents < current.outstanding_cents) {
+      throw new DomainError(
+        'credit-limit-below-outstanding',
+        `The new limit ${fromCents(limitCents)} is below the ${fromCents(current.outstanding_cents)} outstanding.`,
+        { credit_limit: fromCents(limitCents), outstanding: fromCents(current.outstanding_cents) },
+      );
+    }
+    const updated = await repo.updateTerms(
+      tx,
+      org,
+      customerId,
+      { credit_limit_cents: limitCents, payment_term_days: termDays, approved_by: ctx.principal.sub },
+      ctx.now,
     );
-  }
-  const updated = await repo.updateTerms(
-    tx,
-    org,
-    customerId,
-    { credit_limit_cents: limitCents, payment_term_days: termDays, approved_by: ctx.principal.sub },
-    ctx.now,
-  );
-  await storeEvent(tx, ctx, customerId, approvedEvent(org, updated, ctx.now));
-  return accountView(updated);
-}
+    await storeEvent(tx, ctx, customerId, approvedEvent(org, updated, ctx.now));
+    return accountView(updated);
+  },
+);
 
 export type UsageView = FromSchema<typeof usageSchema>;
 
@@ -198,7 +241,7 @@ export async function listMovements<R extends { seq: number }, V>(
   query: PageRequest,
   /** Which list of the account, for its cursors. */
   name: string,
-  list: (db: Queryable, org: string, customerId: string, before: number | undefined, limit: number) => Promise<R[]>,
+  list: CustomerPageReader<R>,
   view: (row: R) => V,
 ): Promise<Page<V>> {
   const scope = { key: query.signingKey, org, list: `credit/${name}/${customerId}` };

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { roleHook } from '../auth/auth.js';
-import { errorResponses, idempotencyHeaders } from '../http/schemas.js';
+import { errorResponses } from '../http/schemas.js';
 import { typed } from '../http/type-provider.js';
-import { contextOf, created, runWrite } from '../http/write.js';
+import { answerWrite, writeRoute } from '../http/write.js';
 import { usageSchema } from './credit.schemas.js';
 import { usageCancellationBody, usageCancellationParams } from './credit.usage-cancellation.schemas.js';
 import { cancelUsage } from './credit.usage-cancellation.service.js';
@@ -13,8 +12,8 @@ export default async function creditUsageCancellationRoutes(fastify: FastifyInst
 
   app.post(
     '/customers/:customer_id/credit/usages/:usage_id/cancellation',
-    {
-      schema: {
+    writeRoute(
+      {
         tags: ['credit'],
         summary:
           'Cancel a credit usage: its amount returns to the available credit (role credit_manager; publishes credit.usage.cancelled)',
@@ -25,23 +24,14 @@ export default async function creditUsageCancellationRoutes(fastify: FastifyInst
           'statement or aging; when it leaves no overdue usage, a hold placed for overdue lifts (publishes ' +
           'credit.hold.released).',
         params: usageCancellationParams,
-        headers: idempotencyHeaders,
         body: usageCancellationBody,
         response: { 201: usageSchema, ...errorResponses(404, 409, 422) },
       },
-      preValidation: roleHook('credit_manager'),
-    },
+      'credit_manager',
+    ),
     (request, reply) =>
-      runWrite(request, reply, async (tx) =>
-        created(
-          await cancelUsage(
-            tx,
-            contextOf(request),
-            request.params.customer_id,
-            request.params.usage_id,
-            request.body?.reason,
-          ),
-        ),
+      answerWrite(request, reply, 201, (tx, ctx) =>
+        cancelUsage(tx, ctx, request.params.customer_id, request.params.usage_id, request.body?.reason),
       ),
   );
 }

@@ -1,13 +1,11 @@
-import { writableCustomer } from '../customers/customers.repository.js';
 import type { Queryable } from '../db/db.js';
-import { envelope } from '../outbox/events.js';
 import { utcDate } from '../shared/clock.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { DomainError } from '../shared/domain-error.js';
 import { fromCents } from '../shared/money.js';
 import { liftOverdueHoldIfCleared } from './credit.holds.service.js';
 import * as repo from './credit.repository.js';
-import { missingAccount, storeEvent, type UsageView, usageView } from './credit.service.js';
+import { lockAccount, storeCreditEvent, type UsageView, usageView } from './credit.service.js';
 import * as cancellation from './credit.usage-cancellation.repository.js';
 
 /*
@@ -58,9 +56,7 @@ export async function cancelUsage(
   reason: string = MANUAL_CANCELLATION_REASON,
 ): Promise<UsageView> {
   const org = ctx.principal.org;
-  await writableCustomer(tx, org, customerId);
-  const account = await repo.findAccount(tx, org, customerId, true);
-  if (!account) return missingAccount(tx, org, customerId);
+  const account = await lockAccount(tx, org, customerId);
   const usage = await cancellation.findUsage(tx, org, customerId, usageId);
   if (!usage) throw usageNotFound(usageId);
   return cancelLocked(tx, ctx, account, usage, reason);
@@ -81,9 +77,7 @@ export async function cancelUsageForOrder(
   const found = await repo.findUsageByOrder(tx, org, orderId);
   if (!found) return { status: 'none' };
   // The same lock order as a usage: the customer (shared), then the account.
-  await writableCustomer(tx, org, found.customer_id);
-  const account = await repo.findAccount(tx, org, found.customer_id, true);
-  if (!account) return missingAccount(tx, org, found.customer_id);
+  const account = await lockAccount(tx, org, found.customer_id);
   // Read again under the lock: a cancellation or a payment may have committed since the first read.
   const usage = await cancellation.findUsage(tx, org, found.customer_id, found.usage_id);
   if (!usage || usage.cancelled_at !== null) return { status: 'none' };
@@ -113,24 +107,14 @@ async function cancelLocked(
   const released = await repo.repay(tx, org, customerId, usage.amount_cents, ctx.now);
   if (!released) throw new Error(`credit account of ${customerId} owes less than its unpaid usage ${usage.usage_id}`);
   const view = usageView(cancelled, utcDate(ctx.now));
-  await storeEvent(
-    tx,
-    ctx,
-    customerId,
-    envelope(
-      'credit.usage.cancelled',
-      org,
-      {
-        customer_id: customerId,
-        credit_account_id: released.credit_account_id,
-        usage_id: view.usage_id,
-        order_id: view.order_id,
-        amount: view.amount,
-        credit_available: fromCents(released.credit_limit_cents - released.outstanding_cents),
-      },
-      ctx.now,
-    ),
-  );
+  await storeCreditEvent(tx, ctx, customerId, 'credit.usage.cancelled', {
+    customer_id: customerId,
+    credit_account_id: released.credit_account_id,
+    usage_id: view.usage_id,
+    order_id: view.order_id,
+    amount: view.amount,
+    credit_available: fromCents(released.credit_limit_cents - released.outstanding_cents),
+  });
   // A cancelled overdue usage is no longer overdue: a hold placed for overdue lifts when none is left.
   await liftOverdueHoldIfCleared(tx, ctx, released);
   return view;

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { signingKey } from '../config.js';
 import { customerIdParams, errorResponses } from '../http/schemas.js';
 import { typed } from '../http/type-provider.js';
-import { contextOf, ok, runWrite } from '../http/write.js';
+import { answerWrite } from '../http/write.js';
 import type { customerSchema } from './customers.schemas.js';
 import { customerPage, listCustomersQuery, patchCustomerBody } from './customers.schemas.js';
 import { listCustomers, patchCustomer } from './customers.service.js';
@@ -37,8 +37,6 @@ export default async function customersRoutes(fastify: FastifyInstance) {
       },
     },
     (request, reply) =>
-      runWrite(request, reply, async (tx) =>
-        ok(await patchCustomer(tx, contextOf(request), request.params.customer_id, request.body)),
-      ),
+      answerWrite(request, reply, 200, (tx, ctx) => patchCustomer(tx, ctx, request.params.customer_id, request.body)),
   );
 }

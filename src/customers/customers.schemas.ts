@@ -1,4 +1,4 @@
-import { page } from '../http/schemas.js';
+import { exactObject, page, pageQuery } from '../http/schemas.js';
 
 const email = {
   type: 'string',
@@ -26,8 +26,7 @@ export const newCustomerFields = { customer_type: customerType, name, email, pho
 
 export const customerSchema = {
   $id: 'Customer',
-  type: 'object',
-  properties: {
+  ...exactObject({
     customer_id: { type: 'string', description: 'cust_…' },
     customer_type: customerType,
     name: { type: 'string' },
@@ -37,9 +36,7 @@ export const customerSchema = {
     status: customerStatus,
     created_at: { type: 'string', format: 'date-time' },
     updated_at: { type: 'string', format: 'date-time' },
-  },
-  required: ['customer_id', 'customer_type', 'name', 'email', 'phone', 'tax_id', 'status', 'created_at', 'updated_at'],
-  additionalProperties: false,
+  }),
 } as const;
 
 export const patchCustomerBody = {
@@ -66,8 +63,7 @@ export const listCustomersQuery = {
       description: 'Anonymized customers are listed only when asked for',
     },
     q: { type: 'string', minLength: 1, maxLength: 200, description: 'name, email or phone contains' },
-    limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-    cursor: { type: 'string', minLength: 1, maxLength: 200 },
+    ...pageQuery,
   },
   additionalProperties: false,
 } as const;

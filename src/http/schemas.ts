@@ -138,6 +138,24 @@ export function errorResponses<S extends number = never>(
   ) as { readonly [K in CommonStatus | S]: ProblemResponse };
 }
 
+/**
+ * An object of exactly `properties`, each of them required (in their order): what an answer is, and a body whose
+ * fields are all needed.
+ */
+export function exactObject<const P extends Record<string, object>>(properties: P) {
+  return {
+    type: 'object',
+    properties,
+    required: Object.keys(properties) as (keyof P & string)[],
+    additionalProperties: false,
+  } as const;
+}
+
+/** `schema`, or null (what is absent is answered as null), described by `description`. */
+export function orNull<const S extends object>(description: string, schema: S) {
+  return { description, anyOf: [schema, { type: 'null' }] } as const;
+}
+
 export function page<T extends object>(item: T) {
   return {
     type: 'object',

@@ -1,8 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Role, roleHook } from '../auth/auth.js';
 import { signingKey } from '../config.js';
 import type { Queryable } from '../db/db.js';
 import type { UseCaseContext } from '../shared/context.js';
 import { claimKey, type Outcome, remember, requestHash } from './idempotency.js';
+import { idempotencyHeaders } from './schemas.js';
 
 /** Who asks and when, for a use case: "now" is the service clock's (src/shared/clock.ts). */
 export function contextOf(request: FastifyRequest): UseCaseContext {
@@ -10,7 +12,6 @@ export function contextOf(request: FastifyRequest): UseCaseContext {
 }
 
 export const created = <Body>(body: Body): Outcome<Body> => ({ status: 201, body });
-export const ok = <Body>(body: Body): Outcome<Body> => ({ status: 200, body });
 
 export interface WriteOptions {
   /**
@@ -66,4 +67,29 @@ export async function runWrite<Body>(
   if (outcome.status >= 400) reply.type('application/problem+json');
   reply.code(outcome.status);
   return outcome.body;
+}
+
+/**
+ * The options of a write route: its schema with the `Idempotency-Key` header, and the role it needs (if any)
+ * checked before validation.
+ */
+export function writeRoute<const Schema extends object>(schema: Schema, role?: Role) {
+  return {
+    schema: { ...schema, headers: idempotencyHeaders },
+    ...(role === undefined ? {} : { preValidation: roleHook(role) }),
+  };
+}
+
+/**
+ * A write route's answer: `useCase` runs with the request's context in `runWrite` (one transaction, honouring
+ * `Idempotency-Key`), and what it returns is answered with `status`.
+ */
+export function answerWrite<Body>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: 200 | 201,
+  useCase: (tx: Queryable, ctx: UseCaseContext) => Promise<Body>,
+  options?: WriteOptions,
+): Promise<Body> {
+  return runWrite(request, reply, async (tx) => ({ status, body: await useCase(tx, contextOf(request)) }), options);
 }

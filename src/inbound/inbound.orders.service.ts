@@ -27,6 +27,12 @@ async function knownCustomer(tx: Queryable, org: string, customerId: string | nu
   if (customerId !== null && !(await findCustomer(tx, org, customerId))) throw customerNotFound();
 }
 
+/** Takes the order's key lock (its events apply one at a time) and reads what is known of the order so far. */
+async function lockOrder(tx: Queryable, org: string, orderId: string) {
+  await repo.lockKey(tx, org, `order:${orderId}`);
+  return repo.findOrder(tx, org, orderId);
+}
+
 /** The order's earn, locked, and the points it still has to reverse; undefined when it earned nothing. */
 async function lockedEarn(tx: Queryable, org: string, orderId: string) {
   const found = await findEarnByReference(tx, org, PURCHASE, orderId);
@@ -61,8 +67,7 @@ async function reversePoints(
 export async function orderCompleted({ tx, use }: InboundContext, e: OrderCompletedEvent): Promise<InboundOutcome> {
   const org = e.organization_id;
   const { order_id: orderId, customer_id: customerId } = e.data;
-  await repo.lockKey(tx, org, `order:${orderId}`);
-  const known = await repo.findOrder(tx, org, orderId);
+  const known = await lockOrder(tx, org, orderId);
   if (known?.completed_at) return duplicate('order already completed');
   const totalCents = toCents(e.data.total);
   const baseCents = Math.max(totalCents - (known?.refunded_cents ?? 0), 0);
@@ -89,8 +94,7 @@ export async function orderCompleted({ tx, use }: InboundContext, e: OrderComple
 export async function orderCancelled({ tx, use }: InboundContext, e: OrderCancelledEvent): Promise<InboundOutcome> {
   const org = e.organization_id;
   const { order_id: orderId, customer_id: customerId } = e.data;
-  await repo.lockKey(tx, org, `order:${orderId}`);
-  const known = await repo.findOrder(tx, org, orderId);
+  const known = await lockOrder(tx, org, orderId);
   if (known?.cancelled_at) return duplicate('order already cancelled');
   await knownCustomer(tx, org, customerId);
   // The credit account before the loyalty account: the lock order of every write (anonymization included).

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/db.js';
-import { SqlParams, selectPage } from '../db/sql.js';
+import { SqlParams } from '../db/sql.js';
+import { customerPageReader, customerRowReader } from '../shared/customer-rows.js';
 import { type EventBatch, insertEventsSql } from '../shared/outbox-writer.js';
 
 export interface LoyaltyAccountRow {
@@ -42,19 +43,10 @@ export async function openAccount(
 }
 
 /** `forUpdate` locks the row until commit. */
-export async function findAccount(
-  db: Queryable,
-  org: string,
-  customerId: string,
-  forUpdate = false,
-): Promise<LoyaltyAccountRow | undefined> {
-  const res = await db.query<LoyaltyAccountRow>(
-    `SELECT customer_id, points_balance, lifetime_points, tier
-       FROM loyalty_accounts WHERE organization_id = $1 AND customer_id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
-    [org, customerId],
-  );
-  return res.rows[0];
-}
+export const findAccount = customerRowReader<LoyaltyAccountRow>(
+  'loyalty_accounts',
+  'customer_id, points_balance, lifetime_points, tier',
+);
 
 export type NewLedgerEntry = Omit<LedgerRow, 'seq' | 'type' | 'reversed_transaction_id'> & {
   reversed_transaction_id?: string | null;
@@ -139,27 +131,12 @@ export async function findEarnByReference(
   return res.rows[0];
 }
 
-/** Newest first; one more row than `limit` tells whether there is a next page. */
-export async function listEntries(
-  db: Queryable,
-  org: string,
-  customerId: string,
-  beforeSeq: number | undefined,
-  limit: number,
-): Promise<LedgerRow[]> {
-  const params = new SqlParams();
-  return selectPage<LedgerRow>(db, {
-    columns:
-      'seq, transaction_id, type, points, points_balance, reference_type, reference_id, reversed_transaction_id, ' +
-      'actor, created_at',
-    table: 'loyalty_transactions',
-    where: [`organization_id = ${params.add(org)}`, `customer_id = ${params.add(customerId)}`],
-    params,
-    order: 'desc',
-    afterSeq: beforeSeq,
-    limit,
-  });
-}
+/** The ledger, newest first. */
+export const listEntries = customerPageReader<LedgerRow>(
+  'loyalty_transactions',
+  'seq, transaction_id, type, points, points_balance, reference_type, reference_id, reversed_transaction_id, ' +
+    'actor, created_at',
+);
 
 /**
  * Empties the account (row locked by the caller) and its lots, and appends a forfeiture entry of the points it

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { roleHook } from '../auth/auth.js';
 import { signingKey } from '../config.js';
-import { customerIdParams, errorResponses, idempotencyHeaders, pageQuerystring } from '../http/schemas.js';
+import { customerIdParams, errorResponses, pageQuerystring } from '../http/schemas.js';
 import { typed } from '../http/type-provider.js';
-import { contextOf, created, ok, runWrite } from '../http/write.js';
+import { answerWrite, writeRoute } from '../http/write.js';
 import { invalid } from '../shared/domain-error.js';
 import { JobLock, lockOrganizationJob } from '../shared/jobs.js';
 import { runExpiry } from './loyalty.expiry.job.js';
@@ -32,20 +32,15 @@ export default async function loyaltyRoutes(fastify: FastifyInstance) {
 
   app.post(
     '/customers/:customer_id/loyalty',
-    {
-      schema: {
-        tags,
-        summary: 'Enroll a customer who has no loyalty account (no body, or an empty JSON object)',
-        params: customerIdParams,
-        headers: idempotencyHeaders,
-        body: { type: ['object', 'null'], additionalProperties: false },
-        response: { 201: { $ref: 'LoyaltyAccount#' }, ...errorResponses(404, 409) },
-      },
-    },
+    writeRoute({
+      tags,
+      summary: 'Enroll a customer who has no loyalty account (no body, or an empty JSON object)',
+      params: customerIdParams,
+      body: { type: ['object', 'null'], additionalProperties: false },
+      response: { 201: { $ref: 'LoyaltyAccount#' }, ...errorResponses(404, 409) },
+    }),
     (request, reply) =>
-      runWrite(request, reply, async (tx) =>
-        created(await enrollCustomer(tx, contextOf(request), request.params.customer_id)),
-      ),
+      answerWrite(request, reply, 201, (tx, ctx) => enrollCustomer(tx, ctx, request.params.customer_id)),
   );
 
   app.get(
@@ -81,41 +76,30 @@ export default async function loyaltyRoutes(fastify: FastifyInstance) {
 
   app.post(
     '/customers/:customer_id/loyalty/earn',
-    {
-      schema: {
-        tags,
-        summary: 'Earn points (publishes loyalty.points.earned, then loyalty.tier.upgraded when the tier rises)',
-        params: customerIdParams,
-        headers: idempotencyHeaders,
-        body: earnBody,
-        response: { 201: earnResponse, ...errorResponses(404, 409, 422) },
-      },
-    },
+    writeRoute({
+      tags,
+      summary: 'Earn points (publishes loyalty.points.earned, then loyalty.tier.upgraded when the tier rises)',
+      params: customerIdParams,
+      body: earnBody,
+      response: { 201: earnResponse, ...errorResponses(404, 409, 422) },
+    }),
     (request, reply) =>
-      runWrite(
-        request,
-        reply,
-        async (tx) => created(await earn(tx, contextOf(request), request.params.customer_id, request.body)),
-        { oneStatement: true },
-      ),
+      answerWrite(request, reply, 201, (tx, ctx) => earn(tx, ctx, request.params.customer_id, request.body), {
+        oneStatement: true,
+      }),
   );
 
   app.post(
     '/customers/:customer_id/loyalty/redeem',
-    {
-      schema: {
-        tags,
-        summary: 'Redeem points for a discount (publishes loyalty.points.redeemed)',
-        params: customerIdParams,
-        headers: idempotencyHeaders,
-        body: redeemBody,
-        response: { 201: redeemResponse, ...errorResponses(404, 409, 422) },
-      },
-    },
+    writeRoute({
+      tags,
+      summary: 'Redeem points for a discount (publishes loyalty.points.redeemed)',
+      params: customerIdParams,
+      body: redeemBody,
+      response: { 201: redeemResponse, ...errorResponses(404, 409, 422) },
+    }),
     (request, reply) =>
-      runWrite(request, reply, async (tx) =>
-        created(await redeem(tx, contextOf(request), request.params.customer_id, request.body)),
-      ),
+      answerWrite(request, reply, 201, (tx, ctx) => redeem(tx, ctx, request.params.customer_id, request.body)),
   );
 
   app.get(
@@ -151,53 +135,40 @@ export default async function loyaltyRoutes(fastify: FastifyInstance) {
 
   app.post(
     '/customers/:customer_id/loyalty/transactions/:transaction_id/reversal',
-    {
-      schema: {
-        tags,
-        summary:
-          'Reverse an earn (a refund) or a redemption (a cancelled order), wholly or in part (publishes loyalty.points.reversed)',
-        params: reversalParams,
-        headers: idempotencyHeaders,
-        body: reversalBody,
-        response: { 201: reversalResponse, ...errorResponses(404, 409, 422) },
-      },
-    },
+    writeRoute({
+      tags,
+      summary:
+        'Reverse an earn (a refund) or a redemption (a cancelled order), wholly or in part (publishes loyalty.points.reversed)',
+      params: reversalParams,
+      body: reversalBody,
+      response: { 201: reversalResponse, ...errorResponses(404, 409, 422) },
+    }),
     (request, reply) =>
-      runWrite(request, reply, async (tx) =>
-        created(
-          await reverse(
-            tx,
-            contextOf(request),
-            request.params.customer_id,
-            request.params.transaction_id,
-            request.body ?? {},
-          ),
-        ),
+      answerWrite(request, reply, 201, (tx, ctx) =>
+        reverse(tx, ctx, request.params.customer_id, request.params.transaction_id, request.body ?? {}),
       ),
   );
 
   app.post(
     '/loyalty/expiry-runs',
-    {
-      schema: {
+    writeRoute(
+      {
         tags,
         summary:
           "Expire the organization's points past their expiry and announce those about to expire (role loyalty_admin; publishes loyalty.points.expired and loyalty.points.expiring)",
         description:
           'While another run holds the organization (or a scheduled run holds all of them) the answer is 409 ' +
           '`job-running`, at once.',
-        headers: idempotencyHeaders,
         body: { type: ['object', 'null'], additionalProperties: false },
         response: { 200: expiryRunResponse, ...errorResponses(409) },
       },
-      preValidation: roleHook('loyalty_admin'),
-    },
+      'loyalty_admin',
+    ),
     (request, reply) =>
-      runWrite(request, reply, async (tx) => {
-        const ctx = contextOf(request);
+      answerWrite(request, reply, 200, async (tx, ctx) => {
         await lockOrganizationJob(tx, JobLock.loyaltyExpiry, ctx.principal.org);
         const scope = { org: ctx.principal.org, actor: ctx.principal.sub, correlationId: ctx.requestId };
-        return ok(await runExpiry(tx, scope, ctx.now));
+        return runExpiry(tx, scope, ctx.now);
       }),
   );
 }

@@ -1,4 +1,4 @@
-import { customerItemParams, heldPoints, money, page, positivePoints } from '../http/schemas.js';
+import { customerItemParams, exactObject, heldPoints, money, orNull, page, positivePoints } from '../http/schemas.js';
 import type { FromSchema } from '../shared/schema-types.js';
 
 export const loyaltyAccountSchema = {
@@ -11,21 +11,13 @@ export const loyaltyAccountSchema = {
     tier: { type: 'string' },
     next_tier: { type: ['string', 'null'] },
     points_to_next_tier: { type: ['integer', 'null'] },
-    next_expiry: {
-      description: 'The earliest points to expire (null: none will)',
-      anyOf: [
-        {
-          type: 'object',
-          properties: {
-            points: { type: 'integer', description: 'Points that expire at `expires_at`' },
-            expires_at: { type: 'string', format: 'date-time' },
-          },
-          required: ['points', 'expires_at'],
-          additionalProperties: false,
-        },
-        { type: 'null' },
-      ],
-    },
+    next_expiry: orNull(
+      'The earliest points to expire (null: none will)',
+      exactObject({
+        points: { type: 'integer', description: 'Points that expire at `expires_at`' },
+        expires_at: { type: 'string', format: 'date-time' },
+      }),
+    ),
   },
   required: [
     'customer_id',
@@ -58,18 +50,13 @@ export const earnBody = {
   additionalProperties: false,
 } as const;
 
-export const earnResponse = {
-  type: 'object',
-  properties: {
-    transaction_id: { type: 'string' },
-    points_earned: { ...positivePoints, description: 'At most 1,000,000,000 (one earn)' },
-    points_balance: heldPoints,
-    lifetime_points: heldPoints,
-    tier: { type: 'string' },
-  },
-  required: ['transaction_id', 'points_earned', 'points_balance', 'lifetime_points', 'tier'],
-  additionalProperties: false,
-} as const;
+export const earnResponse = exactObject({
+  transaction_id: { type: 'string' },
+  points_earned: { ...positivePoints, description: 'At most 1,000,000,000 (one earn)' },
+  points_balance: heldPoints,
+  lifetime_points: heldPoints,
+  tier: { type: 'string' },
+});
 
 export const redeemBody = {
   type: 'object',
@@ -78,51 +65,31 @@ export const redeemBody = {
   additionalProperties: false,
 } as const;
 
-export const redeemResponse = {
-  type: 'object',
-  properties: {
-    transaction_id: { type: 'string' },
-    points_redeemed: { type: 'integer' },
-    points_balance: heldPoints,
-    discount_value: { type: 'number' },
-  },
-  required: ['transaction_id', 'points_redeemed', 'points_balance', 'discount_value'],
-  additionalProperties: false,
-} as const;
+export const redeemResponse = exactObject({
+  transaction_id: { type: 'string' },
+  points_redeemed: { type: 'integer' },
+  points_balance: heldPoints,
+  discount_value: { type: 'number' },
+});
 
-export const ledgerEntrySchema = {
-  type: 'object',
-  properties: {
-    transaction_id: { type: 'string' },
-    type: {
-      type: 'string',
-      enum: ['earn', 'redeem', 'reversal', 'expiry', 'forfeiture'],
-      description: '`forfeiture`: the points left on the account when its customer was anonymized',
-    },
-    points: {
-      ...heldPoints,
-      description: 'For a reversal: the points reversed (taken plus unrecovered); an expiry or forfeiture: the total',
-    },
-    points_balance: { ...heldPoints, description: 'Balance after this entry' },
-    reference_type: { type: ['string', 'null'] },
-    reference_id: { type: ['string', 'null'] },
-    reversed_transaction_id: { type: ['string', 'null'], description: 'The entry a reversal reverses; else null' },
-    actor: { type: 'string', description: "The token's sub (expiry runs by the scheduler: `system`)" },
-    created_at: { type: 'string', format: 'date-time' },
+export const ledgerEntrySchema = exactObject({
+  transaction_id: { type: 'string' },
+  type: {
+    type: 'string',
+    enum: ['earn', 'redeem', 'reversal', 'expiry', 'forfeiture'],
+    description: '`forfeiture`: the points left on the account when its customer was anonymized',
   },
-  required: [
-    'transaction_id',
-    'type',
-    'points',
-    'points_balance',
-    'reference_type',
-    'reference_id',
-    'reversed_transaction_id',
-    'actor',
-    'created_at',
-  ],
-  additionalProperties: false,
-} as const;
+  points: {
+    ...heldPoints,
+    description: 'For a reversal: the points reversed (taken plus unrecovered); an expiry or forfeiture: the total',
+  },
+  points_balance: { ...heldPoints, description: 'Balance after this entry' },
+  reference_type: { type: ['string', 'null'] },
+  reference_id: { type: ['string', 'null'] },
+  reversed_transaction_id: { type: ['string', 'null'], description: 'The entry a reversal reverses; else null' },
+  actor: { type: 'string', description: "The token's sub (expiry runs by the scheduler: `system`)" },
+  created_at: { type: 'string', format: 'date-time' },
+});
 
 export const ledgerPage = page(ledgerEntrySchema);
 
@@ -138,15 +105,10 @@ export const programSchema = {
       minItems: 1,
       maxItems: 20,
       description: 'By lifetime points: strictly increasing thresholds, the first at 0',
-      items: {
-        type: 'object',
-        properties: {
-          name: { type: 'string', minLength: 1, maxLength: 50, pattern: '^[a-z0-9_-]+$' },
-          min_lifetime_points: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
-        },
-        required: ['name', 'min_lifetime_points'],
-        additionalProperties: false,
-      },
+      items: exactObject({
+        name: { type: 'string', minLength: 1, maxLength: 50, pattern: '^[a-z0-9_-]+$' },
+        min_lifetime_points: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
+      }),
     },
     points_validity_days: {
       type: ['integer', 'null'],
@@ -190,35 +152,18 @@ export const reversalBody = {
   additionalProperties: false,
 } as const;
 
-export const reversalResponse = {
-  type: 'object',
-  properties: {
-    transaction_id: { type: 'string', description: 'The reversal entry (prefix `loy_txn_`)' },
-    reversed_transaction_id: { type: 'string' },
-    points_reversed: { type: 'integer', description: 'Points taken from (earn) or given back to (redeem) the balance' },
-    unrecovered_points: { type: 'integer', description: 'Points of an earn that were already spent' },
-    points_balance: heldPoints,
-    lifetime_points: heldPoints,
-  },
-  required: [
-    'transaction_id',
-    'reversed_transaction_id',
-    'points_reversed',
-    'unrecovered_points',
-    'points_balance',
-    'lifetime_points',
-  ],
-  additionalProperties: false,
-} as const;
+export const reversalResponse = exactObject({
+  transaction_id: { type: 'string', description: 'The reversal entry (prefix `loy_txn_`)' },
+  reversed_transaction_id: { type: 'string' },
+  points_reversed: { type: 'integer', description: 'Points taken from (earn) or given back to (redeem) the balance' },
+  unrecovered_points: { type: 'integer', description: 'Points of an earn that were already spent' },
+  points_balance: heldPoints,
+  lifetime_points: heldPoints,
+});
 
-export const expiryRunResponse = {
-  type: 'object',
-  properties: {
-    as_of: { type: 'string', format: 'date-time', description: "The service clock's now for this run" },
-    points_expired: { type: 'integer' },
-    customers_affected: { type: 'integer', description: 'Customers whose points expired' },
-    notices_sent: { type: 'integer', description: 'loyalty.points.expiring events stored' },
-  },
-  required: ['as_of', 'points_expired', 'customers_affected', 'notices_sent'],
-  additionalProperties: false,
-} as const;
+export const expiryRunResponse = exactObject({
+  as_of: { type: 'string', format: 'date-time', description: "The service clock's now for this run" },
+  points_expired: { type: 'integer' },
+  customers_affected: { type: 'integer', description: 'Customers whose points expired' },
+  notices_sent: { type: 'integer', description: 'loyalty.points.expiring events stored' },
+});

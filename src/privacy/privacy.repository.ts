@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.js';
+import { customerRowReader } from '../shared/customer-rows.js';
 import { ANONYMIZED_REQUEST_HASH } from '../shared/idempotency-marks.js';
 
 /*
@@ -27,64 +28,57 @@ export async function insertAnonymization(
   );
 }
 
-export async function findAnonymization(
-  db: Queryable,
-  org: string,
-  customerId: string,
-): Promise<AnonymizationRow | undefined> {
-  const res = await db.query<AnonymizationRow>(
-    `SELECT reason, actor, points_forfeited, anonymized_at FROM customer_anonymizations
-      WHERE organization_id = $1 AND customer_id = $2`,
-    [org, customerId],
-  );
-  return res.rows[0];
-}
+export const findAnonymization = customerRowReader<AnonymizationRow>(
+  'customer_anonymizations',
+  'reason, actor, points_forfeited, anonymized_at',
+);
 
 export interface StoredText {
   id: string;
   text: string;
 }
 
-/** Every stored event of the customer, sent (retained) or not. */
-export async function customerEvents(tx: Queryable, org: string, customerId: string): Promise<StoredText[]> {
+/**
+ * Where a customer's events are stored as JSON text, with the column that holds each row's outbox id: the outbox
+ * itself, and its dead letters (copies of outbox rows the relay could not publish, migration 0007).
+ */
+const EVENT_STORES = { outbox: 'id', outbox_dead_letters: 'outbox_id' } as const;
+
+export type EventStore = keyof typeof EVENT_STORES;
+
+/** Every stored event of the customer in `store` (in the outbox: sent, retained or not), by outbox id. */
+export async function customerEvents(
+  tx: Queryable,
+  store: EventStore,
+  org: string,
+  customerId: string,
+): Promise<StoredText[]> {
+  const id = EVENT_STORES[store];
   const res = await tx.query<StoredText>(
-    'SELECT id::text AS id, payload AS text FROM outbox WHERE organization_id = $1 AND customer_id = $2 ORDER BY id',
+    `SELECT ${id}::text AS id, payload AS text FROM ${store}
+      WHERE organization_id = $1 AND customer_id = $2 ORDER BY ${id}`,
     [org, customerId],
   );
   return res.rows;
 }
 
 /**
- * Rewrites the payloads of stored events (by id) in one statement: the one UPDATE of outbox rows anywhere (the
- * outbox is append-only except for erasure). Ids and the relay's mark stay as they are, so ordering holds.
+ * Rewrites the payloads of stored events in `store` (by outbox id) in one statement: the one UPDATE of outbox rows
+ * anywhere (the outbox is append-only except for erasure). Ids and the relay's mark stay as they are, so ordering
+ * holds.
  */
-export async function rewriteEvents(tx: Queryable, org: string, rows: readonly StoredText[]): Promise<void> {
+export async function rewriteEvents(
+  tx: Queryable,
+  store: EventStore,
+  org: string,
+  rows: readonly StoredText[],
+): Promise<void> {
   if (rows.length === 0) return;
+  const id = EVENT_STORES[store];
   await tx.query(
-    `UPDATE outbox o SET payload = r.text
+    `UPDATE ${store} s SET payload = r.text
        FROM unnest($2::bigint[], $3::text[]) AS r(id, text)
-      WHERE o.organization_id = $1 AND o.id = r.id`,
-    [org, rows.map((r) => r.id), rows.map((r) => r.text)],
-  );
-}
-
-/** The customer's dead letters (copies of outbox rows the relay could not publish, migration 0007). */
-export async function customerDeadLetters(tx: Queryable, org: string, customerId: string): Promise<StoredText[]> {
-  const res = await tx.query<StoredText>(
-    `SELECT outbox_id::text AS id, payload AS text FROM outbox_dead_letters
-      WHERE organization_id = $1 AND customer_id = $2 ORDER BY outbox_id`,
-    [org, customerId],
-  );
-  return res.rows;
-}
-
-/** Rewrites the bodies of dead letters (by outbox id), as `rewriteEvents` does the outbox's. */
-export async function rewriteDeadLetters(tx: Queryable, org: string, rows: readonly StoredText[]): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.query(
-    `UPDATE outbox_dead_letters d SET payload = r.text
-       FROM unnest($2::bigint[], $3::text[]) AS r(id, text)
-      WHERE d.organization_id = $1 AND d.outbox_id = r.id`,
+      WHERE s.organization_id = $1 AND s.${id} = r.id`,
     [org, rows.map((r) => r.id), rows.map((r) => r.text)],
   );
 }

@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { roleHook } from '../auth/auth.js';
 import type { creditAccountSchema } from '../credit/credit.schemas.js';
 import type { customerSchema } from '../customers/customers.schemas.js';
-import { customerIdParams, errorResponses, idempotencyHeaders } from '../http/schemas.js';
+import { customerIdParams, errorResponses } from '../http/schemas.js';
 import { typed } from '../http/type-provider.js';
-import { contextOf, ok, runWrite } from '../http/write.js';
+import { answerWrite, writeRoute } from '../http/write.js';
 import type { loyaltyAccountSchema } from '../loyalty/loyalty.schemas.js';
 import { anonymizationBody, customerExportSchema } from './privacy.schemas.js';
 import { anonymize, exportCustomer } from './privacy.service.js';
@@ -33,8 +33,8 @@ export default async function privacyRoutes(fastify: FastifyInstance) {
 
   app.post(
     '/customers/:customer_id/anonymization',
-    {
-      schema: {
+    writeRoute(
+      {
         tags,
         summary: 'Anonymize a customer, irreversibly (role privacy_officer; publishes customer.anonymized)',
         description:
@@ -44,15 +44,12 @@ export default async function privacyRoutes(fastify: FastifyInstance) {
           'credit is outstanding; 409 `customer-anonymized` when it already is. Later writes to the customer are ' +
           '409 `customer-anonymized`.',
         params: customerIdParams,
-        headers: idempotencyHeaders,
         body: anonymizationBody,
         response: { 200: { $ref: 'Customer#' }, ...errorResponses(404, 409) },
       },
-      preValidation: roleHook('privacy_officer'),
-    },
+      'privacy_officer',
+    ),
     (request, reply) =>
-      runWrite(request, reply, async (tx) =>
-        ok(await anonymize(tx, contextOf(request), request.params.customer_id, request.body ?? {})),
-      ),
+      answerWrite(request, reply, 200, (tx, ctx) => anonymize(tx, ctx, request.params.customer_id, request.body ?? {})),
   );
 }

@@ -12,6 +12,7 @@ import type { loyaltyAccountSchema } from '../loyalty/loyalty.schemas.js';
 import { envelope, eventTimestamp } from '../outbox/events.js';
 import { utcDate } from '../shared/clock.js';
 import type { UseCaseContext } from '../shared/context.js';
+import type { CustomerPageReader } from '../shared/customer-rows.js';
 import { customerNotFound, DomainError } from '../shared/domain-error.js';
 import { fromCents } from '../shared/money.js';
 import { storeEvents } from '../shared/outbox-writer.js';
@@ -67,7 +68,7 @@ export async function exportCustomer(db: Db, org: string, customerId: string, no
     const loyaltyAccount = await loyaltySummary(tx, org, customerId);
     const creditAccount = await findCreditAccount(tx, org, customerId);
     const anonymization = await repo.findAnonymization(tx, org, customerId);
-    const movements = <R extends { seq: number }, V>(name: string, list: MovementList<R>, view: (row: R) => V) =>
+    const movements = <R extends { seq: number }, V>(name: string, list: CustomerPageReader<R>, view: (row: R) => V) =>
       everything((cursor) => listMovements(tx, org, customerId, { ...PAGE, cursor }, name, list, view));
     return {
       customer: customerView(customer),
@@ -92,14 +93,6 @@ export async function exportCustomer(db: Db, org: string, customerId: string, no
     };
   });
 }
-
-type MovementList<R> = (
-  db: Queryable,
-  org: string,
-  customerId: string,
-  before: number | undefined,
-  limit: number,
-) => Promise<R[]>;
 
 export type AnonymizationInput = FromSchema<typeof anonymizationBody>;
 
@@ -152,10 +145,13 @@ export async function anonymize(
 
 /** Erases the customer's personal data from its stored events (sent or not, or dead letters) and remembered responses. */
 async function scrubStoredData(tx: Queryable, org: string, customerId: string): Promise<void> {
-  const events = await repo.customerEvents(tx, org, customerId);
-  await repo.rewriteEvents(tx, org, scrubbed(events, scrubEventPayload));
-  const deadLetters = await repo.customerDeadLetters(tx, org, customerId);
-  await repo.rewriteDeadLetters(tx, org, scrubbed(deadLetters, scrubDeadLetter));
+  const stores: [repo.EventStore, (text: string) => string | undefined][] = [
+    ['outbox', scrubEventPayload],
+    ['outbox_dead_letters', scrubDeadLetter],
+  ];
+  for (const [store, scrub] of stores) {
+    await repo.rewriteEvents(tx, store, org, scrubbed(await repo.customerEvents(tx, store, org, customerId), scrub));
+  }
   const responses = await repo.responsesMentioning(tx, org, customerId);
   await repo.rewriteResponses(
     tx,

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { creditAccountSchema } from '../credit/credit.schemas.js';
 import type { customerSchema } from '../customers/customers.schemas.js';
-import { customerIdParams, errorResponses, idempotencyHeaders } from '../http/schemas.js';
+import { customerIdParams, errorResponses } from '../http/schemas.js';
 import { typed } from '../http/type-provider.js';
-import { contextOf, created, runWrite } from '../http/write.js';
+import { answerWrite, writeRoute } from '../http/write.js';
 import type { loyaltyAccountSchema } from '../loyalty/loyalty.schemas.js';
 import { profileSchema, signUpBody } from './profile.schemas.js';
 import { getProfile, signUp } from './profile.service.js';
@@ -15,17 +15,13 @@ export default async function profileRoutes(fastify: FastifyInstance) {
 
   app.post(
     '/customers',
-    {
-      schema: {
-        tags,
-        summary: 'Create a customer (publishes customer.created)',
-        headers: idempotencyHeaders,
-        body: signUpBody,
-        response: { 201: { $ref: 'Customer#' }, ...errorResponses(409, 422) },
-      },
-    },
-    (request, reply) =>
-      runWrite(request, reply, async (tx) => created(await signUp(tx, contextOf(request), request.body))),
+    writeRoute({
+      tags,
+      summary: 'Create a customer (publishes customer.created)',
+      body: signUpBody,
+      response: { 201: { $ref: 'Customer#' }, ...errorResponses(409, 422) },
+    }),
+    (request, reply) => answerWrite(request, reply, 201, (tx, ctx) => signUp(tx, ctx, request.body)),
   );
 
   app.get(

@@ -1,4 +1,5 @@
 import { customerSchema, newCustomerFields } from '../customers/customers.schemas.js';
+import { exactObject } from '../http/schemas.js';
 
 export const signUpBody = {
   type: 'object',
@@ -12,13 +13,8 @@ export const signUpBody = {
 } as const;
 
 /** A customer with its loyalty summary and credit account (each null when the customer has none). */
-export const profileSchema = {
-  type: 'object',
-  required: [...customerSchema.required, 'loyalty', 'credit'],
-  properties: {
-    ...customerSchema.properties,
-    loyalty: { anyOf: [{ $ref: 'LoyaltyAccount#' }, { type: 'null' }] },
-    credit: { anyOf: [{ $ref: 'CreditAccount#' }, { type: 'null' }] },
-  },
-  additionalProperties: false,
-} as const;
+export const profileSchema = exactObject({
+  ...customerSchema.properties,
+  loyalty: { anyOf: [{ $ref: 'LoyaltyAccount#' }, { type: 'null' }] },
+  credit: { anyOf: [{ $ref: 'CreditAccount#' }, { type: 'null' }] },
+});
