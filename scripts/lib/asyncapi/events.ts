@@ -60,8 +60,8 @@ export interface EventExample {
   readonly headers: Json | undefined;
 }
 
-/** One published event (one `send` operation), as plain data: what generate, the template and the docs read. */
-export interface PublishedEvent {
+/** What names an event of either direction: its operation, channel and message, and their summaries. */
+export interface OperationEvent {
   readonly eventName: string;
   readonly operationId: string;
   readonly channelId: string;
@@ -71,6 +71,10 @@ export interface PublishedEvent {
   readonly modelName: string | undefined;
   readonly summary: string;
   readonly messageSummary: string;
+}
+
+/** One published event (one `send` operation), as plain data: what generate, the template and the docs read. */
+export interface PublishedEvent extends OperationEvent {
   readonly consumers: readonly string[];
   readonly payload: Json | undefined;
   readonly headersSchema: Json | undefined;
@@ -217,19 +221,27 @@ function eventFields({ operation, channel, message }: SingleChannelOperation) {
  * `message.operations()` comes back empty.
  */
 export function publishedEvents(model: ContractModel): { events: PublishedEvent[]; problems: string[] } {
-  const events: PublishedEvent[] = [];
-  const problems: string[] = [];
-  for (const found of singleChannelOperations(model, 'send', problems)) {
+  return eventsOf(model, 'send', (found) => {
     const { operation, channel, message } = found;
     const consumers = message.extensions['x-consumers'];
-    events.push({
+    return {
       ...eventFields(found),
       consumers: Array.isArray(consumers) ? consumers.map(String) : [],
       headersSchema: message.headers,
       exchange: exchangeOf(channel.bindings),
       wire: wireOf(model, operation.id, message, channel.address),
-    });
-  }
+    };
+  });
+}
+
+/** The operations of `action` with one channel and one message, each described by `describe`, and the problems. */
+function eventsOf<E>(
+  model: ContractModel,
+  action: 'send' | 'receive',
+  describe: (found: SingleChannelOperation) => E,
+): { events: E[]; problems: string[] } {
+  const problems: string[] = [];
+  const events = [...singleChannelOperations(model, action, problems)].map(describe);
   return { events, problems };
 }
 
@@ -241,17 +253,9 @@ export interface InboundQueueSpec {
 }
 
 /** One consumed event (one `receive` operation), as plain data. */
-export interface ReceivedEvent {
-  readonly eventName: string;
-  readonly operationId: string;
-  readonly channelId: string;
-  readonly messageId: string;
-  readonly schemaFormat: string | undefined;
-  readonly modelName: string | undefined;
-  readonly summary: string;
+export interface ReceivedEvent extends OperationEvent {
   /** What the service does with the event (the operation's description). */
   readonly description: string;
-  readonly messageSummary: string;
   /** The service that publishes it (`x-producer` of the message). */
   readonly producer: string | undefined;
   /** The events the service publishes as a result (`x-publishes` of the operation). */
@@ -280,13 +284,11 @@ function queueOf(bindings: JsonObject): InboundQueueSpec | undefined {
  * operation that does not have that shape (the same walk as {@link publishedEvents}).
  */
 export function receivedEvents(model: ContractModel): { events: ReceivedEvent[]; problems: string[] } {
-  const events: ReceivedEvent[] = [];
-  const problems: string[] = [];
-  for (const found of singleChannelOperations(model, 'receive', problems)) {
+  return eventsOf(model, 'receive', (found) => {
     const { operation, channel, message } = found;
     const publishes = operation.extensions['x-publishes'];
     const amqp = channel.bindings.amqp;
-    events.push({
+    return {
       ...eventFields(found),
       description: operation.description ?? '',
       producer: str(message.extensions['x-producer']),
@@ -294,7 +296,6 @@ export function receivedEvents(model: ContractModel): { events: ReceivedEvent[];
       exchange: exchangeOf(channel.bindings),
       exchangeOwner: isObject(amqp) ? str(amqp['x-owner']) : undefined,
       queue: queueOf(operation.bindings),
-    });
-  }
-  return { events, problems };
+    };
+  });
 }

@@ -14,14 +14,18 @@ export interface EventExample {
   readonly headers: unknown;
 }
 
-/** What the script needs to know about one published event (one `send` operation). */
-export interface SpecEvent {
+/** The names of an event and its payload schema, as generation uses them. */
+interface SpecEventIdentity {
   readonly eventName: string;
   readonly operationId: string;
   readonly messageId: string;
   /** The payload schema's title: the name Modelina gives its model. */
   readonly modelName: string;
   readonly payloadSchema: JsonSchema;
+}
+
+/** What the script needs to know about one published event (one `send` operation). */
+export interface SpecEvent extends SpecEventIdentity {
   readonly headersSchema: JsonSchema | undefined;
   readonly examples: readonly EventExample[];
   /** The event as the shared model describes it (wire, exchange, consumers…). */
@@ -29,12 +33,8 @@ export interface SpecEvent {
 }
 
 /** What the script needs to know about one consumed event (one `receive` operation). */
-export interface ReceivedSpecEvent {
-  readonly eventName: string;
-  readonly operationId: string;
-  readonly messageId: string;
-  readonly modelName: string;
-  /** The consumer (tolerant) schema: as written in the document, never closed. */
+export interface ReceivedSpecEvent extends SpecEventIdentity {
+  /** The consumer (tolerant) schema, as written in the document, never closed. */
   readonly payloadSchema: JsonSchema;
   readonly examples: readonly EventExample[];
   readonly exchange: { readonly name: string; readonly type: string; readonly durable: boolean };
@@ -143,7 +143,7 @@ function payloadSchemaOf(
   where: string,
   problems: string[],
   headersSchema?: unknown,
-): { payloadSchema: JsonSchema; modelName: string } | undefined {
+): SpecEventIdentity | undefined {
   if (event.payload === undefined) {
     problems.push(`${where}: message ${event.messageId} has no payload`);
     return undefined;
@@ -175,7 +175,13 @@ function payloadSchemaOf(
   if (property(payloadSchema, 'organization_id')?.type !== 'string' || !isRequired(payloadSchema, 'organization_id')) {
     problems.push(`${where}: payload needs a required string property "organization_id" (the tenant)`);
   }
-  return { payloadSchema, modelName };
+  return {
+    eventName: event.eventName,
+    operationId: event.operationId,
+    messageId: event.messageId,
+    modelName,
+    payloadSchema,
+  };
 }
 
 /**
@@ -197,7 +203,7 @@ function collectEvents(published: readonly PublishedEvent[], problems: string[])
     }
     const usable = payloadSchemaOf(event, where, problems, event.headersSchema);
     if (!usable) continue;
-    const { payloadSchema, modelName } = usable;
+    const { payloadSchema } = usable;
     const { wire } = event;
     if (wire.messageType !== undefined && wire.messageType !== eventName) {
       problems.push(`${where}: AMQP messageType ${JSON.stringify(wire.messageType)} differs from the event name`);
@@ -222,11 +228,7 @@ function collectEvents(published: readonly PublishedEvent[], problems: string[])
       problems.push(`${where}: event ${eventName} is published by more than one operation`);
     }
     events.push({
-      eventName,
-      operationId,
-      messageId: event.messageId,
-      modelName,
-      payloadSchema,
+      ...usable,
       headersSchema: event.headersSchema === undefined ? undefined : asJsonSchema(event.headersSchema),
       examples: event.examples.map((example) => ({
         name: example.name,
@@ -263,7 +265,6 @@ function collectReceived(
     if (!queue) problems.push(`${where}: the operation's AMQP binding needs \`x-queue: { name }\` (our queue)`);
     const usable = payloadSchemaOf(event, where, problems);
     if (!usable) continue;
-    const { payloadSchema, modelName } = usable;
     if (events.some((other) => other.eventName === eventName)) {
       problems.push(`${where}: event ${eventName} is received by more than one operation`);
     }
@@ -279,11 +280,7 @@ function collectReceived(
     }
     if (!exchange || !queue) continue;
     events.push({
-      eventName,
-      operationId,
-      messageId: event.messageId,
-      modelName,
-      payloadSchema,
+      ...usable,
       examples: event.examples,
       exchange: { name: exchange.name, type: exchange.type, durable: exchange.durable },
       queue,
