@@ -20,12 +20,13 @@ import { machineBusy, withTimeout } from './proc.js';
 import { SCRATCH_TABLE_SQL } from './scratch.js';
 import { build, startService } from './service.js';
 import { printTable, type Row } from './table.js';
+import { type TracedResult, tracedWriteRate } from './tracing.js';
 
 const PUBLISH_MESSAGES = Number(process.env.BENCH_PUBLISH_MESSAGES ?? 30_000);
 const DRAIN_EVENTS = Number(process.env.BENCH_DRAIN_EVENTS ?? 20_000);
 const LATENCY_S = Number(process.env.BENCH_LATENCY_SECONDS ?? 8);
 const INBOUND_MESSAGES = Number(process.env.BENCH_INBOUND_MESSAGES ?? 5_000);
-const TOTAL_TIMEOUT_MS = 175_000;
+const TOTAL_TIMEOUT_MS = 240_000;
 
 const runId = randomBytes(4).toString('hex');
 const t0 = performance.now();
@@ -142,11 +143,21 @@ async function main(): Promise<{ rows: Row[]; last: string }> {
     }
   })();
 
+  log('service (PostgreSQL) with tracing on, exporting over OTLP/HTTP to a receiver process: write rate');
+  const traced: TracedResult | undefined = await withTimeout('tracing on', 90_000, tracedWriteRate(`${runId}-t`)).catch(
+    (err: Error) => {
+      log(`tracing on: ${err.message.split('\n')[0]}`);
+      return undefined;
+    },
+  );
+
   const ratio = (x: number, y: number) => x / y;
+  const cpu = (l: LoadResult) => l.cpuUsPerReq ?? Number.NaN;
   const last =
     `ratios: write/A=${ratio(w.rate, a.rate).toFixed(2)} drain/B=${ratio(drain.rate, b.rate).toFixed(2)} ` +
     `p99=${lat.p99ms.toFixed(1)}ms p50=${lat.p50ms.toFixed(1)}ms rss=${rss.toFixed(0)}MB ` +
-    `inbound/earn=${inbound ? ratio(inbound.rate, w.rate).toFixed(2) : 'n/a'}`;
+    `inbound/earn=${inbound ? ratio(inbound.rate, w.rate).toFixed(2) : 'n/a'} ` +
+    `traced/earn=${traced ? ratio(traced.load.rate, w.rate).toFixed(2) : 'n/a'}`;
   const rows: Row[] = [
     {
       figure: 'A bare HTTP write (Fastify + pg tx, own process)',
@@ -231,6 +242,23 @@ async function main(): Promise<{ rows: Row[]; last: string }> {
       note: `${writes.inserted} inserted, ${writes.updated} updated (outbox + mark), ${writes.deleted} deleted`,
     },
     liteRow,
+    traced
+      ? {
+          figure: 'service write rate (earn, PostgreSQL, tracing on → OTLP/HTTP)',
+          value: traced.load.rate,
+          unit: 'req/s',
+          ratio: ratio(traced.load.rate, w.rate),
+          note:
+            `× the untraced earn; service CPU/earn ${cpu(traced.load).toFixed(0)} µs vs ${cpu(w).toFixed(0)} µs ` +
+            `(+${(cpu(traced.load) - cpu(w)).toFixed(0)}); ${latencyNote(traced.load)}; ${traced.load.statusCodes}; ` +
+            `${traced.exports} exports, ${(traced.bytes / 1024).toFixed(0)} kB`,
+        }
+      : {
+          figure: 'service write rate (tracing on)',
+          value: Number.NaN,
+          unit: 'req/s',
+          note: 'did not run (see the log)',
+        },
   ];
   return { rows, last };
 }

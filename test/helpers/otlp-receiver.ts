@@ -1,9 +1,10 @@
 import { createServer } from 'node:http';
 
 /*
- * An OTLP/HTTP trace receiver, run as its own process by the tests (`node --import tsx test/helpers/otlp-receiver.ts`,
- * PORT in the environment): it takes `POST /v1/traces` in the OTLP JSON encoding (OTEL_EXPORTER_OTLP_PROTOCOL
- * http/json), answers as a collector does, and lists what it received at `GET /spans`, one flat object per span.
+ * An OTLP/HTTP trace receiver, run as its own process by the tests and the bench (`node --import tsx
+ * test/helpers/otlp-receiver.ts`, PORT in the environment): it takes `POST /v1/traces` and answers as a collector
+ * does. The OTLP JSON encoding (OTEL_EXPORTER_OTLP_PROTOCOL http/json) is decoded and listed at `GET /spans`, one
+ * flat object per span; protobuf (the SDK's default) is only counted. `GET /stats`: requests and bytes received.
  */
 
 type AnyValue = { stringValue?: string; intValue?: string | number; boolValue?: boolean; doubleValue?: number };
@@ -48,24 +49,30 @@ const flat = (attributes: KeyValue[] = []) =>
   );
 
 const received: ReceivedSpan[] = [];
+const stats = { requests: 0, bytes: 0 };
 
 const server = createServer((request, response) => {
-  if (request.method === 'GET' && request.url === '/spans') {
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(received));
+  if (request.method === 'GET' && (request.url === '/spans' || request.url === '/stats')) {
+    const body = request.url === '/spans' ? received : stats;
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     return;
   }
   if (request.method !== 'POST' || request.url !== '/v1/traces') {
     response.writeHead(404).end();
     return;
   }
-  if (!String(request.headers['content-type']).startsWith('application/json')) {
-    response.writeHead(415).end('this receiver takes the OTLP JSON encoding only');
-    return;
-  }
   const chunks: Buffer[] = [];
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ExportRequest;
+    const bytes = Buffer.concat(chunks);
+    stats.requests += 1;
+    stats.bytes += bytes.length;
+    if (request.headers['content-type'] === 'application/x-protobuf') {
+      // An empty ExportTraceServiceResponse: nothing rejected.
+      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+      return;
+    }
+    const body = JSON.parse(bytes.toString('utf8')) as ExportRequest;
     for (const rs of body.resourceSpans ?? []) {
       const resource = flat(rs.resource?.attributes);
       for (const ss of rs.scopeSpans ?? []) {
