@@ -46,11 +46,11 @@ function contextOf(parent: ReturnType<typeof context.active>, span: Span): Store
  */
 export class Creation {
   readonly contexts: readonly StoredTraceContext[];
+  private readonly spans: Span[] = [];
 
   constructor(
     private readonly messages: readonly { readonly event: string; readonly messageId: string }[],
     correlationId: string | null,
-    private readonly spans: Span[] = [],
   ) {
     const parent = context.active();
     const tracer = trace.getTracer(TRACER_NAME);
@@ -66,7 +66,7 @@ export class Creation {
         },
         parent,
       );
-      spans.push(span);
+      this.spans.push(span);
       return contextOf(parent, span);
     });
   }
