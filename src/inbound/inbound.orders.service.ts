@@ -12,6 +12,7 @@ import { fromCents, toCents } from '../shared/money.js';
 import {
   applied,
   attempt,
+  attemptOneStatement,
   duplicate,
   type InboundContext,
   type InboundOutcome,
@@ -81,7 +82,7 @@ export async function orderCompleted({ tx, use }: InboundContext, e: OrderComple
   );
   if (customerId === null) return skipped('guest order');
   if (known?.cancelled_at) return skipped('order cancelled before its completion');
-  const noEffect = await attempt(tx, () =>
+  const noEffect = await attemptOneStatement(() =>
     earn(tx, use, customerId, { amount: fromCents(baseCents), reference_type: PURCHASE, reference_id: orderId }),
   );
   return noEffect ?? applied;
