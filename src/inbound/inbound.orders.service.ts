@@ -12,7 +12,6 @@ import { fromCents, toCents } from '../shared/money.js';
 import {
   applied,
   attempt,
-  attemptOneStatement,
   duplicate,
   type InboundContext,
   type InboundOutcome,
@@ -82,7 +81,7 @@ export async function orderCompleted({ tx, use }: InboundContext, e: OrderComple
   );
   if (customerId === null) return skipped('guest order');
   if (known?.cancelled_at) return skipped('order cancelled before its completion');
-  const noEffect = await attemptOneStatement(() =>
+  const noEffect = await attempt(tx, () =>
     earn(tx, use, customerId, { amount: fromCents(baseCents), reference_type: PURCHASE, reference_id: orderId }),
   );
   return noEffect ?? applied;

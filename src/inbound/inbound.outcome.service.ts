@@ -34,13 +34,6 @@ const NO_EFFECT: Readonly<Record<string, InboundOutcome['kind']>> = {
 
 let savepoints = 0;
 
-/** The outcome a "no effect" refusal means; anything else is thrown again. */
-function noEffect(error: unknown): InboundOutcome {
-  const kind = error instanceof DomainError ? NO_EFFECT[error.code] : undefined;
-  if (!kind || !(error instanceof DomainError)) throw error;
-  return { kind, why: error.code };
-}
-
 /**
  * Runs `work` under a savepoint. A refusal that means "no effect" rolls back to it and is returned as the outcome;
  * anything else is thrown (a refusal dead-letters the whole message; another error rolls it back and retries).
@@ -54,22 +47,9 @@ export async function attempt(tx: Queryable, work: () => Promise<unknown>): Prom
     await tx.query(`RELEASE SAVEPOINT ${name}`);
     return undefined;
   } catch (error) {
-    const outcome = noEffect(error);
+    const kind = error instanceof DomainError ? NO_EFFECT[error.code] : undefined;
+    if (!kind || !(error instanceof DomainError)) throw error;
     await tx.query(`ROLLBACK TO SAVEPOINT ${name}`);
-    return outcome;
-  }
-}
-
-/**
- * `attempt` without the savepoint, for a use case whose writes are one statement that writes nothing when it
- * refuses (the earn: its refusals are decided inside its statement, and what follows only reads): two round trips
- * fewer per message.
- */
-export async function attemptOneStatement(work: () => Promise<unknown>): Promise<InboundOutcome | undefined> {
-  try {
-    await work();
-    return undefined;
-  } catch (error) {
-    return noEffect(error);
+    return { kind, why: error.code };
   }
 }
