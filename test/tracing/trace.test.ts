@@ -7,9 +7,11 @@ import {
   MESSAGING_OPERATION_TYPE_VALUE_PROCESS,
   MESSAGING_OPERATION_TYPE_VALUE_SEND,
 } from '@opentelemetry/semantic-conventions/incubating';
+import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTCOME_ATTRIBUTE } from '../../generated/runtime/consumer-tracing.js';
 import { type Consumer, createConsumer, type MessageMeta } from '../../generated/sdk/src/index.js';
+import { replayEvents } from '../../scripts/lib/events/replay.js';
 import { createCustomersOver } from '../helpers/customers.js';
 import { expectMessagingSpan, idOf, onlySpan, parentOf, startInMemoryTracing } from '../helpers/tracing.js';
 import { eventually, example, type InboundSuite, startInbound, uniqueId } from '../inbound/inbound.fixtures.js';
@@ -202,6 +204,45 @@ describe('one trace across the outbox', () => {
     const again = await spansOf(traceId, (all) => all.filter(isProcessOf('order_events')).length === 2);
     const outcomes = again.filter(isProcessOf('order_events')).map((span) => span.attributes[OUTCOME_ATTRIBUTE]);
     expect(outcomes.sort()).toEqual(['applied', 'duplicate']);
+  });
+
+  it('when events are replayed, then each carries the traceparent stored with it, as on its first delivery', async () => {
+    const [customer] = await createCustomersOver(base, await s.t.token(), 1);
+    const reference = uniqueId('order');
+    const res = await s.t.request({
+      method: 'POST',
+      url: `/v1/customers/${customer}/loyalty/earn`,
+      payload: { amount: 8, reference_type: 'purchase', reference_id: reference },
+    });
+    expect(res.statusCode).toBe(201);
+    const call = await handledOnce(reference);
+    expect(call.meta.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    const connection = await amqp.connect(s.vhost.url);
+    try {
+      const channel = await connection.createChannel();
+      const queue = `replay-trace.${randomUUID()}`;
+      await channel.assertQueue(queue, { durable: false, arguments: { 'x-expires': 60_000 } });
+      // The replay reads up to the relay's saved mark, which follows the confirm by a moment.
+      await eventually(
+        () => replayEvents(s.t.db, s.vhost.url, { org: s.t.org, queue, events: 'loyalty.points.earned' }),
+        () => true,
+      );
+      const replayed = await eventually(
+        async () => {
+          const message = await channel.get(queue, { noAck: true });
+          return message && JSON.parse(message.content.toString()).data.reference_id === reference
+            ? message
+            : undefined;
+        },
+        (message) => message !== undefined,
+      );
+      expect(replayed?.properties.headers).toMatchObject({
+        traceparent: call.meta.headers.traceparent,
+        'x-replayed': true,
+      });
+    } finally {
+      await connection.close();
+    }
   });
 
   it('when a consumed message fails its schema, then its process span says dead_lettered, as an error', async () => {

@@ -24,6 +24,9 @@ interface OutboxRow {
   payload: string;
   correlation_id: string | null;
   created_at: Date | string;
+  /** The creation context stored with the row (docs/tracing.md); sent again as it was. */
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 /** Rows read from the outbox per query: a replay holds one page in memory, never the whole outbox. */
@@ -43,7 +46,7 @@ export async function* storedEvents(db: Queryable, options: Omit<ReplayOptions, 
   let after = '0';
   for (;;) {
     const { rows } = await db.query<OutboxRow>(
-      `SELECT id, message_id, organization_id, event_name, payload, correlation_id, created_at
+      `SELECT id, message_id, organization_id, event_name, payload, correlation_id, created_at, traceparent, tracestate
          FROM outbox
         WHERE id > $3::bigint AND id <= (SELECT last_id FROM outbox_progress)
           AND NOT EXISTS (SELECT 1 FROM outbox_dead_letters d WHERE d.outbox_id = outbox.id)
@@ -85,7 +88,11 @@ export async function replayEvents(db: Queryable, url: string, options: ReplayOp
       const properties = publishedProperties(
         envelope,
         { messageId: row.message_id, correlationId: row.correlation_id ?? undefined, timestamp: createdAt },
-        { [REPLAYED_HEADER]: true },
+        {
+          ...(row.traceparent ? { traceparent: row.traceparent } : {}),
+          ...(row.tracestate ? { tracestate: row.tracestate } : {}),
+          [REPLAYED_HEADER]: true,
+        },
       );
       const ok = channel.sendToQueue(options.queue, Buffer.from(row.payload), properties);
       if (!ok) await new Promise((resolve) => channel.once('drain', resolve));
