@@ -31,6 +31,12 @@ export interface StoredTraceContext {
 
 const UNTRACED: StoredTraceContext = { traceparent: null, tracestate: null };
 
+/** The AMQP headers that carry a stored context: none when it holds no `traceparent`. */
+export function traceHeaders(stored: StoredTraceContext): { traceparent?: string; tracestate?: string } {
+  if (!stored.traceparent) return {};
+  return { traceparent: stored.traceparent, ...(stored.tracestate ? { tracestate: stored.tracestate } : {}) };
+}
+
 function contextOf(parent: ReturnType<typeof context.active>, span: Span): StoredTraceContext {
   if (!isSpanContextValid(span.spanContext())) return UNTRACED;
   const carrier: Record<string, string> = {};
@@ -99,9 +105,7 @@ export interface TracedPublish {
  * the creation context, as the conventions say for a single message sent without a `create` span.
  */
 export function startPublish(row: TracedRow, bodySize: number): TracedPublish {
-  const stored = row.traceparent
-    ? { traceparent: row.traceparent, ...(row.tracestate ? { tracestate: row.tracestate } : {}) }
-    : undefined;
+  const stored = row.traceparent ? traceHeaders(row) : undefined;
   const creation = stored ? extractMessageContext(stored) : ROOT_CONTEXT;
   const span = trace.getTracer(TRACER_NAME).startSpan(
     `publish ${EXCHANGE}`,
@@ -121,14 +125,8 @@ export function startPublish(row: TracedRow, bodySize: number): TracedPublish {
     },
     creation,
   );
-  const own = stored ? undefined : contextOf(ROOT_CONTEXT, span);
-  const headers =
-    stored ??
-    (own?.traceparent
-      ? { traceparent: own.traceparent, ...(own.tracestate ? { tracestate: own.tracestate } : {}) }
-      : undefined);
   return {
-    headers,
+    headers: stored ?? traceHeaders(contextOf(ROOT_CONTEXT, span)),
     end(error) {
       if (error) {
         span.setAttribute('error.type', error.constructor?.name ?? 'Error');

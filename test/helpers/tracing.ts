@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { type Attributes, SpanKind } from '@opentelemetry/api';
+import { type Attributes, context, propagation, type SpanContext, SpanKind, trace } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -69,4 +69,16 @@ export function expectMessagingSpan(
     [ATTR_RABBITMQ_DESTINATION_ROUTING_KEY]: expected.routingKey,
     ...expected.extra,
   });
+}
+
+/**
+ * A span of another party (a client, a producer), ended at once, and the W3C headers that carry its context: what
+ * that party would send.
+ */
+export function contextHeaders(name: string, kind: SpanKind): { headers: Record<string, string>; span: SpanContext } {
+  const span = trace.getTracer('test-client').startSpan(name, { kind });
+  const headers: Record<string, string> = {};
+  propagation.inject(trace.setSpan(context.active(), span), headers);
+  span.end();
+  return { headers, span: span.spanContext() };
 }

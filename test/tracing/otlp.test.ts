@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { context, propagation, type SpanContext, SpanKind, trace } from '@opentelemetry/api';
+import { type SpanContext, SpanKind, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
   MESSAGING_OPERATION_TYPE_VALUE_CREATE,
@@ -15,7 +15,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import type { ReceivedSpan } from '../helpers/otlp-receiver.js';
 import { type Child, freePort, spawnNode, waitHttp } from '../helpers/process.js';
 import { ServiceProcess } from '../helpers/service-process.js';
-import { expectMessagingSpan, onlySpan, startInMemoryTracing } from '../helpers/tracing.js';
+import { contextHeaders, expectMessagingSpan, onlySpan, startInMemoryTracing } from '../helpers/tracing.js';
 import { createVhost, type Vhost } from '../helpers/vhost.js';
 import { eventually, example, Producer, uniqueId } from '../inbound/inbound.fixtures.js';
 
@@ -95,14 +95,6 @@ function sdkProcessSpan(traceId: string): ReadableSpan {
     tracing.exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId),
     named('process customer_events'),
   );
-}
-
-function contextHeaders(name: string, kind: SpanKind): { headers: Record<string, string>; span: SpanContext } {
-  const span = trace.getTracer('test-client').startSpan(name, { kind });
-  const headers: Record<string, string> = {};
-  propagation.inject(trace.setSpan(context.active(), span), headers);
-  span.end();
-  return { headers, span: span.spanContext() };
 }
 
 const message = { destination: 'customer_events', routingKey: 'loyalty.points.earned' };

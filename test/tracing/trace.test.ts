@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { context, propagation, type SpanContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type SpanContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
   ATTR_MESSAGING_MESSAGE_ID,
@@ -13,7 +13,14 @@ import { OUTCOME_ATTRIBUTE } from '../../generated/runtime/consumer-tracing.js';
 import { type Consumer, createConsumer, type MessageMeta } from '../../generated/sdk/src/index.js';
 import { replayEvents } from '../../scripts/lib/events/replay.js';
 import { createCustomersOver } from '../helpers/customers.js';
-import { expectMessagingSpan, idOf, onlySpan, parentOf, startInMemoryTracing } from '../helpers/tracing.js';
+import {
+  contextHeaders,
+  expectMessagingSpan,
+  idOf,
+  onlySpan,
+  parentOf,
+  startInMemoryTracing,
+} from '../helpers/tracing.js';
 import { eventually, example, type InboundSuite, startInbound, uniqueId } from '../inbound/inbound.fixtures.js';
 
 // One trace from an HTTP request (or a consumed order.completed) through the outbox and the relay to an SDK
@@ -58,6 +65,18 @@ afterAll(async () => {
   await s?.close();
   await tracing.shutdown();
 });
+
+/** A fresh customer of the suite's organization earns `amount` for `reference` (201); returns the reference. */
+async function earnForNewCustomer(amount: number, reference = uniqueId('order')): Promise<string> {
+  const [customer] = await createCustomersOver(base, await s.t.token(), 1);
+  const res = await s.t.request({
+    method: 'POST',
+    url: `/v1/customers/${customer}/loyalty/earn`,
+    payload: { amount, reference_type: 'purchase', reference_id: reference },
+  });
+  expect(res.statusCode).toBe(201);
+  return reference;
+}
 
 async function handledOnce(reference: string) {
   const [call] = await eventually(
@@ -141,15 +160,9 @@ describe('one trace across the outbox', () => {
   });
 
   it('when the handler fails once, then the retry is a second process span of the same trace, outcome retried then applied', async () => {
-    const [customer] = await createCustomersOver(base, await s.t.token(), 1);
     const reference = uniqueId('order');
     failOnce = reference;
-    const res = await s.t.request({
-      method: 'POST',
-      url: `/v1/customers/${customer}/loyalty/earn`,
-      payload: { amount: 5, reference_type: 'purchase', reference_id: reference },
-    });
-    expect(res.statusCode).toBe(201);
+    await earnForNewCustomer(5, reference);
     const call = await handledOnce(reference);
     const spans = await spansOf(
       call.span?.traceId as string,
@@ -167,15 +180,12 @@ describe('one trace across the outbox', () => {
   it('when the Order Service announces order.completed with its trace context, then the inbound handling, the earn and the SDK consumer continue its trace', async () => {
     const [customer] = await createCustomersOver(base, await s.t.token(), 1);
     const orderId = uniqueId('order');
-    const producer = trace.getTracer('order-service').startSpan('send order_events', { kind: SpanKind.PRODUCER });
-    const headers: Record<string, string> = {};
-    propagation.inject(trace.setSpan(context.active(), producer), headers);
-    producer.end();
+    const { headers, span: producer } = contextHeaders('send order_events', SpanKind.PRODUCER);
     const body = example('order.completed', s.t.org, { order_id: orderId, customer_id: customer, total: 30 });
     const messageId = await s.producer.send('order.completed', body, undefined, headers);
 
     const call = await handledOnce(orderId);
-    const traceId = producer.spanContext().traceId;
+    const traceId = producer.traceId;
     expect(call.span?.traceId).toBe(traceId);
     const spans = await spansOf(traceId, throughTheOutbox);
     const inbound = onlySpan(spans, isProcessOf('order_events'));
@@ -187,8 +197,8 @@ describe('one trace across the outbox', () => {
       extra: { [ATTR_MESSAGING_MESSAGE_ID]: messageId, [OUTCOME_ATTRIBUTE]: 'applied' },
     });
     expect(inbound.instrumentationScope.name).toBe('customer-service');
-    expect(parentOf(inbound)).toBe(producer.spanContext().spanId);
-    expect(inbound.links.map((l) => l.context.spanId)).toEqual([producer.spanContext().spanId]);
+    expect(parentOf(inbound)).toBe(producer.spanId);
+    expect(inbound.links.map((l) => l.context.spanId)).toEqual([producer.spanId]);
     const create = onlySpan(spans, (span) => span.name === 'create customer_events');
     expect(parentOf(create)).toBe(idOf(inbound));
     const publish = onlySpan(spans, (span) => span.name === 'publish customer_events');
@@ -207,14 +217,7 @@ describe('one trace across the outbox', () => {
   });
 
   it('when events are replayed, then each carries the traceparent stored with it, as on its first delivery', async () => {
-    const [customer] = await createCustomersOver(base, await s.t.token(), 1);
-    const reference = uniqueId('order');
-    const res = await s.t.request({
-      method: 'POST',
-      url: `/v1/customers/${customer}/loyalty/earn`,
-      payload: { amount: 8, reference_type: 'purchase', reference_id: reference },
-    });
-    expect(res.statusCode).toBe(201);
+    const reference = await earnForNewCustomer(8);
     const call = await handledOnce(reference);
     expect(call.meta.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     const connection = await amqp.connect(s.vhost.url);
@@ -246,13 +249,10 @@ describe('one trace across the outbox', () => {
   });
 
   it('when a consumed message fails its schema, then its process span says dead_lettered, as an error', async () => {
-    const producer = trace.getTracer('order-service').startSpan('send order_events', { kind: SpanKind.PRODUCER });
-    const headers: Record<string, string> = {};
-    propagation.inject(trace.setSpan(context.active(), producer), headers);
-    producer.end();
+    const { headers, span: producer } = contextHeaders('send order_events', SpanKind.PRODUCER);
     const body = example('order.completed', s.t.org, { order_id: uniqueId('order'), customer_id: 'c', total: -1 });
     await s.producer.send('order.completed', body, undefined, headers);
-    const spans = await spansOf(producer.spanContext().traceId, (all) => all.some(isProcessOf('order_events')));
+    const spans = await spansOf(producer.traceId, (all) => all.some(isProcessOf('order_events')));
     const inbound = onlySpan(spans, isProcessOf('order_events'));
     expect(inbound.attributes[OUTCOME_ATTRIBUTE]).toBe('dead_lettered');
     expect(inbound.status.code).toBe(SpanStatusCode.ERROR);

@@ -1,6 +1,7 @@
 import amqp from 'amqplib';
 import { type EventEnvelope, isEventName } from '../../../generated/index.js';
 import type { Queryable } from '../../../src/db/db.js';
+import { traceHeaders } from '../../../src/outbox/tracing.js';
 import { topicMatches } from './topic.js';
 import { publishedProperties, REPLAYED_HEADER } from './wire.js';
 
@@ -88,11 +89,7 @@ export async function replayEvents(db: Queryable, url: string, options: ReplayOp
       const properties = publishedProperties(
         envelope,
         { messageId: row.message_id, correlationId: row.correlation_id ?? undefined, timestamp: createdAt },
-        {
-          ...(row.traceparent ? { traceparent: row.traceparent } : {}),
-          ...(row.tracestate ? { tracestate: row.tracestate } : {}),
-          [REPLAYED_HEADER]: true,
-        },
+        { ...traceHeaders(row), [REPLAYED_HEADER]: true },
       );
       const ok = channel.sendToQueue(options.queue, Buffer.from(row.payload), properties);
       if (!ok) await new Promise((resolve) => channel.once('drain', resolve));
